@@ -1,0 +1,562 @@
+//! Control: who can determine an entity's decisions, through the levers of p. 5¹ "а" of the
+//! Rules (DOMAIN.md, "Foreign control"): votes disposed of directly or through controlled
+//! entities, decision rights, appointment of executive bodies and the board, the management
+//! company, and for a nonprofit the forming of its supreme body.
+//!
+//! This module does the accounting and the fixpoint; it does not know who is foreign. A
+//! *group* (one party, or several treated as one) controls an entity when, counting its own
+//! levers and those of every entity it already controls, one additive lever (votes, seats)
+//! exceeds its quota or one absolute right (decision rights, sole executive, management
+//! company) is held. Control is transitive by construction: whatever a controlled entity holds
+//! counts for the group. Cost of one group: O(relations leaving the group and the entities it
+//! comes to control), each examined once.
+
+use std::collections::VecDeque;
+
+use rustc_hash::FxHashMap as HashMap;
+
+use crate::fraction::Fraction;
+use crate::model::{Graph, Interest, PartyIdx, PartyKind, RelationIdx};
+
+/// A node of the control network: a party (`< parties`), or the unknown remainder of an
+/// entity's votes or supreme body (`>= parties`).
+pub type Node = u32;
+
+/// Levers that add up across a group and give control above their quota.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    /// Votes of a company's voting shares (indicator 1).
+    Votes,
+    /// Seats of the collegial executive body (indicator 3).
+    ExecutiveBoard,
+    /// Seats of the board or another collegial governing body (indicator 3).
+    Board,
+    /// Members of a nonprofit's supreme governing body (indicator 3, DOMAIN.md).
+    SupremeBody,
+}
+
+impl Channel {
+    const ALL: [Channel; 4] = [Channel::Votes, Channel::ExecutiveBoard, Channel::Board, Channel::SupremeBody];
+
+    fn slot(self) -> usize {
+        self as usize
+    }
+}
+
+/// Rights that give control alone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum Right {
+    /// The right to determine decisions (indicator 2).
+    DecisionRights,
+    /// The right to appoint the sole executive body (indicator 3).
+    SoleExecutive,
+    /// Acting as the management company (indicator 4).
+    ManagementCompany,
+}
+
+/// What one influence gives.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Lever {
+    /// An additive amount of a channel.
+    Share(Channel, Fraction),
+    /// An absolute right.
+    Right(Right),
+}
+
+/// One edge of the control network.
+#[derive(Clone, Debug)]
+pub struct Influence {
+    /// Who holds the lever.
+    pub from: Node,
+    /// Over whom.
+    pub to: Node,
+    /// The lever.
+    pub lever: Lever,
+    /// The relation it comes from (the first, when a holder has several; none for an unknown
+    /// remainder).
+    pub relation: Option<RelationIdx>,
+}
+
+/// Entities the group `seeds` controls: the fixpoint of [`GroupControl`] without its proofs,
+/// for screening many groups fast. `sums` is scratch space reused between calls.
+pub fn reach(net: &ControlNetwork, seeds: &[Node], sums: &mut rustc_hash::FxHashMap<Node, [Fraction; 4]>) -> Vec<Node> {
+    sums.clear();
+    let seed_set: rustc_hash::FxHashSet<Node> = seeds.iter().copied().collect();
+    let mut done: rustc_hash::FxHashSet<Node> = rustc_hash::FxHashSet::default();
+    let mut controlled: Vec<Node> = Vec::new();
+    let mut queue: VecDeque<Node> = seeds.iter().copied().collect();
+    while let Some(member) = queue.pop_front() {
+        for inf in net.influences_from(member) {
+            let to = inf.to;
+            if seed_set.contains(&to) || done.contains(&to) {
+                continue;
+            }
+            let now = match &inf.lever {
+                Lever::Share(ch, amount) => {
+                    let st = sums.entry(to).or_default();
+                    st[ch.slot()] += amount;
+                    net.quota(to, *ch).is_some_and(|q| st[ch.slot()] > q)
+                }
+                Lever::Right(_) => true,
+            };
+            if now {
+                done.insert(to);
+                controlled.push(to);
+                queue.push_back(to);
+            }
+        }
+    }
+    controlled
+}
+
+/// The levers every party holds over every entity, with the quotas to exceed.
+#[derive(Clone, Debug)]
+pub struct ControlNetwork {
+    parties: usize,
+    unknown_of: Vec<PartyIdx>,
+    /// Influences grouped by holder: those of node `n` are `influences[order[i]]` for `i` in
+    /// `offsets[n]..offsets[n + 1]`.
+    offsets: Vec<u32>,
+    order: Vec<u32>,
+    influences: Vec<Influence>,
+    /// Per party: 0 not an entity in scope, 1 a company, 2 a nonprofit.
+    entity: Vec<u8>,
+    threshold: Fraction,
+    /// Votes in circulation of companies that hold their own shares.
+    circulation: HashMap<PartyIdx, Fraction>,
+}
+
+/// Influences read from a chunk of entities, and their votes in circulation.
+type EntityChunk = (Vec<Influence>, Vec<(PartyIdx, Fraction)>);
+
+/// A holder placeholder for the unknown remainder of the entity being built.
+const UNKNOWN_HOLDER: Node = Node::MAX;
+
+impl ControlNetwork {
+    /// Builds the network for the entities marked in `scope` (all when `None`). `threshold`
+    /// is the fraction to exceed (one half in p. 5¹ "а").
+    ///
+    /// Vote accounting (DOMAIN.md): a holder's votes are its `shares` votes less those others
+    /// dispose of (`vote_disposal` with `of`); a disposer adds the votes it disposes of; treasury
+    /// shares carry no votes, so the quota is `threshold × (1 − treasury votes)`. Votes nobody
+    /// listed accounts for, and a nonprofit's supreme body nobody listed forms, become an
+    /// unknown remainder node. Entities are read in parallel.
+    pub fn build(graph: &Graph, scope: Option<&[bool]>, threshold: &Fraction) -> ControlNetwork {
+        use rayon::prelude::*;
+        let n = graph.len();
+        let in_scope = |p: PartyIdx| scope.is_none_or(|s| s.get(p as usize).copied().unwrap_or(false));
+        let entity: Vec<u8> = (0..n as PartyIdx)
+            .map(|p| match graph.party(p).kind {
+                _ if !in_scope(p) => 0,
+                PartyKind::Company => 1,
+                PartyKind::Nonprofit => 2,
+                _ => 0,
+            })
+            .collect();
+        let ids: Vec<PartyIdx> = (0..n as PartyIdx).filter(|&p| entity[p as usize] != 0).collect();
+        let chunks: Vec<EntityChunk> = ids
+            .par_chunks(4096)
+            .map(|ys| {
+                let mut infl = Vec::new();
+                let mut circ = Vec::new();
+                for &y in ys {
+                    if let Some(c) = entity_influences(graph, y, &mut infl) {
+                        circ.push((y, c));
+                    }
+                }
+                (infl, circ)
+            })
+            .collect();
+        // Number the unknown remainders chunk by chunk, in entity order.
+        let mut chunks = chunks;
+        let unknowns: Vec<usize> =
+            chunks.par_iter().map(|(infl, _)| infl.iter().filter(|i| i.from == UNKNOWN_HOLDER).count()).collect();
+        let total: usize = unknowns.iter().sum();
+        let mut unknown_of = vec![0 as PartyIdx; total];
+        let mut slices: Vec<(usize, &mut [PartyIdx])> = Vec::with_capacity(chunks.len());
+        let (mut rest, mut first) = (unknown_of.as_mut_slice(), 0);
+        for u in &unknowns {
+            let (head, tail) = rest.split_at_mut(*u);
+            slices.push((first, head));
+            rest = tail;
+            first += u;
+        }
+        chunks.par_iter_mut().zip(slices).for_each(|((infl, _), (first, of))| {
+            let mut k = 0;
+            for i in infl.iter_mut().filter(|i| i.from == UNKNOWN_HOLDER) {
+                of[k] = i.to;
+                i.from = (n + first + k) as Node;
+                k += 1;
+            }
+        });
+        let mut circulation = HashMap::default();
+        let mut all: Vec<Influence> = Vec::with_capacity(chunks.iter().map(|(i, _)| i.len()).sum());
+        for (infl, circ) in chunks {
+            all.extend(infl);
+            circulation.extend(circ);
+        }
+        // Group by holder: a counting sort of positions, each holder keeping its input order.
+        let nodes = n + unknown_of.len();
+        let mut offsets = vec![0u32; nodes + 1];
+        for i in &all {
+            offsets[i.from as usize + 1] += 1;
+        }
+        for k in 0..nodes {
+            offsets[k + 1] += offsets[k];
+        }
+        let mut fill = offsets.clone();
+        let mut order = vec![0u32; all.len()];
+        for (pos, i) in all.iter().enumerate() {
+            let k = i.from as usize;
+            order[fill[k] as usize] = pos as u32;
+            fill[k] += 1;
+        }
+        ControlNetwork {
+            parties: n,
+            unknown_of,
+            offsets,
+            order,
+            influences: all,
+            entity,
+            threshold: threshold.clone(),
+            circulation,
+        }
+    }
+
+    /// The entity whose unknown remainder `node` is, if it is one.
+    pub fn unknown_remainder_of(&self, node: Node) -> Option<PartyIdx> {
+        (node as usize).checked_sub(self.parties).and_then(|i| self.unknown_of.get(i).copied())
+    }
+
+    /// All unknown remainder nodes.
+    pub fn unknown_nodes(&self) -> impl Iterator<Item = Node> + '_ {
+        (0..self.unknown_of.len()).map(move |i| (self.parties + i) as Node)
+    }
+
+    /// The quota of a channel of an entity (what must be exceeded), if the entity has one.
+    pub fn quota(&self, entity: Node, channel: Channel) -> Option<Fraction> {
+        let kind = self.entity.get(entity as usize).copied().unwrap_or(0);
+        match (kind, channel) {
+            (1, Channel::Votes) => Some(match self.circulation.get(&entity) {
+                Some(c) => &self.threshold * c,
+                None => self.threshold.clone(),
+            }),
+            (2, Channel::SupremeBody) | (1 | 2, Channel::ExecutiveBoard | Channel::Board) => {
+                Some(self.threshold.clone())
+            }
+            _ => None,
+        }
+    }
+
+    /// Votes in circulation of a company: 1 − treasury votes.
+    pub fn circulation(&self, company: PartyIdx) -> Option<Fraction> {
+        match self.entity.get(company as usize) {
+            Some(1) => Some(self.circulation.get(&company).cloned().unwrap_or_else(Fraction::one)),
+            _ => None,
+        }
+    }
+
+    /// The influences a node holds.
+    pub fn influences_from(&self, node: Node) -> impl Iterator<Item = &Influence> + '_ {
+        let k = node as usize;
+        let range = match (self.offsets.get(k), self.offsets.get(k + 1)) {
+            (Some(&a), Some(&b)) => a as usize..b as usize,
+            _ => 0..0,
+        };
+        self.order[range].iter().map(move |&i| &self.influences[i as usize])
+    }
+
+    /// True when the node holds any lever at all.
+    pub fn has_influence(&self, node: Node) -> bool {
+        self.influences_from(node).next().is_some()
+    }
+}
+
+/// The influences over entity `y`, appended to `out` (an unknown remainder with
+/// [`UNKNOWN_HOLDER`] as its holder); the votes in circulation when the company holds its own
+/// shares.
+fn entity_influences(graph: &Graph, y: PartyIdx, out: &mut Vec<Influence>) -> Option<Fraction> {
+    let kind = graph.party(y).kind;
+    let mut own: Vec<(PartyIdx, Fraction, RelationIdx)> = Vec::new();
+    let mut disposed_of: Vec<(PartyIdx, Fraction)> = Vec::new();
+    let mut treasury = Fraction::zero();
+    let mut listed = Fraction::zero();
+    let mut governs = Fraction::zero();
+    let mut push =
+        |from: Node, lever: Lever, relation: Option<RelationIdx>| out.push(Influence { from, to: y, lever, relation });
+    for (ri, r) in graph.incoming(y) {
+        match &r.interest {
+            Interest::Shares { votes, .. } if kind == PartyKind::Company => {
+                if r.from == y {
+                    treasury += votes.value();
+                    continue;
+                }
+                listed += votes.value();
+                match own.iter_mut().find(|(h, _, _)| *h == r.from) {
+                    Some((_, v, _)) => *v += votes.value(),
+                    None => own.push((r.from, votes.value().clone(), ri)),
+                }
+            }
+            Interest::VoteDisposal { votes, of, .. } if kind == PartyKind::Company => {
+                match of {
+                    Some(o) => match disposed_of.iter_mut().find(|(h, _)| h == o) {
+                        Some((_, v)) => *v += votes.value(),
+                        None => disposed_of.push((*o, votes.value().clone())),
+                    },
+                    None => listed += votes.value(),
+                }
+                push(r.from, Lever::Share(Channel::Votes, votes.value().clone()), Some(ri));
+            }
+            Interest::Governs { share } if kind == PartyKind::Nonprofit => {
+                governs += share.value();
+                push(r.from, Lever::Share(Channel::SupremeBody, share.value().clone()), Some(ri));
+            }
+            Interest::Appoints { sole_executive, executive_board, board } => {
+                if *sole_executive {
+                    push(r.from, Lever::Right(Right::SoleExecutive), Some(ri));
+                }
+                if executive_board.value().is_positive() {
+                    push(r.from, Lever::Share(Channel::ExecutiveBoard, executive_board.value().clone()), Some(ri));
+                }
+                if board.value().is_positive() {
+                    push(r.from, Lever::Share(Channel::Board, board.value().clone()), Some(ri));
+                }
+            }
+            Interest::DecisionRights => push(r.from, Lever::Right(Right::DecisionRights), Some(ri)),
+            Interest::ManagementCompany => push(r.from, Lever::Right(Right::ManagementCompany), Some(ri)),
+            _ => {}
+        }
+    }
+    let one = Fraction::one();
+    if kind == PartyKind::Company {
+        for (h, v, ri) in own {
+            let gone = disposed_of.iter().find(|(o, _)| *o == h).map(|(_, d)| d.clone()).unwrap_or_default();
+            let net_votes = &v - &gone;
+            if net_votes.is_positive() {
+                push(h, Lever::Share(Channel::Votes, net_votes), Some(ri));
+            }
+        }
+        let circulation = &one - &treasury;
+        let unknown = &circulation - &listed;
+        if unknown.is_positive() {
+            push(UNKNOWN_HOLDER, Lever::Share(Channel::Votes, unknown), None);
+        }
+        (!treasury.is_zero()).then_some(circulation)
+    } else {
+        let unknown = &one - &governs;
+        if unknown.is_positive() {
+            push(UNKNOWN_HOLDER, Lever::Share(Channel::SupremeBody, unknown), None);
+        }
+        None
+    }
+}
+
+/// One member's part of a group's standing over an entity.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Contribution {
+    /// The group member (a seed, or an entity the group controls).
+    pub member: Node,
+    /// The lever.
+    pub lever: Lever,
+    /// The relation it comes from.
+    pub relation: Option<RelationIdx>,
+}
+
+/// Everything a group holds over one entity.
+#[derive(Clone, Debug, Default)]
+pub struct Standing {
+    /// Sum per channel, in the order votes, executive board, board, supreme body.
+    pub sums: [Fraction; 4],
+    /// Every contribution, in the order found.
+    pub contributions: Vec<Contribution>,
+}
+
+impl Standing {
+    /// The summed amount of a channel.
+    pub fn sum(&self, channel: Channel) -> &Fraction {
+        &self.sums[channel.slot()]
+    }
+}
+
+/// Why the group controls an entity: the member whose lever completed control.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Acquired {
+    /// The member whose lever completed control.
+    pub via: Node,
+    /// Order in which control was acquired (0 first).
+    pub order: usize,
+}
+
+/// The entities a group controls, with what it holds over each: the fixpoint of p. 5¹ "а".
+///
+/// The maps are persistent (structurally shared), so cloning a group to try one more member
+/// costs O(1) and only what the new member changes is copied.
+#[derive(Clone, Debug, Default)]
+pub struct GroupControl {
+    seeds: imbl::HashSet<Node>,
+    controlled: imbl::HashMap<Node, Acquired>,
+    standing: imbl::HashMap<Node, Standing>,
+    log: imbl::Vector<Node>,
+    queue: VecDeque<Node>,
+}
+
+impl GroupControl {
+    /// The fixpoint for the group `seeds`.
+    pub fn of(net: &ControlNetwork, seeds: impl IntoIterator<Item = Node>) -> GroupControl {
+        let mut g = GroupControl::default();
+        g.extend(net, seeds);
+        g
+    }
+
+    /// Adds members to the group and continues to the new fixpoint (control only grows).
+    pub fn extend(&mut self, net: &ControlNetwork, seeds: impl IntoIterator<Item = Node>) {
+        for s in seeds {
+            if self.seeds.insert(s).is_none() && !self.controlled.contains_key(&s) {
+                self.queue.push_back(s);
+            }
+        }
+        while let Some(member) = self.queue.pop_front() {
+            for inf in net.influences_from(member) {
+                let to = inf.to;
+                if self.seeds.contains(&to) {
+                    continue;
+                }
+                let st = self.standing.entry(to).or_default();
+                st.contributions.push(Contribution { member, lever: inf.lever.clone(), relation: inf.relation });
+                let now = match &inf.lever {
+                    Lever::Share(ch, amount) => {
+                        st.sums[ch.slot()] += amount;
+                        net.quota(to, *ch).is_some_and(|q| st.sums[ch.slot()] > q)
+                    }
+                    Lever::Right(_) => true,
+                };
+                if now && !self.controlled.contains_key(&to) {
+                    let order = self.controlled.len();
+                    self.controlled.insert(to, Acquired { via: member, order });
+                    self.log.push_back(to);
+                    self.queue.push_back(to);
+                }
+            }
+        }
+    }
+
+    /// True when the group controls `entity`.
+    pub fn controls(&self, entity: Node) -> bool {
+        self.controlled.contains_key(&entity)
+    }
+
+    /// How control of `entity` was acquired.
+    pub fn acquired(&self, entity: Node) -> Option<&Acquired> {
+        self.controlled.get(&entity)
+    }
+
+    /// What the group holds over `entity`.
+    pub fn standing(&self, entity: Node) -> Option<&Standing> {
+        self.standing.get(&entity)
+    }
+
+    /// Entities controlled, in the order control was acquired.
+    pub fn controlled(&self) -> Vec<Node> {
+        let mut v: Vec<(usize, Node)> = self.controlled.iter().map(|(n, a)| (a.order, *n)).collect();
+        v.sort_unstable();
+        v.into_iter().map(|(_, n)| n).collect()
+    }
+
+    /// The entities the group would control beyond those it does if `extra` joined it, without
+    /// changing the group: only what `extra` reaches is looked at. `sums` is scratch space.
+    pub fn would_also_control(
+        &self,
+        net: &ControlNetwork,
+        extra: &[Node],
+        sums: &mut HashMap<Node, [Fraction; 4]>,
+    ) -> Vec<Node> {
+        sums.clear();
+        let mut newly = Vec::new();
+        let mut done: rustc_hash::FxHashSet<Node> = rustc_hash::FxHashSet::default();
+        // A member the group already has already counts.
+        let mut queue: VecDeque<Node> =
+            extra.iter().copied().filter(|e| !self.seeds.contains(e) && !self.controlled.contains_key(e)).collect();
+        while let Some(member) = queue.pop_front() {
+            for inf in net.influences_from(member) {
+                let to = inf.to;
+                if self.seeds.contains(&to)
+                    || extra.contains(&to)
+                    || self.controlled.contains_key(&to)
+                    || done.contains(&to)
+                {
+                    continue;
+                }
+                let now = match &inf.lever {
+                    Lever::Share(ch, amount) => {
+                        let st = sums
+                            .entry(to)
+                            .or_insert_with(|| self.standing.get(&to).map(|s| s.sums.clone()).unwrap_or_default());
+                        st[ch.slot()] += amount;
+                        net.quota(to, *ch).is_some_and(|q| st[ch.slot()] > q)
+                    }
+                    Lever::Right(_) => true,
+                };
+                if now {
+                    done.insert(to);
+                    newly.push(to);
+                    queue.push_back(to);
+                }
+            }
+        }
+        newly
+    }
+
+    /// How many entities the group controls.
+    pub fn count(&self) -> usize {
+        self.log.len()
+    }
+
+    /// Entities controlled after the first `n`, in the order control was acquired (cheap on a
+    /// clone extended with one more member: only what that member added).
+    pub fn controlled_since(&self, n: usize) -> impl Iterator<Item = Node> + '_ {
+        self.log.iter().skip(n).copied()
+    }
+
+    /// True when `node` is one of the group's own members (not a controlled entity).
+    pub fn is_seed(&self, node: Node) -> bool {
+        self.seeds.contains(&node)
+    }
+
+    /// The chain of control from a seed down to `entity`: each step's controller is the member
+    /// whose lever completed control of the next.
+    pub fn chain(&self, entity: Node) -> Vec<Node> {
+        let mut chain = vec![entity];
+        let mut at = entity;
+        while let Some(a) = self.controlled.get(&at) {
+            if chain.contains(&a.via) {
+                break;
+            }
+            chain.push(a.via);
+            at = a.via;
+        }
+        chain.reverse();
+        chain
+    }
+
+    /// The channels whose sum exceeds the quota, and the rights held, over `entity`.
+    pub fn levers_over(&self, net: &ControlNetwork, entity: Node) -> (Vec<Channel>, Vec<Right>) {
+        let Some(st) = self.standing.get(&entity) else { return (Vec::new(), Vec::new()) };
+        let channels = Channel::ALL
+            .into_iter()
+            .filter(|ch| net.quota(entity, *ch).is_some_and(|q| st.sums[ch.slot()] > q))
+            .collect();
+        let mut rights: Vec<Right> = st
+            .contributions
+            .iter()
+            .filter_map(|c| match c.lever {
+                Lever::Right(r) => Some(r),
+                _ => None,
+            })
+            .collect();
+        rights.sort_unstable();
+        rights.dedup();
+        (channels, rights)
+    }
+}

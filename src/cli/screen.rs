@@ -1,0 +1,283 @@
+//! `owngraph screen`: the verdicts of many rights holders in one run, from one pass over the
+//! graph (p. 5 "а", p. 42 "а", p. 5¹ "а"; issue 6).
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::ValueEnum;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use owngraph::fraction::PERCENT_DECIMALS;
+use owngraph::law::screen::{Screen, ScreenOptions, ScreenRow};
+use owngraph::law::{Regime, Verdict};
+use owngraph::model::{Graph, PartyIdx};
+use rayon::prelude::*;
+
+use super::common::{AtomicOutput, CliError, GraphArgs, PolicyArgs, RegimeChoice};
+
+/// Output formats of `screen`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// One row per target, a header row, UTF-8.
+    Csv,
+    /// One JSON object per line, shaped like `check --format json` without holders and chains.
+    Jsonl,
+}
+
+/// Screen many rights holders at once: for each target the `ru` and `eaeu` share (exact
+/// fraction and percent), upper bound and verdict, the `pak` verdict with the foreign
+/// controllers, the number of ultimate holders, the undisclosed share, whether it sits in an
+/// ownership cycle. Every row equals what `check` says for that target.
+///
+/// Examples:
+///   owngraph screen register/ --all -o verdicts.csv
+///   owngraph screen parties.csv relations.csv --targets ids.txt -o verdicts.jsonl
+///   owngraph screen graph.json --all --regime pak --threads 2
+///
+/// The targets file has one id per line (`#` starts a comment). `--all` screens every company.
+/// A summary (verdicts per regime, times, rows written) goes to standard error; the output file is
+/// written whole or not at all.
+#[derive(clap::Args, Debug)]
+#[command(verbatim_doc_comment)]
+pub struct Args {
+    #[command(flatten)]
+    graph: GraphArgs,
+
+    /// A file with the ids to screen, one per line.
+    #[arg(long, value_name = "FILE", conflicts_with = "all", required_unless_present = "all")]
+    targets: Option<PathBuf>,
+
+    /// Screen every company of the graph.
+    #[arg(long)]
+    all: bool,
+
+    /// Which questions to answer.
+    #[arg(long, value_enum, default_value_t = RegimeChoice::All)]
+    regime: RegimeChoice,
+
+    /// Output format (default: from the output file's extension, else csv).
+    #[arg(long, value_enum)]
+    format: Option<Format>,
+
+    #[command(flatten)]
+    policies: PolicyArgs,
+
+    /// Worker threads (default: one per core).
+    #[arg(long, value_name = "N")]
+    threads: Option<usize>,
+
+    /// Write to this file instead of standard output (written whole or not at all).
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+fn read_targets(path: &Path, graph: &Graph) -> Result<Vec<PartyIdx>, CliError> {
+    let text =
+        std::fs::read_to_string(path).map_err(|e| CliError::Io(format!("{}: cannot read: {e}", path.display())))?;
+    let mut out = Vec::new();
+    let mut missing = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let id = line.split('#').next().unwrap_or("").trim().trim_start_matches('\u{feff}');
+        if id.is_empty() || (i == 0 && id == "id") {
+            continue;
+        }
+        match graph.lookup(id) {
+            Some(p) => out.push(p),
+            None => missing.push(format!("{}:{}: no party has id \"{id}\"", path.display(), i + 1)),
+        }
+    }
+    if missing.is_empty() {
+        Ok(out)
+    } else {
+        let n = missing.len();
+        missing.truncate(20);
+        Err(CliError::Usage(format!("{n} unknown target id{}:\n{}", if n == 1 { "" } else { "s" }, missing.join("\n"))))
+    }
+}
+
+/// The CSV columns.
+const COLUMNS: &[&str] = &[
+    "id",
+    "name",
+    "country",
+    "ru_verdict",
+    "ru_share",
+    "ru_share_percent",
+    "ru_upper",
+    "ru_upper_percent",
+    "eaeu_verdict",
+    "eaeu_share",
+    "eaeu_share_percent",
+    "eaeu_upper",
+    "eaeu_upper_percent",
+    "pak_verdict",
+    "pak_foreign_controllers",
+    "ultimate_holders",
+    "unknown_share",
+    "unknown_share_percent",
+    "in_cycle",
+    "notes",
+];
+
+fn csv_row(r: &ScreenRow) -> Vec<String> {
+    let part = |p: &Option<owngraph::law::screen::RowParticipation>| -> [String; 5] {
+        match p {
+            Some(p) => [
+                p.verdict.as_str().to_string(),
+                p.share.to_string(),
+                p.share.percent(PERCENT_DECIMALS),
+                p.upper.to_string(),
+                p.upper.percent(PERCENT_DECIMALS),
+            ],
+            None => Default::default(),
+        }
+    };
+    let mut row = vec![r.target.clone(), r.name.clone(), r.country.clone().unwrap_or_default()];
+    row.extend(part(&r.regimes.ru));
+    row.extend(part(&r.regimes.eaeu));
+    match &r.regimes.pak {
+        Some(p) => {
+            row.push(p.verdict.as_str().to_string());
+            row.push(p.controllers.iter().map(|c| c.id.as_str()).collect::<Vec<_>>().join(";"));
+        }
+        None => row.extend([String::new(), String::new()]),
+    }
+    row.push(if r.ultimate_holders_capped {
+        format!("{}+", r.ultimate_holders)
+    } else {
+        r.ultimate_holders.to_string()
+    });
+    row.push(r.unknown_share.to_string());
+    row.push(r.unknown_share.percent(PERCENT_DECIMALS));
+    row.push(r.in_cycle.to_string());
+    row.push(r.notes.join(";"));
+    row
+}
+
+/// The rows of some targets, written out, with their verdicts counted per regime.
+fn render_block(screen: &Screen, targets: &[PartyIdx], format: Format) -> Result<(Vec<u8>, [[usize; 3]; 3]), String> {
+    let mut counts = [[0usize; 3]; 3];
+    let mut csv = (format == Format::Csv).then(|| csv::Writer::from_writer(Vec::with_capacity(targets.len() * 200)));
+    let mut buf: Vec<u8> = Vec::new();
+    for &t in targets {
+        let r = screen.row(t).map_err(|e| e.to_string())?;
+        let verdicts = [
+            r.regimes.ru.as_ref().map(|p| p.verdict),
+            r.regimes.eaeu.as_ref().map(|p| p.verdict),
+            r.regimes.pak.as_ref().map(|p| p.verdict),
+        ];
+        for (i, v) in verdicts.into_iter().enumerate() {
+            if let Some(v) = v {
+                counts[i][v as usize] += 1;
+            }
+        }
+        match csv.as_mut() {
+            Some(w) => w.write_record(csv_row(&r)).map_err(|e| e.to_string())?,
+            None => {
+                serde_json::to_writer(&mut buf, &r).map_err(|e| e.to_string())?;
+                buf.push(b'\n');
+            }
+        }
+    }
+    if let Some(w) = csv {
+        buf = w.into_inner().map_err(|e| e.to_string())?;
+    }
+    Ok((buf, counts))
+}
+
+fn progress(len: u64, what: &str) -> ProgressBar {
+    let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
+    if let Ok(style) = ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} ({eta} left)") {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar.set_message(what.to_string());
+    bar
+}
+
+/// Runs `screen`.
+pub fn run(args: Args) -> Result<ExitCode, CliError> {
+    if let Some(n) = args.threads {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n.max(1))
+            .build_global()
+            .map_err(|e| CliError::Usage(format!("--threads: {e}")))?;
+    }
+    let started = Instant::now();
+    let spinner = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+    spinner.set_message("reading the graph");
+    spinner.enable_steady_tick(std::time::Duration::from_millis(200));
+    let graph = args.graph.load()?;
+    let loaded = started.elapsed();
+    let targets = match &args.targets {
+        Some(path) => read_targets(path, &graph)?,
+        None => (0..graph.len() as PartyIdx).filter(|&p| graph.party(p).kind.is_company()).collect(),
+    };
+    spinner.set_message("computing participation and control for every company");
+    let regimes = args.regime.regimes().into_iter().collect();
+    let screen = Screen::new(&graph, ScreenOptions { regimes, policies: args.policies.policies() });
+    let computed = started.elapsed();
+    spinner.finish_and_clear();
+
+    let format = args.format.unwrap_or_else(|| {
+        match args.output.as_deref().and_then(|p| p.extension()).and_then(|e| e.to_str()) {
+            Some("jsonl") | Some("ndjson") => Format::Jsonl,
+            _ => Format::Csv,
+        }
+    });
+    let mut out = AtomicOutput::create(args.output.as_deref())?;
+    let bar = progress(targets.len() as u64, "writing rows");
+    let mut counts: [[usize; 3]; 3] = [[0; 3]; 3];
+    if format == Format::Csv {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        w.write_record(COLUMNS).map_err(|e| CliError::Io(e.to_string()))?;
+        out.write_all(&w.into_inner().map_err(|e| CliError::Io(e.to_string()))?)?;
+    }
+    // Rows are made and written out in parallel blocks, then appended in target order.
+    for chunk in targets.chunks(1 << 16) {
+        let blocks: Vec<(Vec<u8>, [[usize; 3]; 3])> = chunk
+            .par_chunks(512)
+            .map(|ts| render_block(&screen, ts, format))
+            .collect::<Result<_, String>>()
+            .map_err(|e| CliError::Usage(format!("{}: {e}", args.graph.graph.display())))?;
+        for (bytes, c) in blocks {
+            for (i, row) in c.iter().enumerate() {
+                for (j, n) in row.iter().enumerate() {
+                    counts[i][j] += n;
+                }
+            }
+            out.write_all(&bytes)?;
+        }
+        bar.inc(chunk.len() as u64);
+    }
+    bar.finish_and_clear();
+    out.commit()?;
+    let total = started.elapsed();
+    let mut summary = format!(
+        "screened {} targets: load {:.2} s, compute {:.2} s, rows {:.2} s, total {:.2} s",
+        targets.len(),
+        loaded.as_secs_f64(),
+        (computed - loaded).as_secs_f64(),
+        (total - computed).as_secs_f64(),
+        total.as_secs_f64()
+    );
+    for (i, regime) in [Regime::Ru, Regime::Eaeu, Regime::Pak].into_iter().enumerate() {
+        let c = counts[i];
+        if c.iter().sum::<usize>() > 0 {
+            summary.push_str(&format!(
+                "\n  {:<5} {}: {}, {}: {}, {}: {}",
+                regime.as_str(),
+                Verdict::Eligible.as_str(),
+                c[0],
+                Verdict::NotEligible.as_str(),
+                c[1],
+                Verdict::Undetermined.as_str(),
+                c[2]
+            ));
+        }
+    }
+    if let Some(p) = &args.output {
+        summary.push_str(&format!("\n  {} rows written to {}", targets.len(), p.display()));
+    }
+    eprintln!("{summary}");
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,653 @@
+//! Exact fractions: every share, vote and verdict of owngraph is a rational number, never a
+//! binary float (DOMAIN.md, "Exactness"). Small values live in 64-bit ratios and spill into
+//! arbitrary-precision rationals (malachite, whose subquadratic gcd keeps the long denominators
+//! of many cross-holdings affordable) only when a product or sum would overflow.
+
+use std::borrow::Cow;
+use std::cmp::Ordering;
+use std::fmt;
+use std::ops::{Add, AddAssign, Div, Mul, Neg, Sub, SubAssign};
+use std::sync::{Arc, OnceLock};
+
+use malachite_base::num::arithmetic::traits::{DivRem, Pow};
+use malachite_base::num::conversion::traits::RoundingFrom;
+use malachite_base::rounding_modes::RoundingMode;
+use malachite_nz::natural::Natural;
+use malachite_q::Rational;
+use num_rational::Ratio;
+use num_traits::{CheckedAdd, CheckedDiv, CheckedMul, CheckedSub, Signed, Zero};
+use rust_decimal::Decimal;
+
+/// An exact rational number (signed: elimination steps go below zero; shares never do).
+#[derive(Clone, Debug)]
+pub struct Fraction(Repr);
+
+#[derive(Clone, Debug)]
+enum Repr {
+    Small(Ratio<i64>),
+    Big(Arc<BigValue>),
+}
+
+/// A value too large for 64 bits, shared between clones, with its decimal text kept once made
+/// (the same share is printed in several places of a report).
+#[derive(Debug)]
+struct BigValue {
+    value: Rational,
+    text: OnceLock<String>,
+    percent: OnceLock<String>,
+}
+
+/// Why a text is not a fraction.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct FractionError(pub String);
+
+/// Longest text accepted as one number: longer literals are refused rather than turned into
+/// integers with millions of digits.
+const MAX_LITERAL: usize = 400;
+/// Largest decimal exponent accepted in `1e-5`-style literals, for the same reason.
+const MAX_EXPONENT: i64 = 400;
+
+impl Fraction {
+    /// Zero.
+    pub fn zero() -> Self {
+        Fraction(Repr::Small(Ratio::from_integer(0)))
+    }
+
+    /// One.
+    pub fn one() -> Self {
+        Fraction(Repr::Small(Ratio::from_integer(1)))
+    }
+
+    /// The fraction `numer / denom`. `denom` must not be zero (callers pass constants).
+    pub fn new(numer: i64, denom: i64) -> Self {
+        debug_assert!(denom != 0);
+        if denom == 0 {
+            return Fraction::zero();
+        }
+        Fraction(Repr::Small(Ratio::new(numer, denom)))
+    }
+
+    /// One half: the threshold of "more than 50 %".
+    pub fn half() -> Self {
+        Fraction::new(1, 2)
+    }
+
+    /// `10^exponent`.
+    pub fn pow10(exponent: u32) -> Self {
+        Fraction::from_big(Rational::from(Natural::from(10u32).pow(u64::from(exponent))))
+    }
+
+    fn from_big(r: Rational) -> Self {
+        let negative = r < 0u32;
+        if let (Ok(n), Ok(d)) = (i64::try_from(r.numerator_ref()), i64::try_from(r.denominator_ref())) {
+            return Fraction(Repr::Small(Ratio::new_raw(if negative { -n } else { n }, d)));
+        }
+        Fraction(Repr::Big(Arc::new(BigValue { value: r, text: OnceLock::new(), percent: OnceLock::new() })))
+    }
+
+    fn to_big(&self) -> Cow<'_, Rational> {
+        match &self.0 {
+            Repr::Small(r) => Cow::Owned(Rational::from_signeds(*r.numer(), *r.denom())),
+            Repr::Big(b) => Cow::Borrowed(&b.value),
+        }
+    }
+
+    /// Sign (−1, 0, 1), absolute numerator and denominator in lowest terms.
+    fn parts(&self) -> (i8, Natural, Natural) {
+        match &self.0 {
+            Repr::Small(r) => {
+                let n = *r.numer();
+                (n.signum() as i8, Natural::from(n.unsigned_abs()), Natural::from(r.denom().unsigned_abs()))
+            }
+            Repr::Big(b) => {
+                let sign = match b.value.partial_cmp(&0u32) {
+                    Some(Ordering::Less) => -1,
+                    Some(Ordering::Greater) => 1,
+                    _ => 0,
+                };
+                (sign, b.value.numerator_ref().clone(), b.value.denominator_ref().clone())
+            }
+        }
+    }
+
+    /// True for zero.
+    pub fn is_zero(&self) -> bool {
+        match &self.0 {
+            Repr::Small(r) => r.is_zero(),
+            Repr::Big(b) => b.value == 0u32,
+        }
+    }
+
+    /// True for one.
+    pub fn is_one(&self) -> bool {
+        matches!(&self.0, Repr::Small(r) if *r.numer() == 1 && *r.denom() == 1)
+    }
+
+    /// True for values above zero.
+    pub fn is_positive(&self) -> bool {
+        match &self.0 {
+            Repr::Small(r) => r.is_positive(),
+            Repr::Big(b) => b.value > 0u32,
+        }
+    }
+
+    /// True for values below zero.
+    pub fn is_negative(&self) -> bool {
+        match &self.0 {
+            Repr::Small(r) => r.is_negative(),
+            Repr::Big(b) => b.value < 0u32,
+        }
+    }
+
+    /// True when the value lies in [0, 1].
+    pub fn is_unit_interval(&self) -> bool {
+        !self.is_negative() && *self <= Fraction::one()
+    }
+
+    /// True when the value is more than one half: the strict test of "более 50 процентов".
+    pub fn exceeds_half(&self) -> bool {
+        *self > Fraction::half()
+    }
+
+    /// A nearby binary float, for ordering heuristics and fast screening only.
+    pub fn to_f64(&self) -> f64 {
+        match &self.0 {
+            Repr::Small(r) => *r.numer() as f64 / *r.denom() as f64,
+            Repr::Big(b) => f64::rounding_from(&b.value, RoundingMode::Nearest).0,
+        }
+    }
+
+    /// The smaller of two values.
+    pub fn min(self, other: Fraction) -> Fraction {
+        if other < self { other } else { self }
+    }
+
+    /// The larger of two values.
+    pub fn max(self, other: Fraction) -> Fraction {
+        if other > self { other } else { self }
+    }
+
+    /// The value in percent, rounded half away from zero to `decimals` places, trailing zeros
+    /// removed: `33/40` gives `82.5`, `1/3` with 4 places gives `33.3333`.
+    pub fn percent(&self, decimals: u32) -> String {
+        if let Repr::Big(b) = &self.0
+            && decimals == PERCENT_DECIMALS
+        {
+            return b.percent.get_or_init(|| self.compute_percent(decimals)).clone();
+        }
+        self.compute_percent(decimals)
+    }
+
+    fn compute_percent(&self, decimals: u32) -> String {
+        // Small values in 128-bit integers (no big-number arithmetic for the common case).
+        if let Repr::Small(r) = &self.0
+            && decimals <= 20
+        {
+            let (n, d) = (i128::from(*r.numer()), i128::from(*r.denom()));
+            if let Some(scaled) = n.unsigned_abs().checked_mul(100 * 10u128.pow(decimals)) {
+                let d = d.unsigned_abs();
+                let (mut q, rem) = (scaled / d, scaled % d);
+                if rem * 2 >= d {
+                    q += 1;
+                }
+                let m = if n < 0 { -(q as i128) } else { q as i128 };
+                if let Ok(dec) = Decimal::try_from_i128_with_scale(m, decimals) {
+                    return dec.normalize().to_string();
+                }
+            }
+        }
+        let (sign, n, d) = self.parts();
+        let scaled = n * Natural::from(100u32) * Natural::from(10u32).pow(u64::from(decimals));
+        let (mut q, r) = scaled.div_rem(&d);
+        if r * Natural::from(2u32) >= d {
+            q += Natural::from(1u32);
+        }
+        let negative = sign < 0 && q != 0u32;
+        match i128::try_from(&q) {
+            Ok(m) => Decimal::try_from_i128_with_scale(if negative { -m } else { m }, decimals)
+                .map(|d| d.normalize().to_string())
+                .unwrap_or_else(|_| plain_decimal(negative, &q, decimals)),
+            Err(_) => plain_decimal(negative, &q, decimals),
+        }
+    }
+
+    /// The number of decimal places that write this value exactly, if it has a finite decimal
+    /// form (its denominator has no prime factor but 2 and 5).
+    pub fn terminating_decimals(&self) -> Option<u32> {
+        let (_, _, mut d) = self.parts();
+        let (two, five) = (Natural::from(2u32), Natural::from(5u32));
+        let (mut twos, mut fives) = (0u32, 0u32);
+        loop {
+            let (q, r) = (&d).div_rem(&two);
+            if r != 0u32 {
+                break;
+            }
+            d = q;
+            twos += 1;
+        }
+        loop {
+            let (q, r) = (&d).div_rem(&five);
+            if r != 0u32 {
+                break;
+            }
+            d = q;
+            fives += 1;
+        }
+        (d == 1u32).then_some(twos.max(fives))
+    }
+
+    /// The value written with `places` decimals, rounded toward zero (`up`: away from zero).
+    pub fn decimal(&self, places: u32, up: bool) -> String {
+        let (sign, n, d) = self.parts();
+        let scaled = n * Natural::from(10u32).pow(u64::from(places));
+        let (mut q, r) = scaled.div_rem(&d);
+        if up && r != 0u32 {
+            q += Natural::from(1u32);
+        }
+        plain_decimal(sign < 0 && q != 0u32, &q, places)
+    }
+
+    /// Parses a share as people write it: `1/3`, `0.25`, `25%`, `25,5 %`, `2.5e-1`.
+    /// The result is exact; the caller checks the range.
+    pub fn parse(text: &str) -> Result<Fraction, FractionError> {
+        let t = text.trim();
+        if t.is_empty() {
+            return Err(FractionError("empty value where a fraction was expected".into()));
+        }
+        if t.len() > MAX_LITERAL {
+            return Err(FractionError(format!("a number of {} characters is too long", t.len())));
+        }
+        let (body, percent) = match t.strip_suffix('%') {
+            Some(b) => (b.trim_end(), true),
+            None => (t, false),
+        };
+        let value = match body.split_once('/') {
+            Some((n, d)) => {
+                let n = parse_decimal(n.trim(), text)?;
+                let d = parse_decimal(d.trim(), text)?;
+                if d.is_zero() {
+                    return Err(FractionError(format!("\"{text}\": division by zero")));
+                }
+                &n / &d
+            }
+            None => parse_decimal(body, text)?,
+        };
+        Ok(if percent { &value / &Fraction::new(100, 1) } else { value })
+    }
+}
+
+fn plain_decimal(negative: bool, m: &Natural, decimals: u32) -> String {
+    let digits = m.to_string();
+    let d = decimals as usize;
+    let padded = if digits.len() <= d { format!("{}{}", "0".repeat(d + 1 - digits.len()), digits) } else { digits };
+    let (int, frac) = padded.split_at(padded.len() - d);
+    let frac = frac.trim_end_matches('0');
+    let sign = if negative { "-" } else { "" };
+    if frac.is_empty() { format!("{sign}{int}") } else { format!("{sign}{int}.{frac}") }
+}
+
+/// Parses `[+-]digits[.,digits][e[+-]digits]` exactly.
+fn parse_decimal(s: &str, whole: &str) -> Result<Fraction, FractionError> {
+    let bad = || FractionError(format!("\"{whole}\" is not a fraction (write 1/3, 0.25, 25% or 25,5 %)"));
+    let (neg, rest) = match s.as_bytes().first() {
+        Some(b'-') => (true, &s[1..]),
+        Some(b'+') => (false, &s[1..]),
+        _ => (false, s),
+    };
+    let (mantissa, exponent) = match rest.find(['e', 'E']) {
+        Some(i) => {
+            let e: i64 = rest[i + 1..].parse().map_err(|_| bad())?;
+            if e.abs() > MAX_EXPONENT {
+                return Err(FractionError(format!("\"{whole}\": exponent too large")));
+            }
+            (&rest[..i], e)
+        }
+        None => (rest, 0),
+    };
+    let (int, frac) = match mantissa.split_once(['.', ',']) {
+        Some((i, f)) => (i, f),
+        None => (mantissa, ""),
+    };
+    if int.is_empty() && frac.is_empty() {
+        return Err(bad());
+    }
+    if !int.bytes().all(|b| b.is_ascii_digit()) || !frac.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(bad());
+    }
+    let scale = exponent - frac.len() as i64;
+    // Common case: few digits and a small scale fit a 64-bit ratio.
+    if int.len() + frac.len() <= 18 && (-18..=0).contains(&scale) {
+        let mut n: i64 = 0;
+        for b in int.bytes().chain(frac.bytes()) {
+            n = n * 10 + i64::from(b - b'0');
+        }
+        let d = 10i64.pow((-scale) as u32);
+        return Ok(Fraction::new(if neg { -n } else { n }, d));
+    }
+    let digits = format!("{int}{frac}");
+    let numer: Natural = digits.parse().map_err(|_| bad())?;
+    let mut value = Fraction::from_big(Rational::from(numer));
+    if scale >= 0 {
+        value = &value * &Fraction::pow10(scale as u32);
+    } else {
+        value = &value / &Fraction::pow10((-scale) as u32);
+    }
+    Ok(if neg { -value } else { value })
+}
+
+/// `x + 0`, `x − 0`, `x × 1`, `x × 0` without touching big integers.
+fn shortcut(op: &str, a: &Fraction, b: &Fraction) -> Option<Fraction> {
+    match op {
+        "+" if b.is_zero() => Some(a.clone()),
+        "+" if a.is_zero() => Some(b.clone()),
+        "-" if b.is_zero() => Some(a.clone()),
+        "*" if a.is_zero() || b.is_zero() => Some(Fraction::zero()),
+        "*" if b.is_one() => Some(a.clone()),
+        "*" if a.is_one() => Some(b.clone()),
+        _ => None,
+    }
+}
+
+macro_rules! arith {
+    ($trait:ident, $method:ident, $checked:ident, $op:tt) => {
+        impl $trait<&Fraction> for &Fraction {
+            type Output = Fraction;
+            fn $method(self, rhs: &Fraction) -> Fraction {
+                if let (Repr::Small(a), Repr::Small(b)) = (&self.0, &rhs.0)
+                    && let Some(r) = a.$checked(b)
+                {
+                    return Fraction(Repr::Small(r));
+                }
+                if let Some(r) = shortcut(stringify!($op), self, rhs) {
+                    return r;
+                }
+                Fraction::from_big(&*self.to_big() $op &*rhs.to_big())
+            }
+        }
+        impl $trait<Fraction> for Fraction {
+            type Output = Fraction;
+            fn $method(self, rhs: Fraction) -> Fraction {
+                (&self).$method(&rhs)
+            }
+        }
+        impl $trait<&Fraction> for Fraction {
+            type Output = Fraction;
+            fn $method(self, rhs: &Fraction) -> Fraction {
+                (&self).$method(rhs)
+            }
+        }
+    };
+}
+
+arith!(Add, add, checked_add, +);
+arith!(Sub, sub, checked_sub, -);
+arith!(Mul, mul, checked_mul, *);
+
+impl Div<&Fraction> for &Fraction {
+    type Output = Fraction;
+    /// Division; dividing by zero gives zero (callers test the divisor first).
+    fn div(self, rhs: &Fraction) -> Fraction {
+        if rhs.is_zero() {
+            debug_assert!(false, "division by zero");
+            return Fraction::zero();
+        }
+        if let (Repr::Small(a), Repr::Small(b)) = (&self.0, &rhs.0)
+            && let Some(r) = a.checked_div(b)
+        {
+            return Fraction(Repr::Small(r));
+        }
+        if rhs.is_one() {
+            return self.clone();
+        }
+        Fraction::from_big(&*self.to_big() / &*rhs.to_big())
+    }
+}
+
+impl Div<Fraction> for Fraction {
+    type Output = Fraction;
+    fn div(self, rhs: Fraction) -> Fraction {
+        &self / &rhs
+    }
+}
+
+impl AddAssign<&Fraction> for Fraction {
+    fn add_assign(&mut self, rhs: &Fraction) {
+        *self = &*self + rhs;
+    }
+}
+
+impl SubAssign<&Fraction> for Fraction {
+    fn sub_assign(&mut self, rhs: &Fraction) {
+        *self = &*self - rhs;
+    }
+}
+
+impl Neg for Fraction {
+    type Output = Fraction;
+    fn neg(self) -> Fraction {
+        match self.0 {
+            Repr::Small(r) if *r.numer() != i64::MIN => Fraction(Repr::Small(-r)),
+            _ => Fraction::from_big(-self.to_big().into_owned()),
+        }
+    }
+}
+
+impl std::iter::Sum for Fraction {
+    fn sum<I: Iterator<Item = Fraction>>(iter: I) -> Fraction {
+        iter.fold(Fraction::zero(), |a, b| a + b)
+    }
+}
+
+impl<'a> std::iter::Sum<&'a Fraction> for Fraction {
+    fn sum<I: Iterator<Item = &'a Fraction>>(iter: I) -> Fraction {
+        iter.fold(Fraction::zero(), |a, b| a + b)
+    }
+}
+
+impl PartialEq for Fraction {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for Fraction {}
+
+impl PartialOrd for Fraction {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Fraction {
+    fn cmp(&self, other: &Self) -> Ordering {
+        match (&self.0, &other.0) {
+            (Repr::Small(a), Repr::Small(b)) => a.cmp(b),
+            _ => self.to_big().as_ref().cmp(other.to_big().as_ref()),
+        }
+    }
+}
+
+impl std::hash::Hash for Fraction {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        // Values are normalized (small whenever they fit), so equal values hash alike.
+        match &self.0 {
+            Repr::Small(r) => (r.numer(), r.denom()).hash(state),
+            Repr::Big(b) => b.value.hash(state),
+        }
+    }
+}
+
+impl fmt::Display for Fraction {
+    /// `p/q` in lowest terms, `0/1` and `1/1` included.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let render = || {
+            let (sign, n, d) = self.parts();
+            format!("{}{n}/{d}", if sign < 0 { "-" } else { "" })
+        };
+        match &self.0 {
+            Repr::Small(r) => write!(f, "{}/{}", r.numer(), r.denom()),
+            Repr::Big(b) => f.write_str(b.text.get_or_init(render)),
+        }
+    }
+}
+
+impl Default for Fraction {
+    fn default() -> Self {
+        Fraction::zero()
+    }
+}
+
+/// Decimal places of every percent owngraph prints.
+pub const PERCENT_DECIMALS: u32 = 4;
+
+impl serde::Serialize for Fraction {
+    /// `{"fraction": "33/40", "percent": "82.5"}`: the exact value and a rounded percent.
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("Fraction", 2)?;
+        st.serialize_field("fraction", &self.to_string())?;
+        st.serialize_field("percent", &self.percent(PERCENT_DECIMALS))?;
+        st.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Fraction {
+    /// Reads `{"fraction": "p/q", ...}` or a plain string such as `"25%"`.
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(serde::Deserialize)]
+        #[serde(untagged)]
+        enum Form {
+            Object { fraction: String },
+            Text(String),
+        }
+        let text = match Form::deserialize(d)? {
+            Form::Object { fraction } => fraction,
+            Form::Text(t) => t,
+        };
+        Fraction::parse(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+/// A fraction known to lie in [0, 1]: a share of capital, of votes, or of a governing body.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default, serde::Serialize)]
+#[serde(transparent)]
+pub struct Share(Fraction);
+
+impl Share {
+    /// Checks the range. The error says what was wrong in the words a user typed.
+    pub fn new(value: Fraction) -> Result<Share, FractionError> {
+        if value.is_negative() {
+            Err(FractionError(format!(
+                "{} is negative; a share lies in [0, 1]",
+                value.percent(PERCENT_DECIMALS) + " %"
+            )))
+        } else if value > Fraction::one() {
+            Err(FractionError(format!(
+                "{} ({} %) is more than 1; a share lies in [0, 1]",
+                value,
+                value.percent(PERCENT_DECIMALS)
+            )))
+        } else {
+            Ok(Share(value))
+        }
+    }
+
+    /// Parses and range-checks a share written as in [`Fraction::parse`].
+    pub fn parse(text: &str) -> Result<Share, FractionError> {
+        Share::new(Fraction::parse(text)?)
+    }
+
+    /// No share.
+    pub fn zero() -> Share {
+        Share(Fraction::zero())
+    }
+
+    /// The whole.
+    pub fn one() -> Share {
+        Share(Fraction::one())
+    }
+
+    /// The exact value.
+    pub fn value(&self) -> &Fraction {
+        &self.0
+    }
+
+    /// The exact value, by move.
+    pub fn into_value(self) -> Fraction {
+        self.0
+    }
+}
+
+impl fmt::Display for Share {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn f(s: &str) -> Fraction {
+        Fraction::parse(s).unwrap()
+    }
+
+    #[test]
+    fn parses_every_written_form() {
+        assert_eq!(f("1/3").to_string(), "1/3");
+        assert_eq!(f("0.25").to_string(), "1/4");
+        assert_eq!(f("25%").to_string(), "1/4");
+        assert_eq!(f("25,5 %").to_string(), "51/200");
+        assert_eq!(f(" 2.5e-1 ").to_string(), "1/4");
+        assert_eq!(f("1").to_string(), "1/1");
+        assert_eq!(f("0").to_string(), "0/1");
+        assert_eq!(f(".5").to_string(), "1/2");
+        assert_eq!(f("3/7").to_string(), "3/7");
+        assert_eq!(f("0.1").to_string(), "1/10");
+        assert_eq!(
+            f("33.333333333333333333333333%").to_string(),
+            "33333333333333333333333333/100000000000000000000000000"
+        );
+    }
+
+    #[test]
+    fn refuses_what_is_not_a_fraction() {
+        for bad in ["", "abc", "1/0", "1..2", "NaN", "inf", "1e99999", "%", "1/", "--1"] {
+            assert!(Fraction::parse(bad).is_err(), "{bad}");
+        }
+        assert!(Share::parse("120%").is_err());
+        assert!(Share::parse("-1/3").is_err());
+        assert!(Share::parse("100%").is_ok());
+    }
+
+    #[test]
+    fn arithmetic_spills_into_big_integers_exactly() {
+        let mut x = Fraction::one();
+        let k = f("11/13");
+        for _ in 0..40 {
+            x = &x * &k;
+        }
+        let mut y = x.clone();
+        for _ in 0..40 {
+            y = &y / &k;
+        }
+        assert_eq!(y, Fraction::one());
+        assert!(x < Fraction::one());
+        assert_eq!((&f("1/3") + &f("1/6")).to_string(), "1/2");
+        assert!(!f("1/2").exceeds_half());
+        assert!(f("50000000000000000000001/100000000000000000000000").exceeds_half());
+    }
+
+    #[test]
+    fn percent_rounds_half_up_and_trims() {
+        assert_eq!(f("33/40").percent(4), "82.5");
+        assert_eq!(f("1/3").percent(4), "33.3333");
+        assert_eq!(f("2/3").percent(4), "66.6667");
+        assert_eq!(f("7399/10000").percent(4), "73.99");
+        assert_eq!(Fraction::zero().percent(4), "0");
+        assert_eq!(Fraction::one().percent(4), "100");
+        assert_eq!(f("1/8").percent(1), "12.5");
+        assert_eq!(f("1/16").percent(1), "6.3");
+    }
+}

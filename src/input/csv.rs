@@ -1,0 +1,326 @@
+//! The CSV pair for large inputs: `parties.csv` and `relations.csv`, UTF-8 with a header row,
+//! columns named after the fields of the native JSON format. Both files are streamed record by
+//! record; every problem is reported with its file and line.
+//!
+//! `parties.csv`: `id,kind,name,country,citizenship,inn,ogrn,document,address,declared_ru,
+//! declared_eaeu,declared_reason` (citizenships separated by `;`).
+//! `relations.csv`: `type,from,to,capital,votes,basis,of,sole_executive,executive_board,board,
+//! share,since,until,source,id,note`. Only `id`, `kind` and `type`, `from`, `to` are required
+//! columns; an empty cell is an absent field.
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+
+use super::InputErrors;
+use rayon::prelude::*;
+
+use super::records::{Fractions, PartyFields, RelationFields, insert_party, party_from, relation_from};
+use crate::fraction::Share;
+use crate::model::{
+    DeclaredStatus, Graph, GraphBuilder, Ids, Origin, Party, Problem, Recent, RecordRef, Relation, Section,
+};
+use std::borrow::Cow;
+
+/// Columns of `parties.csv`.
+pub const PARTY_COLUMNS: &[&str] = &[
+    "id",
+    "kind",
+    "name",
+    "country",
+    "citizenship",
+    "inn",
+    "ogrn",
+    "document",
+    "address",
+    "declared_ru",
+    "declared_eaeu",
+    "declared_reason",
+    "note",
+];
+
+/// Columns of `relations.csv`.
+pub const RELATION_COLUMNS: &[&str] = &[
+    "type",
+    "from",
+    "to",
+    "capital",
+    "votes",
+    "basis",
+    "of",
+    "sole_executive",
+    "executive_board",
+    "board",
+    "share",
+    "since",
+    "until",
+    "source",
+    "id",
+    "note",
+];
+
+const FRACTION_COLUMNS: [&str; 5] = ["capital", "votes", "executive_board", "board", "share"];
+
+fn whole(section: Section, line: u32, message: String) -> Problem {
+    Problem {
+        record: RecordRef { section, origin: Origin { index: line.saturating_sub(2), line }, label: String::new() },
+        field: None,
+        message,
+    }
+}
+
+/// Column positions by name, checked against the allowed columns.
+fn columns(
+    section: Section,
+    headers: &csv::StringRecord,
+    allowed: &[&str],
+    required: &[&str],
+) -> Result<Vec<Option<usize>>, Vec<Problem>> {
+    let mut problems = Vec::new();
+    let names: Vec<String> = headers
+        .iter()
+        .enumerate()
+        .map(|(i, h)| if i == 0 { h.trim_start_matches('\u{feff}') } else { h }.trim().to_string())
+        .collect();
+    for n in &names {
+        if !allowed.contains(&n.as_str()) {
+            problems.push(whole(section, 1, format!("unknown column \"{n}\" (columns: {})", allowed.join(", "))));
+        }
+    }
+    for r in required {
+        if !names.iter().any(|n| n == r) {
+            problems.push(whole(section, 1, format!("missing column \"{r}\"")));
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    Ok(allowed.iter().map(|a| names.iter().position(|n| n == a)).collect())
+}
+
+fn cell<'r>(rec: &'r csv::StringRecord, cols: &[Option<usize>], all: &[&str], name: &str) -> Option<&'r str> {
+    let i = all.iter().position(|a| *a == name)?;
+    cols[i].and_then(|c| rec.get(c)).map(str::trim).filter(|s| !s.is_empty())
+}
+
+fn parse_bool(s: &str) -> Result<bool, String> {
+    match s.to_ascii_lowercase().as_str() {
+        "true" | "yes" | "1" | "да" => Ok(true),
+        "false" | "no" | "0" | "нет" => Ok(false),
+        _ => Err(format!("\"{s}\" is not true or false")),
+    }
+}
+
+/// Records read and built at once: large enough to share among threads, small enough to stay
+/// in cache.
+const BATCH: usize = 1 << 15;
+
+fn line_of(rec: &csv::StringRecord) -> u32 {
+    rec.position().map(|p| p.line() as u32).unwrap_or(0)
+}
+
+/// Reads up to a batch of records; returns how many, and whether more may follow. A record the
+/// CSV reader refuses is reported and skipped.
+fn fill(
+    rdr: &mut csv::Reader<std::fs::File>,
+    batch: &mut [csv::StringRecord],
+    section: Section,
+    b: &mut GraphBuilder,
+) -> (usize, bool) {
+    let mut filled = 0;
+    while filled < batch.len() {
+        match rdr.read_record(&mut batch[filled]) {
+            Ok(true) => filled += 1,
+            Ok(false) => return (filled, false),
+            Err(e) => {
+                b.problem(csv_problem(section, &e));
+                if matches!(e.kind(), csv::ErrorKind::Io(_)) {
+                    return (filled, false);
+                }
+            }
+        }
+    }
+    (filled, true)
+}
+
+/// A party from a `parties.csv` record.
+fn party_record(rec: &csv::StringRecord, cols: &[Option<usize>], origin: Origin) -> (Party, Vec<Problem>) {
+    let c = |n: &str| cell(rec, cols, PARTY_COLUMNS, n);
+    let mut declared = None;
+    let mut bad = Vec::new();
+    let (dru, deaeu) = (c("declared_ru"), c("declared_eaeu"));
+    if dru.is_some() || deaeu.is_some() || c("declared_reason").is_some() {
+        let mut flag = |v: Option<&str>, name: &'static str| match v.map(parse_bool) {
+            Some(Ok(v)) => Some(v),
+            Some(Err(m)) => {
+                bad.push((name, m));
+                None
+            }
+            None => None,
+        };
+        let ru = flag(dru, "declared_ru");
+        let eaeu = flag(deaeu, "declared_eaeu");
+        declared = Some(DeclaredStatus { ru, eaeu, reason: c("declared_reason").unwrap_or_default().to_string() });
+    }
+    let fields = PartyFields {
+        id: Cow::Borrowed(c("id").unwrap_or_default()),
+        kind: Cow::Borrowed(c("kind").unwrap_or_default()),
+        name: c("name").map(Cow::Borrowed),
+        country: c("country").map(Cow::Borrowed),
+        citizenship: c("citizenship")
+            .map(|s| s.split([';', '|']).map(|x| Cow::Borrowed(x.trim())).collect())
+            .unwrap_or_default(),
+        inn: c("inn").map(String::from),
+        ogrn: c("ogrn").map(String::from),
+        document: c("document").map(String::from),
+        address: c("address").map(String::from),
+        declared,
+        notes: c("note").map(|n| vec![n.to_string()]).unwrap_or_default(),
+    };
+    let (party, mut problems) = party_from(fields, origin);
+    for (field, m) in bad {
+        problems.push(Problem::party_field(&party, field, m));
+    }
+    (party, problems)
+}
+
+/// A relation from a `relations.csv` record.
+fn relation_record(
+    ids: Ids,
+    recent: &mut Recent,
+    rec: &csv::StringRecord,
+    cols: &[Option<usize>],
+    origin: Origin,
+) -> Result<Option<Relation>, Vec<Problem>> {
+    let c = |n: &str| cell(rec, cols, RELATION_COLUMNS, n);
+    let mut fractions = Fractions::default();
+    for name in FRACTION_COLUMNS {
+        if let Some(v) = c(name) {
+            fractions.set(name, Share::parse(v).map_err(|e| e.0));
+        }
+    }
+    let (sole, bad) = match c("sole_executive").map(parse_bool) {
+        Some(Ok(v)) => (Some(v), None),
+        Some(Err(m)) => (None, Some(m)),
+        None => (None, None),
+    };
+    let fields = RelationFields {
+        kind: Cow::Borrowed(c("type").unwrap_or_default()),
+        from: Cow::Borrowed(c("from").unwrap_or_default()),
+        to: Cow::Borrowed(c("to").unwrap_or_default()),
+        fractions,
+        basis: c("basis").map(Cow::Borrowed),
+        of: c("of").map(Cow::Borrowed),
+        sole_executive: sole,
+        since: c("since").map(Cow::Borrowed),
+        until: c("until").map(Cow::Borrowed),
+        source: c("source").map(String::from),
+        id: c("id").map(String::from),
+        notes: c("note").map(|n| vec![n.to_string()]).unwrap_or_default(),
+    };
+    let label = format!("{} {} → {}", fields.kind, fields.from, fields.to);
+    let built = relation_from(ids, recent, fields, origin);
+    match bad {
+        None => built,
+        Some(m) => {
+            let mut problems = built.err().unwrap_or_default();
+            problems.push(Problem {
+                record: RecordRef { section: Section::Relations, origin, label },
+                field: Some("sole_executive".into()),
+                message: m,
+            });
+            Err(problems)
+        }
+    }
+}
+
+fn reader(path: &Path) -> Result<csv::Reader<std::fs::File>, String> {
+    let f = std::fs::File::open(path).map_err(|e| format!("cannot read: {e}"))?;
+    Ok(csv::ReaderBuilder::new().has_headers(true).flexible(false).from_reader(f))
+}
+
+fn csv_problem(section: Section, e: &csv::Error) -> Problem {
+    let line = e.position().map(|p| p.line() as u32).unwrap_or(0);
+    let message = match e.kind() {
+        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+            format!("{len} fields where the header has {expected_len}")
+        }
+        csv::ErrorKind::Utf8 { .. } => "not UTF-8 text".to_string(),
+        _ => e.to_string(),
+    };
+    whole(section, line, message)
+}
+
+/// Reads the CSV pair.
+pub fn parse_pair(parties: &Path, relations: &Path, as_of: NaiveDate) -> Result<Graph, InputErrors> {
+    let pname = parties.display().to_string();
+    let rname = relations.display().to_string();
+    let mut errors = InputErrors {
+        file: format!("{pname} + {rname}"),
+        problems: Vec::new(),
+        files: vec![(Section::Parties, pname.clone()), (Section::Relations, rname.clone())],
+    };
+    let mut b = GraphBuilder::new();
+    let size = |p: &Path| std::fs::metadata(p).map(|m| m.len() as usize).unwrap_or(0);
+    b.reserve(size(parties) / 24, size(relations) / 28);
+
+    let mut rdr = reader(parties).map_err(|m| InputErrors::whole(&pname, m))?;
+    let headers = rdr.headers().map_err(|e| InputErrors::whole(&pname, e.to_string()))?.clone();
+    let cols = match columns(Section::Parties, &headers, PARTY_COLUMNS, &["id", "kind"]) {
+        Ok(c) => c,
+        Err(p) => {
+            errors.problems = p;
+            return Err(errors);
+        }
+    };
+    let mut batch: Vec<csv::StringRecord> = (0..BATCH).map(|_| csv::StringRecord::new()).collect();
+    let mut index = 0u32;
+    let mut more = true;
+    while more {
+        let (filled, rest) = fill(&mut rdr, &mut batch, Section::Parties, &mut b);
+        more = rest;
+        let built: Vec<(Party, Vec<Problem>)> = batch[..filled]
+            .par_iter()
+            .enumerate()
+            .map(|(i, rec)| party_record(rec, &cols, Origin { index: index + i as u32, line: line_of(rec) }))
+            .collect();
+        for (party, problems) in built {
+            insert_party(&mut b, party, problems);
+        }
+        index += filled as u32;
+    }
+
+    let mut rdr =
+        reader(relations).map_err(|m| InputErrors { problems: vec![Problem::document(m)], ..errors.clone() })?;
+    let headers = rdr.headers().map_err(|e| InputErrors::whole(&rname, e.to_string()))?.clone();
+    let cols = match columns(Section::Relations, &headers, RELATION_COLUMNS, &["type", "from", "to"]) {
+        Ok(c) => c,
+        Err(p) => {
+            errors.problems = p;
+            return Err(errors);
+        }
+    };
+    let mut index = 0u32;
+    let mut more = true;
+    while more {
+        let (filled, rest) = fill(&mut rdr, &mut batch, Section::Relations, &mut b);
+        more = rest;
+        let ids = b.ids();
+        let built: Vec<Result<Option<Relation>, Vec<Problem>>> = batch[..filled]
+            .par_iter()
+            .enumerate()
+            .map_init(Recent::default, |recent, (i, rec)| {
+                relation_record(ids, recent, rec, &cols, Origin { index: index + i as u32, line: line_of(rec) })
+            })
+            .collect();
+        for r in built {
+            match r {
+                Ok(Some(rel)) => b.add_relation(rel),
+                Ok(None) => {}
+                Err(problems) => problems.into_iter().for_each(|p| b.problem(p)),
+            }
+        }
+        index += filled as u32;
+    }
+    b.finish(as_of).map_err(|problems| InputErrors { problems, ..errors })
+}

@@ -1,0 +1,106 @@
+//! JSON Lines for large inputs: one record per line, a party (it has `kind`) or a relation (it
+//! has `type`), with the fields of the native JSON format. Streamed line by line; relations may
+//! come before the parties they name; every problem is reported with its line.
+
+use std::io::BufRead;
+use std::path::Path;
+
+use chrono::NaiveDate;
+use serde::Deserialize;
+use serde::de::IgnoredAny;
+
+use super::InputErrors;
+use super::json::{RawParty, RawRelation, party_fields, relation_fields};
+use super::records::{RelationFields, add_party, add_relation};
+use crate::model::{Graph, GraphBuilder, Origin, Problem, RecordRef, Section};
+
+#[derive(Deserialize)]
+struct Probe {
+    #[serde(rename = "type", default)]
+    kind_of_relation: Option<IgnoredAny>,
+    #[serde(default)]
+    kind: Option<IgnoredAny>,
+}
+
+fn clean(e: &serde_json::Error) -> String {
+    let m = e.to_string();
+    match m.find(" at line ") {
+        Some(i) => m[..i].to_string(),
+        None => m,
+    }
+}
+
+/// Reads a JSON Lines file.
+pub fn parse(path: &Path, as_of: NaiveDate) -> Result<Graph, InputErrors> {
+    let name = path.display().to_string();
+    let f = std::fs::File::open(path).map_err(|e| InputErrors::whole(&name, format!("cannot read: {e}")))?;
+    let reader = std::io::BufReader::with_capacity(1 << 20, f);
+    let mut b = GraphBuilder::new();
+    let mut deferred: Vec<(RelationFields<'static>, Origin)> = Vec::new();
+    let (mut parties, mut relations) = (0u32, 0u32);
+    let problem = |section, origin, message: String| Problem {
+        record: RecordRef { section, origin, label: String::new() },
+        field: None,
+        message,
+    };
+    for (i, line) in reader.lines().enumerate() {
+        let line_no = i as u32 + 1;
+        let text = match line {
+            Ok(t) => t,
+            Err(e) => {
+                b.problem(problem(
+                    Section::Document,
+                    Origin { index: 0, line: line_no },
+                    format!("line {line_no}: cannot read: {e}"),
+                ));
+                break;
+            }
+        };
+        let text = if i == 0 { text.trim_start_matches('\u{feff}').to_string() } else { text };
+        if text.trim().is_empty() {
+            continue;
+        }
+        let probe: Probe = match serde_json::from_str(&text) {
+            Ok(p) => p,
+            Err(e) => {
+                b.problem(problem(
+                    Section::Document,
+                    Origin { index: 0, line: line_no },
+                    format!("line {line_no}: not a JSON object: {}", clean(&e)),
+                ));
+                continue;
+            }
+        };
+        if probe.kind_of_relation.is_some() {
+            let origin = Origin { index: relations, line: line_no };
+            relations += 1;
+            match serde_json::from_str::<RawRelation>(&text) {
+                Ok(r) => {
+                    let f = relation_fields(r);
+                    let known = b.resolve(&f.from).is_ok()
+                        && b.resolve(&f.to).is_ok()
+                        && f.of.as_deref().is_none_or(|o| b.resolve(o).is_ok());
+                    if known { add_relation(&mut b, f, origin) } else { deferred.push((f.into_owned(), origin)) }
+                }
+                Err(e) => b.problem(problem(Section::Relations, origin, clean(&e))),
+            }
+        } else if probe.kind.is_some() {
+            let origin = Origin { index: parties, line: line_no };
+            parties += 1;
+            match serde_json::from_str::<RawParty>(&text) {
+                Ok(p) => add_party(&mut b, party_fields(p), origin),
+                Err(e) => b.problem(problem(Section::Parties, origin, clean(&e))),
+            }
+        } else {
+            b.problem(problem(
+                Section::Document,
+                Origin { index: 0, line: line_no },
+                format!("line {line_no}: neither a party (no \"kind\") nor a relation (no \"type\")"),
+            ));
+        }
+    }
+    for (f, origin) in deferred {
+        add_relation(&mut b, f, origin);
+    }
+    b.finish(as_of).map_err(|problems| InputErrors { file: name, problems, files: Vec::new() })
+}

@@ -1,0 +1,174 @@
+//! One rights holder checked under every regime asked for: the value `owngraph check` prints
+//! (as text, or serialized as JSON).
+
+use std::collections::BTreeSet;
+
+use serde::Serialize;
+
+use super::control::{self, ControlAssessment};
+use super::nonprofit::ClosedLoopError;
+use super::participation::{self, ParticipationAssessment, Prepared};
+use super::policy::{Policies, Regime};
+use super::wording::{Param, Statement};
+use crate::analysis::{Ancestry, ChainLimits, attribute, chains};
+use crate::model::{Country, Graph, PartyIdx, PartyKind};
+
+/// What to check and how.
+#[derive(Clone, Debug)]
+pub struct CheckOptions {
+    /// The regimes to answer.
+    pub regimes: BTreeSet<Regime>,
+    /// The policies.
+    pub policies: Policies,
+    /// How many chains to list.
+    pub chain_limits: ChainLimits,
+}
+
+impl Default for CheckOptions {
+    fn default() -> Self {
+        CheckOptions {
+            regimes: [Regime::Ru, Regime::Eaeu, Regime::Pak].into_iter().collect(),
+            policies: Policies::default(),
+            chain_limits: ChainLimits::default(),
+        }
+    }
+}
+
+/// The answers per regime.
+#[derive(Clone, Debug, Serialize, Default)]
+pub struct RegimeResults {
+    /// p. 5 "а".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ru: Option<ParticipationAssessment>,
+    /// p. 42 "а".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub eaeu: Option<ParticipationAssessment>,
+    /// p. 5¹ "а".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pak: Option<ControlAssessment>,
+}
+
+/// Facts about the graph the answer rests on.
+#[derive(Clone, Debug, Serialize)]
+pub struct GraphSummary {
+    /// Parties in the input.
+    pub parties: usize,
+    /// Relations in force on the date.
+    pub relations: usize,
+    /// Relations of the input not in force on the date.
+    pub relations_not_in_force: usize,
+    /// Companies whose capital reaches the target (the target included).
+    pub company_ancestors: usize,
+    /// Ownership cycles among them.
+    pub cycles: Vec<Vec<String>>,
+}
+
+/// The answer of `owngraph check` for one target.
+#[derive(Clone, Debug, Serialize)]
+pub struct CheckReport {
+    /// Target id.
+    pub target: String,
+    /// Target name.
+    pub target_name: String,
+    /// Target kind.
+    pub target_kind: PartyKind,
+    /// Target country.
+    pub target_country: Option<Country>,
+    /// The date of the analysis.
+    pub as_of: String,
+    /// The policies used.
+    pub policies: Policies,
+    /// The answers.
+    pub regimes: RegimeResults,
+    /// The graph.
+    pub graph: GraphSummary,
+    /// Notes on the whole analysis.
+    pub notes: Vec<Statement>,
+    /// The tool that made it.
+    pub tool: ToolInfo,
+}
+
+/// Name and version of the tool.
+#[derive(Clone, Debug, Serialize)]
+pub struct ToolInfo {
+    /// `owngraph`.
+    pub name: &'static str,
+    /// The crate version.
+    pub version: &'static str,
+}
+
+impl ToolInfo {
+    /// This build.
+    pub fn current() -> ToolInfo {
+        ToolInfo { name: env!("CARGO_PKG_NAME"), version: env!("CARGO_PKG_VERSION") }
+    }
+}
+
+/// The participation arithmetic of `target` under the participation base of `policies`.
+pub fn prepare(
+    graph: &Graph,
+    target: PartyIdx,
+    policies: &Policies,
+    limits: ChainLimits,
+) -> Result<Prepared, ClosedLoopError> {
+    let ancestry = Ancestry::collect(graph, target, policies.participation_base.measure());
+    let attribution =
+        attribute(&ancestry).map_err(|l| ClosedLoopError(l.0.iter().map(|&p| graph.party(p).id.clone()).collect()))?;
+    let chains = chains::enumerate(&ancestry, limits);
+    Ok(Prepared { ancestry, attribution, chains })
+}
+
+/// Checks `target` under the regimes and policies of `options`.
+pub fn check(graph: &Graph, target: PartyIdx, options: &CheckOptions) -> Result<CheckReport, ClosedLoopError> {
+    let party = graph.party(target);
+    let wants_participation = options.regimes.contains(&Regime::Ru) || options.regimes.contains(&Regime::Eaeu);
+    let prepared =
+        if wants_participation { Some(prepare(graph, target, &options.policies, options.chain_limits)?) } else { None };
+    let mut regimes = RegimeResults::default();
+    if let Some(p) = &prepared {
+        if options.regimes.contains(&Regime::Ru) {
+            regimes.ru = Some(participation::assess(graph, target, Regime::Ru, &options.policies, p)?);
+        }
+        if options.regimes.contains(&Regime::Eaeu) {
+            regimes.eaeu = Some(participation::assess(graph, target, Regime::Eaeu, &options.policies, p)?);
+        }
+    }
+    if options.regimes.contains(&Regime::Pak) {
+        regimes.pak = Some(control::assess(graph, target, &options.policies));
+    }
+    let mut notes = Vec::new();
+    if graph.excluded_by_date() > 0 {
+        notes.push(
+            Statement::new("note.excluded_by_date")
+                .with("count", Param::text(graph.excluded_by_date().to_string()))
+                .with("date", Param::text(graph.as_of().to_string())),
+        );
+    }
+    Ok(CheckReport {
+        target: party.id.clone(),
+        target_name: party.name.clone(),
+        target_kind: party.kind,
+        target_country: party.country,
+        as_of: graph.as_of().to_string(),
+        policies: options.policies,
+        graph: GraphSummary {
+            parties: graph.len(),
+            relations: graph.relations().len(),
+            relations_not_in_force: graph.excluded_by_date(),
+            company_ancestors: prepared.as_ref().map(|p| p.ancestry.nodes.len()).unwrap_or(0),
+            cycles: prepared
+                .as_ref()
+                .map(|p| {
+                    p.attribution
+                        .cycles
+                        .iter()
+                        .map(|c| c.iter().map(|&x| graph.party(x).id.clone()).collect())
+                        .collect()
+                })
+                .unwrap_or_default(),
+        },
+        regimes,
+        notes,
+        tool: ToolInfo::current(),
+    })
+}

@@ -1,0 +1,586 @@
+//! Foreign control under p. 5¹ "а" of the Rules: a manufacturer qualifies when it is a Russian
+//! legal entity and no foreign state, international organization, foreign legal or natural
+//! person, or foreign structure controls it by any of the four indicators (DOMAIN.md,
+//! "Foreign control"). The same test decides part (b) of a nonprofit's status.
+
+use std::collections::{BTreeSet, VecDeque};
+
+use serde::Serialize;
+
+use super::policy::{Policies, Regime};
+use super::qualify::{Foreignness, foreignness};
+use super::verdict::Verdict;
+use super::wording::{Lang, Param, Statement, as_english, percent};
+use crate::analysis::{Channel, ControlNetwork, GroupControl, Lever, Node, Right};
+use crate::fraction::Fraction;
+use crate::model::{Graph, PartyIdx, PartyKind};
+
+/// The four indicators of p. 5¹ "а".
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum Indicator {
+    /// 1: disposes of more than 50 % of the votes, directly or indirectly.
+    Votes,
+    /// 2: the right to determine decisions.
+    DecisionRights,
+    /// 3: appoints the sole executive body, more than half of a collegial executive body, or
+    /// elects more than half of the board; for a nonprofit, forms more than half of its supreme body.
+    Appoints,
+    /// 4: acts as the management company.
+    ManagementCompany,
+}
+
+impl Indicator {
+    fn of_channel(c: Channel) -> Indicator {
+        match c {
+            Channel::Votes => Indicator::Votes,
+            Channel::ExecutiveBoard | Channel::Board | Channel::SupremeBody => Indicator::Appoints,
+        }
+    }
+
+    fn of_right(r: Right) -> Indicator {
+        match r {
+            Right::DecisionRights => Indicator::DecisionRights,
+            Right::SoleExecutive => Indicator::Appoints,
+            Right::ManagementCompany => Indicator::ManagementCompany,
+        }
+    }
+
+    /// The catalog code of its wording.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Indicator::Votes => "indicator.votes",
+            Indicator::DecisionRights => "indicator.decision_rights",
+            Indicator::Appoints => "indicator.appoints",
+            Indicator::ManagementCompany => "indicator.management_company",
+        }
+    }
+}
+
+/// One member's part in a sum of votes or seats.
+#[derive(Clone, Debug, Serialize)]
+pub struct Part {
+    /// The member: the controller itself or an entity it controls, or an unknown remainder.
+    pub via: String,
+    /// True for the controller's own levers.
+    pub own: bool,
+    /// The amount (a fraction of all votes or seats).
+    pub amount: Fraction,
+}
+
+/// A sum of one channel that exceeds its quota.
+#[derive(Clone, Debug, Serialize)]
+pub struct Count {
+    /// Votes, executive board, board or supreme body.
+    pub channel: Channel,
+    /// The parts.
+    pub parts: Vec<Part>,
+    /// Their sum.
+    pub sum: Fraction,
+    /// Votes in circulation (1 − treasury); 1 for seats.
+    pub base: Fraction,
+    /// `sum / base`: what is compared with 50 %.
+    pub share: Fraction,
+}
+
+/// One link of a control chain: the group, holding what it holds, controls `to`.
+#[derive(Clone, Debug, Serialize)]
+pub struct ControlStep {
+    /// The previous link (the member whose lever completed control).
+    pub from: String,
+    /// The entity controlled.
+    pub to: String,
+    /// Indicators that hold over `to`.
+    pub indicators: Vec<Indicator>,
+    /// Sums above their quota.
+    pub counts: Vec<Count>,
+    /// Absolute rights held over `to`, with who holds them.
+    pub rights: Vec<(Right, String)>,
+    /// The step in English words.
+    pub text: String,
+}
+
+/// A party that controls the target.
+#[derive(Clone, Debug, Serialize)]
+pub struct Controller {
+    /// Party id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Kind.
+    pub kind: PartyKind,
+    /// Foreign for p. 5¹ "а"?
+    pub foreign: bool,
+    /// Foreign, domestic or unknown.
+    pub foreignness: Foreignness,
+    /// Indicators that hold over the target.
+    pub indicators: Vec<Indicator>,
+    /// Ids from the controller down to the target.
+    pub chain: Vec<String>,
+    /// Each link with its arithmetic.
+    pub steps: Vec<ControlStep>,
+}
+
+/// Who could control the target if the undisclosed votes were theirs.
+#[derive(Clone, Debug, Serialize)]
+pub struct PotentialController {
+    /// Party id, or `null` for a hypothetical undisclosed foreign person.
+    pub id: Option<String>,
+    /// Name (or a description of the hypothetical person).
+    pub name: String,
+    /// True for the hypothetical undisclosed foreign person.
+    pub hypothetical: bool,
+    /// Ids down to the target, unknown remainders as `?votes:<entity>`.
+    pub chain: Vec<String>,
+    /// Entities whose undisclosed votes or seats it would need.
+    pub unknown_at: Vec<String>,
+    /// Each link with its arithmetic.
+    pub steps: Vec<ControlStep>,
+}
+
+/// The `pak` answer for one target.
+#[derive(Clone, Debug, Serialize)]
+pub struct ControlAssessment {
+    /// `pak`.
+    pub regime: Regime,
+    /// `p. 5¹ "а"`.
+    pub rule: &'static str,
+    /// eligible / not_eligible / undetermined.
+    pub verdict: Verdict,
+    /// Why, in English.
+    #[serde(serialize_with = "as_english")]
+    pub reason: Statement,
+    /// The reason's stable code.
+    pub reason_code: &'static str,
+    /// Every controller, foreign or not, with its proof.
+    pub controllers: Vec<Controller>,
+    /// When undetermined: who could control through undisclosed votes.
+    pub potential_controllers: Vec<PotentialController>,
+    /// Warnings (foreign persons jointly above 50 %, dual citizens).
+    pub warnings: Vec<Statement>,
+}
+
+impl ControlAssessment {
+    /// The reason in `lang`.
+    pub fn reason_in(&self, lang: Lang) -> String {
+        self.reason.render(lang)
+    }
+}
+
+/// Everything the control analysis of one target finds, before the verdict.
+pub struct ControlFindings {
+    /// Every controller.
+    pub controllers: Vec<Controller>,
+    /// Potential controllers through undisclosed votes (computed only when no foreign
+    /// controller is proven).
+    pub potential: Vec<PotentialController>,
+    /// With policy P2, the foreign group as a controller (ids of the members).
+    pub group: Option<(Vec<String>, Vec<Indicator>, Vec<ControlStep>)>,
+    /// Without P2: the foreign persons that together would control, and what they hold.
+    pub joint_warning: Option<Statement>,
+    /// Dual citizens among the parties looked at.
+    pub dual_citizens: Vec<String>,
+}
+
+impl ControlFindings {
+    /// The first foreign controller, if any.
+    pub fn foreign_controller(&self) -> Option<&Controller> {
+        self.controllers.iter().find(|c| c.foreign)
+    }
+
+    /// True when foreign control is proven (a foreign controller, or the group under P2).
+    pub fn foreign_proven(&self) -> bool {
+        self.foreign_controller().is_some() || self.group.is_some()
+    }
+}
+
+/// Parties with a chain of relations of any type into `target`, and the target: the only
+/// parties whose levers can reach it. Breadth-first, no recursion.
+pub fn scope_of(graph: &Graph, target: PartyIdx) -> Vec<bool> {
+    let mut seen = vec![false; graph.len()];
+    seen[target as usize] = true;
+    let mut queue = VecDeque::from([target]);
+    while let Some(v) = queue.pop_front() {
+        for (_, r) in graph.incoming(v) {
+            if !seen[r.from as usize] {
+                seen[r.from as usize] = true;
+                queue.push_back(r.from);
+            }
+        }
+    }
+    seen
+}
+
+struct Namer<'a> {
+    graph: &'a Graph,
+    net: &'a ControlNetwork,
+}
+
+impl Namer<'_> {
+    fn id(&self, n: Node) -> String {
+        match self.net.unknown_remainder_of(n) {
+            Some(p) => format!("?votes:{}", self.graph.party(p).id),
+            None => self.graph.party(n).id.clone(),
+        }
+    }
+}
+
+fn steps_for(namer: &Namer, gc: &GroupControl, chain: &[Node]) -> Vec<ControlStep> {
+    let mut out = Vec::new();
+    for w in chain.windows(2) {
+        let (from, to) = (w[0], w[1]);
+        let (channels, rights) = gc.levers_over(namer.net, to);
+        let Some(st) = gc.standing(to) else { continue };
+        let mut counts = Vec::new();
+        for ch in &channels {
+            let parts: Vec<Part> = st
+                .contributions
+                .iter()
+                .filter_map(|c| match &c.lever {
+                    Lever::Share(cc, amount) if cc == ch => {
+                        Some(Part { via: namer.id(c.member), own: gc.is_seed(c.member), amount: amount.clone() })
+                    }
+                    _ => None,
+                })
+                .collect();
+            let sum = st.sum(*ch).clone();
+            let base = match ch {
+                Channel::Votes => namer.net.circulation(to).unwrap_or_else(Fraction::one),
+                _ => Fraction::one(),
+            };
+            let share = if base.is_zero() { Fraction::zero() } else { &sum / &base };
+            counts.push(Count { channel: *ch, parts, sum, base, share });
+        }
+        let held_rights: Vec<(Right, String)> = st
+            .contributions
+            .iter()
+            .filter_map(|c| match c.lever {
+                Lever::Right(r) => Some((r, namer.id(c.member))),
+                _ => None,
+            })
+            .collect();
+        let mut indicators: Vec<Indicator> = channels
+            .iter()
+            .map(|c| Indicator::of_channel(*c))
+            .chain(rights.iter().map(|r| Indicator::of_right(*r)))
+            .collect();
+        indicators.sort_unstable();
+        indicators.dedup();
+        let mut step = ControlStep {
+            from: namer.id(from),
+            to: namer.id(to),
+            indicators,
+            counts,
+            rights: held_rights,
+            text: String::new(),
+        };
+        step.text = describe_step(&step, Lang::En);
+        out.push(step);
+    }
+    out
+}
+
+/// A link of a chain in words: `F → T: votes F 30 % + R 25 % = 55 % > 50 %`.
+pub fn describe_step(step: &ControlStep, lang: Lang) -> String {
+    let mut parts = Vec::new();
+    for c in &step.counts {
+        let label = match (c.channel, lang) {
+            (Channel::Votes, Lang::Ru) => "голоса",
+            (Channel::Votes, Lang::En) => "votes",
+            (Channel::ExecutiveBoard, Lang::Ru) => "коллегиальный исполнительный орган",
+            (Channel::ExecutiveBoard, Lang::En) => "executive board",
+            (Channel::Board, Lang::Ru) => "совет директоров",
+            (Channel::Board, Lang::En) => "board",
+            (Channel::SupremeBody, Lang::Ru) => "высший орган управления",
+            (Channel::SupremeBody, Lang::En) => "supreme body",
+        };
+        let terms: Vec<String> = c.parts.iter().map(|p| format!("{} {}", p.via, percent(&p.amount, lang))).collect();
+        let mut s = format!("{label}: {}", terms.join(" + "));
+        if c.parts.len() > 1 {
+            s.push_str(&format!(" = {}", percent(&c.sum, lang)));
+        }
+        if c.base != Fraction::one() {
+            let of = if lang == Lang::Ru { "из" } else { "of" };
+            let circ = if lang == Lang::Ru { "в обращении" } else { "in circulation" };
+            s.push_str(&format!(" {of} {} {circ} = {}", percent(&c.base, lang), percent(&c.share, lang)));
+        }
+        s.push_str(" > 50 %");
+        parts.push(s);
+    }
+    for (r, who) in &step.rights {
+        let what = match (r, lang) {
+            (Right::DecisionRights, Lang::Ru) => "право определять решения",
+            (Right::DecisionRights, Lang::En) => "decision rights",
+            (Right::SoleExecutive, Lang::Ru) => "назначает единоличный исполнительный орган",
+            (Right::SoleExecutive, Lang::En) => "appoints the sole executive body",
+            (Right::ManagementCompany, Lang::Ru) => "управляющая компания",
+            (Right::ManagementCompany, Lang::En) => "management company",
+        };
+        parts.push(format!("{who}: {what}"));
+    }
+    format!("{} → {}: {}", step.from, step.to, parts.join("; "))
+}
+
+/// Runs the control analysis of `target` with the foreign notion of `regime`.
+pub fn analyse(graph: &Graph, target: PartyIdx, regime: Regime, policies: &Policies) -> ControlFindings {
+    let scope = scope_of(graph, target);
+    let net = ControlNetwork::build(graph, Some(&scope), &Fraction::half());
+    let namer = Namer { graph, net: &net };
+    let in_scope: Vec<PartyIdx> = (0..graph.len() as PartyIdx).filter(|&p| scope[p as usize] && p != target).collect();
+
+    let mut controllers = Vec::new();
+    for &x in &in_scope {
+        if !net.has_influence(x) {
+            continue;
+        }
+        let gc = GroupControl::of(&net, [x]);
+        if !gc.controls(target) {
+            continue;
+        }
+        let party = graph.party(x);
+        let f = foreignness(party, regime, policies);
+        let chain = gc.chain(target);
+        let steps = steps_for(&namer, &gc, &chain);
+        let indicators = steps.last().map(|s| s.indicators.clone()).unwrap_or_default();
+        controllers.push(Controller {
+            id: party.id.clone(),
+            name: party.name.clone(),
+            kind: party.kind,
+            foreign: f == Foreignness::Foreign,
+            foreignness: f,
+            indicators,
+            chain: chain.iter().map(|&n| namer.id(n)).collect(),
+            steps,
+        });
+    }
+    // Nearest controllers first (shortest chain), then by id.
+    controllers.sort_by(|a, b| a.chain.len().cmp(&b.chain.len()).then(a.id.cmp(&b.id)));
+
+    let foreign: Vec<PartyIdx> = in_scope
+        .iter()
+        .copied()
+        .filter(|&p| foreignness(graph.party(p), regime, policies) == Foreignness::Foreign)
+        .collect();
+    let single_foreign = controllers.iter().any(|c| c.foreign);
+
+    // Policy P2: all foreign persons as one group.
+    let mut group = None;
+    let mut joint_warning = None;
+    if !single_foreign && foreign.len() > 1 {
+        let gc = GroupControl::of(&net, foreign.iter().copied());
+        if gc.controls(target) {
+            let chain = gc.chain(target);
+            let steps = steps_for(&namer, &gc, &chain);
+            let indicators = steps.last().map(|s| s.indicators.clone()).unwrap_or_default();
+            let members = contributing_seeds(&gc, &net, graph, target);
+            if policies.aggregate_foreign {
+                group = Some((members, indicators, steps));
+            } else {
+                let levers: Vec<String> = steps.last().map(|s| vec![s.text.clone()]).unwrap_or_default();
+                joint_warning = Some(
+                    Statement::new("warning.foreign_jointly")
+                        .with("members", Param::List(members))
+                        .with("levers", Param::List(levers)),
+                );
+            }
+        }
+    }
+
+    // The undetermined rule: give every undisclosed vote to one foreign person at a time, and
+    // to a hypothetical undisclosed foreign person.
+    let mut potential = Vec::new();
+    if !single_foreign && group.is_none() {
+        let unknown: Vec<Node> = net
+            .unknown_nodes()
+            .chain(in_scope.iter().copied().filter(|&p| graph.party(p).kind == PartyKind::Unknown))
+            .collect();
+        let base = GroupControl::of(&net, unknown.iter().copied());
+        let mut found = |gc: &GroupControl, who: Option<PartyIdx>| {
+            let chain = gc.chain(target);
+            let steps = steps_for(&namer, gc, &chain);
+            let mut unknown_at: BTreeSet<String> = BTreeSet::new();
+            for n in gc.controlled().into_iter().chain([target]) {
+                if let Some(st) = gc.standing(n) {
+                    for c in &st.contributions {
+                        if net.unknown_remainder_of(c.member).is_some()
+                            || (c.member < graph.len() as Node && graph.party(c.member).kind == PartyKind::Unknown)
+                        {
+                            unknown_at.insert(namer.id(n));
+                        }
+                    }
+                }
+            }
+            potential.push(PotentialController {
+                id: who.map(|p| graph.party(p).id.clone()),
+                name: who
+                    .map(|p| graph.party(p).name.clone())
+                    .unwrap_or_else(|| super::wording::term("control.hypothetical", Lang::En).to_string()),
+                hypothetical: who.is_none(),
+                chain: chain.iter().map(|&n| namer.id(n)).collect(),
+                unknown_at: unknown_at.into_iter().collect(),
+                steps,
+            });
+        };
+        if policies.aggregate_foreign && !foreign.is_empty() {
+            let mut gc = base.clone();
+            gc.extend(&net, foreign.iter().copied());
+            if gc.controls(target) {
+                found(&gc, None);
+            }
+        } else {
+            let mut sums = Default::default();
+            for &f in &foreign {
+                if !net.has_influence(f) || !base.would_also_control(&net, &[f], &mut sums).contains(&target) {
+                    continue;
+                }
+                let mut gc = base.clone();
+                gc.extend(&net, [f]);
+                found(&gc, Some(f));
+            }
+            if base.controls(target) {
+                found(&base, None);
+            }
+        }
+    }
+
+    let mut dual_citizens: Vec<String> =
+        in_scope.iter().map(|&p| graph.party(p)).filter(|p| p.is_dual_citizen()).map(|p| p.id.clone()).collect();
+    dual_citizens.sort();
+    ControlFindings { controllers, potential, group, joint_warning, dual_citizens }
+}
+
+/// The seeds of a group whose levers reached the target, directly or through entities the
+/// group controls.
+fn contributing_seeds(gc: &GroupControl, net: &ControlNetwork, graph: &Graph, target: PartyIdx) -> Vec<String> {
+    let mut seeds: BTreeSet<String> = BTreeSet::new();
+    let mut queue = VecDeque::from([target]);
+    let mut seen = BTreeSet::from([target]);
+    while let Some(n) = queue.pop_front() {
+        let Some(st) = gc.standing(n) else { continue };
+        for c in &st.contributions {
+            if gc.is_seed(c.member) {
+                if net.unknown_remainder_of(c.member).is_none() {
+                    seeds.insert(graph.party(c.member).id.clone());
+                }
+            } else if gc.controls(c.member) && seen.insert(c.member) {
+                queue.push_back(c.member);
+            }
+        }
+    }
+    seeds.into_iter().collect()
+}
+
+/// The first `n` items and how many more there are.
+fn shortened(items: &[String], n: usize) -> Vec<String> {
+    let mut v: Vec<String> = items.iter().take(n).cloned().collect();
+    if items.len() > n {
+        v.push(format!("… (+{})", items.len() - n));
+    }
+    v
+}
+
+/// The `pak` verdict for `target` (p. 5¹ "а").
+pub fn assess(graph: &Graph, target: PartyIdx, policies: &Policies) -> ControlAssessment {
+    let findings = analyse(graph, target, Regime::Pak, policies);
+    let party = graph.party(target);
+    let russian_entity = party.kind.is_organization() && party.country.is_some_and(|c| c.is_russia());
+    let mut warnings = Vec::new();
+    if let Some(w) = findings.joint_warning.clone() {
+        warnings.push(w);
+    }
+    if !findings.dual_citizens.is_empty() {
+        warnings.push(
+            Statement::new("warning.dual_citizens")
+                .with(
+                    "policy",
+                    Param::text(match policies.dual_citizens {
+                        super::policy::DualCitizens::Russian => "russian",
+                        super::policy::DualCitizens::Foreign => "foreign",
+                    }),
+                )
+                .with("list", Param::List(shortened(&findings.dual_citizens, 20))),
+        );
+    }
+    for c in findings.controllers.iter().filter(|c| c.foreignness == Foreignness::Unknown) {
+        warnings.push(
+            Statement::new("warning.unknown_kind_controller")
+                .with("id", Param::text(c.id.clone()))
+                .with("target", Param::text(party.id.clone())),
+        );
+    }
+    let indicators_param =
+        |inds: &[Indicator]| Param::Statements(inds.iter().map(|i| Statement::new(i.code())).collect());
+    let (verdict, reason) = if !russian_entity {
+        (
+            Verdict::NotEligible,
+            Statement::new("control.not_russian_entity")
+                .with("kind", Param::Statement(Box::new(Statement::new(super::wording::kind_code(party.kind)))))
+                .with("country", Param::text(party.country.map(|c| c.to_string()).unwrap_or_else(|| "—".into()))),
+        )
+    } else if let Some(c) = findings.foreign_controller() {
+        (
+            Verdict::NotEligible,
+            Statement::new("control.foreign_controlled")
+                .with("controller", Param::text(c.id.clone()))
+                .with("indicators", indicators_param(&c.indicators))
+                .with("chain", Param::text(c.chain.join(" → "))),
+        )
+    } else if let Some((members, inds, _)) = &findings.group {
+        (
+            Verdict::NotEligible,
+            Statement::new("control.group_controlled")
+                .with("members", Param::List(members.clone()))
+                .with("indicators", indicators_param(inds)),
+        )
+    } else if !findings.potential.is_empty() {
+        let who: Vec<Statement> = findings
+            .potential
+            .iter()
+            .map(|p| {
+                let who = match &p.id {
+                    Some(id) => Param::text(id.clone()),
+                    None => Param::Statement(Box::new(Statement::new("control.hypothetical"))),
+                };
+                Statement::new("word.who_chain").with("who", who).with("chain", Param::text(p.chain.join(" → ")))
+            })
+            .collect();
+        let mut at: BTreeSet<String> = BTreeSet::new();
+        for p in &findings.potential {
+            at.extend(p.unknown_at.iter().cloned());
+        }
+        (
+            Verdict::Undetermined,
+            Statement::new("control.undetermined")
+                .with("unknown", Param::List(at.into_iter().collect()))
+                .with("who", Param::Statements(who)),
+        )
+    } else {
+        (Verdict::Eligible, Statement::new("control.none"))
+    };
+    let mut controllers = findings.controllers;
+    if let Some((members, indicators, steps)) = findings.group {
+        controllers.insert(
+            0,
+            Controller {
+                id: format!("foreign-group:{}", members.join("+")),
+                name: members.join(" + "),
+                kind: PartyKind::Unknown,
+                foreign: true,
+                foreignness: Foreignness::Foreign,
+                indicators,
+                chain: steps.iter().map(|s| s.from.clone()).chain(steps.last().map(|s| s.to.clone())).collect(),
+                steps,
+            },
+        );
+    }
+    ControlAssessment {
+        regime: Regime::Pak,
+        rule: Regime::Pak.rule(),
+        verdict,
+        reason_code: reason.code,
+        reason,
+        controllers,
+        potential_controllers: findings.potential,
+        warnings,
+    }
+}

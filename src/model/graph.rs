@@ -1,0 +1,792 @@
+//! The ownership and control graph as of one date, and the checks that make every later
+//! computation well defined (DOMAIN.md, "Relations": holders never sum above 1, votes disposed
+//! of come out of an owner's votes, no closed ownership loop).
+
+use std::hash::BuildHasher;
+
+use foldhash::fast::FixedState;
+use std::fmt;
+
+use chrono::NaiveDate;
+use petgraph::algo::kosaraju_scc;
+use petgraph::graph::{DiGraph, NodeIndex};
+
+use super::party::{Origin, Party, PartyIdx, PartyKind};
+use super::relation::{Interest, Relation, RelationIdx};
+use crate::fraction::{Fraction, PERCENT_DECIMALS};
+
+/// Which list of the input a record belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Section {
+    /// The list of parties.
+    Parties,
+    /// The list of relations.
+    Relations,
+    /// The input as a whole.
+    Document,
+    /// The statements of a BODS file (`label`: the record id).
+    Statements,
+    /// The elements of an XML file (`label`: the element's path).
+    Elements,
+}
+
+/// A record of the input, named so a person can find it: its list, its position and a label
+/// (the party id, or the relation's type and ends).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RecordRef {
+    /// Which list.
+    pub section: Section,
+    /// Position and line.
+    pub origin: Origin,
+    /// `"T"` for a party, `shares F → T` for a relation.
+    pub label: String,
+}
+
+/// Something wrong with the input, found while building or checking the graph.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    /// The record at fault.
+    pub record: RecordRef,
+    /// The field at fault, if one.
+    pub field: Option<String>,
+    /// What is wrong, in words.
+    pub message: String,
+}
+
+impl Problem {
+    /// A problem with a whole party record.
+    pub fn party(party: &Party, message: impl Into<String>) -> Problem {
+        Problem { record: party_ref(party), field: None, message: message.into() }
+    }
+
+    /// A problem with a party record's field.
+    pub fn party_field(party: &Party, field: &str, message: impl Into<String>) -> Problem {
+        Problem { record: party_ref(party), field: Some(field.into()), message: message.into() }
+    }
+
+    /// A problem with the input as a whole.
+    pub fn document(message: impl Into<String>) -> Problem {
+        Problem {
+            record: RecordRef { section: Section::Document, origin: Origin::default(), label: String::new() },
+            field: None,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let r = &self.record;
+        if r.label.is_empty() && r.section != Section::Document {
+            // A problem with a line of a file rather than a record (a CSV header, a JSON line).
+            return write!(f, "line {}: {}", r.origin.line, self.message);
+        }
+        match r.section {
+            Section::Parties => write!(f, "parties[{}] (id \"{}\")", r.origin.index, r.label)?,
+            Section::Relations => write!(f, "relations[{}] ({})", r.origin.index, r.label)?,
+            Section::Statements => write!(f, "statements[{}] (record \"{}\")", r.origin.index, r.label)?,
+            Section::Elements => f.write_str(&r.label)?,
+            Section::Document => {}
+        }
+        if r.origin.line > 0 && r.section != Section::Document {
+            write!(f, " at line {}", r.origin.line)?;
+        }
+        if r.section != Section::Document {
+            f.write_str(": ")?;
+        }
+        if let Some(field) = &self.field {
+            write!(f, "{field}: ")?;
+        }
+        f.write_str(&self.message)
+    }
+}
+
+fn party_ref(p: &Party) -> RecordRef {
+    RecordRef { section: Section::Parties, origin: p.origin, label: p.id.clone() }
+}
+
+/// Party ids to positions. A short id (most are) is kept in the table itself, so a lookup
+/// touches one cache line instead of chasing the party and its string; a longer id is compared
+/// against the party's.
+#[derive(Clone, Debug, Default)]
+struct IdIndex {
+    table: hashbrown::HashTable<Slot>,
+}
+
+/// Room for an id in a slot.
+const INLINE: usize = 11;
+
+#[derive(Clone, Copy, Debug)]
+struct Slot {
+    idx: PartyIdx,
+    len: u8,
+    inline: [u8; INLINE],
+}
+
+impl Slot {
+    fn new(idx: PartyIdx, id: &str) -> Slot {
+        let mut inline = [0u8; INLINE];
+        let len = if id.len() <= INLINE {
+            inline[..id.len()].copy_from_slice(id.as_bytes());
+            id.len() as u8
+        } else {
+            u8::MAX
+        };
+        Slot { idx, len, inline }
+    }
+
+    fn id<'a>(&'a self, parties: &'a [Party]) -> &'a str {
+        if (self.len as usize) <= INLINE {
+            std::str::from_utf8(&self.inline[..self.len as usize]).unwrap_or("")
+        } else {
+            &parties[self.idx as usize].id
+        }
+    }
+
+    fn is(&self, parties: &[Party], id: &str) -> bool {
+        if id.len() <= INLINE {
+            self.len as usize == id.len() && &self.inline[..id.len()] == id.as_bytes()
+        } else {
+            self.len == u8::MAX && parties[self.idx as usize].id == id
+        }
+    }
+}
+
+impl IdIndex {
+    fn hash(id: &str) -> u64 {
+        FixedState::with_seed(1236).hash_one(id)
+    }
+
+    fn get(&self, parties: &[Party], id: &str) -> Option<PartyIdx> {
+        self.get_hashed(parties, id, Self::hash(id))
+    }
+
+    fn get_hashed(&self, parties: &[Party], id: &str, hash: u64) -> Option<PartyIdx> {
+        self.table.find(hash, |slot| slot.is(parties, id)).map(|slot| slot.idx)
+    }
+
+    /// Indexes the party at `idx` (already in `parties`), unless its id is taken: then the
+    /// position of the party that has it. One probe for both.
+    fn insert_new(&mut self, parties: &[Party], idx: PartyIdx) -> Option<PartyIdx> {
+        let id = &parties[idx as usize].id;
+        let h = Self::hash(id);
+        match self.table.entry(h, |slot| slot.is(parties, id), |slot| Self::hash(slot.id(parties))) {
+            hashbrown::hash_table::Entry::Occupied(e) => Some(e.get().idx),
+            hashbrown::hash_table::Entry::Vacant(v) => {
+                v.insert(Slot::new(idx, id));
+                None
+            }
+        }
+    }
+
+    fn reserve(&mut self, parties: &[Party], additional: usize) {
+        self.table.reserve(additional, |slot| Self::hash(slot.id(parties)));
+    }
+}
+
+/// Compressed adjacency: the relations leaving or entering each party.
+#[derive(Clone, Debug, Default)]
+struct Adjacency {
+    offsets: Vec<u32>,
+    items: Vec<RelationIdx>,
+}
+
+impl Adjacency {
+    fn build(n: usize, relations: &[Relation], key: impl Fn(&Relation) -> PartyIdx) -> Adjacency {
+        let mut offsets = vec![0u32; n + 1];
+        for r in relations {
+            offsets[key(r) as usize + 1] += 1;
+        }
+        for i in 0..n {
+            offsets[i + 1] += offsets[i];
+        }
+        let mut fill = offsets.clone();
+        let mut items = vec![0; relations.len()];
+        for (i, r) in relations.iter().enumerate() {
+            let k = key(r) as usize;
+            items[fill[k] as usize] = i as RelationIdx;
+            fill[k] += 1;
+        }
+        Adjacency { offsets, items }
+    }
+
+    fn of(&self, p: PartyIdx) -> &[RelationIdx] {
+        let p = p as usize;
+        &self.items[self.offsets[p] as usize..self.offsets[p + 1] as usize]
+    }
+}
+
+/// The parties and the relations in force on one date, checked.
+#[derive(Clone, Debug)]
+pub struct Graph {
+    parties: Vec<Party>,
+    relations: Vec<Relation>,
+    index: IdIndex,
+    incoming: Adjacency,
+    outgoing: Adjacency,
+    as_of: NaiveDate,
+    excluded_by_date: usize,
+}
+
+impl Graph {
+    /// All parties; a party's position is its [`PartyIdx`].
+    pub fn parties(&self) -> &[Party] {
+        &self.parties
+    }
+
+    /// All relations in force on [`Graph::as_of`].
+    pub fn relations(&self) -> &[Relation] {
+        &self.relations
+    }
+
+    /// One party.
+    pub fn party(&self, p: PartyIdx) -> &Party {
+        &self.parties[p as usize]
+    }
+
+    /// One relation.
+    pub fn relation(&self, r: RelationIdx) -> &Relation {
+        &self.relations[r as usize]
+    }
+
+    /// The party with this id.
+    pub fn lookup(&self, id: &str) -> Option<PartyIdx> {
+        self.index.get(&self.parties, id)
+    }
+
+    /// Relations whose holder is `p`.
+    pub fn outgoing(&self, p: PartyIdx) -> impl Iterator<Item = (RelationIdx, &Relation)> {
+        self.outgoing.of(p).iter().map(move |&r| (r, &self.relations[r as usize]))
+    }
+
+    /// Relations in which `p` is the held entity.
+    pub fn incoming(&self, p: PartyIdx) -> impl Iterator<Item = (RelationIdx, &Relation)> {
+        self.incoming.of(p).iter().map(move |&r| (r, &self.relations[r as usize]))
+    }
+
+    /// The date the graph describes.
+    pub fn as_of(&self) -> NaiveDate {
+        self.as_of
+    }
+
+    /// How many relations of the input were not in force on [`Graph::as_of`].
+    pub fn excluded_by_date(&self) -> usize {
+        self.excluded_by_date
+    }
+
+    /// Number of parties.
+    pub fn len(&self) -> usize {
+        self.parties.len()
+    }
+
+    /// True when there are no parties.
+    pub fn is_empty(&self) -> bool {
+        self.parties.is_empty()
+    }
+
+    /// Ids similar to `id`, to suggest when a lookup fails.
+    pub fn similar_ids(&self, id: &str) -> Vec<&str> {
+        similar(self.parties.iter().map(|p| p.id.as_str()), id)
+    }
+}
+
+fn similar<'a>(ids: impl Iterator<Item = &'a str>, id: &str) -> Vec<&'a str> {
+    let low = id.to_lowercase();
+    let limit = (low.chars().count() / 3).max(1);
+    let mut hits: Vec<(usize, &str)> = ids
+        .filter_map(|c| {
+            let cl = c.to_lowercase();
+            let d = strsim::levenshtein(&cl, &low);
+            let contains = low.len() >= 3 && (cl.contains(&low) || low.contains(&cl));
+            (d <= limit || contains).then_some((d, c))
+        })
+        .collect();
+    hits.sort_unstable();
+    hits.into_iter().take(5).map(|(_, c)| c).collect()
+}
+
+/// Collects parties and relations from an input format, then checks them all at once.
+#[derive(Default)]
+pub struct GraphBuilder {
+    parties: Vec<Party>,
+    relations: Vec<Relation>,
+    index: IdIndex,
+    problems: Vec<Problem>,
+    /// Parties whose own fields were already reported: their follow-on checks would only repeat it.
+    faulty: rustc_hash::FxHashSet<PartyIdx>,
+    /// The party last resolved for each field (inputs list a company's holders together).
+    recent: Recent,
+}
+
+/// The party last resolved for each end of a relation (0: from, 1: to, 2: of), with the hash of
+/// its id: a repeated id is recognised without a table lookup.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Recent([(u64, PartyIdx); 3]);
+
+/// The ids of the parties added so far, for resolving relations' ends (shareable across threads).
+#[derive(Clone, Copy)]
+pub struct Ids<'a> {
+    parties: &'a [Party],
+    index: &'a IdIndex,
+}
+
+impl Ids<'_> {
+    /// The party with this id, or a message naming the id and similar ones.
+    pub fn resolve(&self, id: &str) -> Result<PartyIdx, String> {
+        self.index.get(self.parties, id).ok_or_else(|| {
+            let near = similar(self.parties.iter().map(|p| p.id.as_str()), id);
+            if near.is_empty() {
+                format!("no party has id \"{id}\"")
+            } else {
+                format!("no party has id \"{id}\" (similar: {})", near.join(", "))
+            }
+        })
+    }
+
+    /// As [`Ids::resolve`], first trying the party last resolved for the same `field` (0: from,
+    /// 1: to, 2: of), which saves a table lookup on sorted inputs.
+    pub fn resolve_near(&self, id: &str, field: usize, recent: &mut Recent) -> Result<PartyIdx, String> {
+        let slot = field.min(2);
+        let hash = IdIndex::hash(id);
+        let (last_hash, last) = recent.0[slot];
+        if last_hash == hash && self.parties.get(last as usize).is_some_and(|p| p.id == id) {
+            return Ok(last);
+        }
+        match self.index.get_hashed(self.parties, id, hash) {
+            Some(found) => {
+                recent.0[slot] = (hash, found);
+                Ok(found)
+            }
+            None => self.resolve(id),
+        }
+    }
+}
+
+impl GraphBuilder {
+    /// An empty builder.
+    pub fn new() -> GraphBuilder {
+        GraphBuilder::default()
+    }
+
+    /// Adds a party; a duplicate id is recorded as a problem and the party is dropped.
+    pub fn add_party(&mut self, party: Party) -> Option<PartyIdx> {
+        let idx = self.parties.len() as PartyIdx;
+        self.parties.push(party);
+        if let Some(first) = self.index.insert_new(&self.parties, idx) {
+            let party = self.parties.pop()?;
+            let f = &self.parties[first as usize];
+            let at = if f.origin.line > 0 {
+                format!("parties[{}] at line {}", f.origin.index, f.origin.line)
+            } else {
+                format!("parties[{}]", f.origin.index)
+            };
+            self.problems.push(Problem::party_field(&party, "id", format!("duplicate id, first used by {at}")));
+            return None;
+        }
+        Some(idx)
+    }
+
+    /// Makes room for this many more parties and relations (an estimate is fine).
+    pub fn reserve(&mut self, parties: usize, relations: usize) {
+        self.parties.reserve(parties);
+        self.relations.reserve(relations);
+        self.index.reserve(&self.parties, parties);
+    }
+
+    /// Adds a party whose fields had problems (recorded here); the checks that depend on those
+    /// fields are skipped for it so that one mistake gives one message.
+    pub fn add_faulty_party(&mut self, party: Party, problems: Vec<Problem>) -> Option<PartyIdx> {
+        self.problems.extend(problems);
+        let idx = self.add_party(party)?;
+        self.faulty.insert(idx);
+        Some(idx)
+    }
+
+    /// The party with this id, or a message naming the id and similar ones.
+    pub fn resolve(&self, id: &str) -> Result<PartyIdx, String> {
+        self.ids().resolve(id)
+    }
+
+    /// The ids so far, to resolve relations (from several threads if need be).
+    pub fn ids(&self) -> Ids<'_> {
+        Ids { parties: &self.parties, index: &self.index }
+    }
+
+    /// The parties last resolved for each end of a relation (see [`Ids::resolve_near`]).
+    pub fn recent_mut(&mut self) -> &mut Recent {
+        &mut self.recent
+    }
+
+    /// The party at `p`.
+    pub fn party(&self, p: PartyIdx) -> &Party {
+        &self.parties[p as usize]
+    }
+
+    /// Mutable access to a party already added (importers fill details in late).
+    pub fn party_mut(&mut self, p: PartyIdx) -> &mut Party {
+        &mut self.parties[p as usize]
+    }
+
+    /// Number of parties so far.
+    pub fn party_count(&self) -> usize {
+        self.parties.len()
+    }
+
+    /// Adds a relation between parties already added.
+    pub fn add_relation(&mut self, relation: Relation) {
+        self.relations.push(relation);
+    }
+
+    /// Records a problem found by the input format itself.
+    pub fn problem(&mut self, problem: Problem) {
+        self.problems.push(problem);
+    }
+
+    /// True when a problem has been recorded.
+    pub fn has_problems(&self) -> bool {
+        !self.problems.is_empty()
+    }
+
+    /// Keeps the relations in force on `as_of` and checks everything; all problems are
+    /// returned, not only the first.
+    pub fn finish(mut self, as_of: NaiveDate) -> Result<Graph, Vec<Problem>> {
+        for (i, p) in self.parties.iter().enumerate() {
+            if self.faulty.contains(&(i as PartyIdx)) {
+                continue;
+            }
+            for m in p.check() {
+                self.problems.push(Problem::party(p, m));
+            }
+        }
+        let mut excluded = 0;
+        let (parties, problems) = (&self.parties, &mut self.problems);
+        self.relations.retain(|r| {
+            if let (Some(s), Some(u)) = (r.since, r.until)
+                && s >= u
+            {
+                problems.push(relation_problem(
+                    parties,
+                    r,
+                    Some("until"),
+                    format!("until {u} is not after since {s}: the relation is never in force"),
+                ));
+                return false;
+            }
+            let keep = r.in_force(as_of);
+            excluded += usize::from(!keep);
+            keep
+        });
+        let kept = std::mem::take(&mut self.relations);
+        let n = self.parties.len();
+        let graph = Graph {
+            incoming: Adjacency::build(n, &kept, |r| r.to),
+            outgoing: Adjacency::build(n, &kept, |r| r.from),
+            parties: self.parties,
+            relations: kept,
+            index: self.index,
+            as_of,
+            excluded_by_date: excluded,
+        };
+        let mut problems = self.problems;
+        problems.extend(check_relations(&graph));
+        problems.extend(check_totals(&graph));
+        problems.extend(check_closed_loops(&graph));
+        if problems.is_empty() { Ok(graph) } else { Err(problems) }
+    }
+}
+
+/// Names a relation the way error messages do: `shares F → T`.
+pub fn relation_label(parties: &[Party], r: &Relation) -> String {
+    let id = |p: PartyIdx| parties.get(p as usize).map(|p| p.id.as_str()).unwrap_or("?");
+    format!("{} {} → {}", r.interest.relation_type().as_str(), id(r.from), id(r.to))
+}
+
+fn relation_problem(parties: &[Party], r: &Relation, field: Option<&str>, message: String) -> Problem {
+    Problem {
+        record: RecordRef { section: Section::Relations, origin: r.origin, label: relation_label(parties, r) },
+        field: field.map(Into::into),
+        message,
+    }
+}
+
+fn pct(f: &Fraction) -> String {
+    format!("{} ({} %)", f, f.percent(PERCENT_DECIMALS))
+}
+
+/// What each relation type may connect.
+fn check_relations(g: &Graph) -> Vec<Problem> {
+    let mut out = Vec::new();
+    for r in &g.relations {
+        let to = g.party(r.to);
+        let from = g.party(r.from);
+        let mut bad = |field: Option<&str>, m: String| out.push(relation_problem(&g.parties, r, field, m));
+        match &r.interest {
+            Interest::Shares { .. } => {
+                if r.from == r.to && to.kind != PartyKind::Company {
+                    bad(
+                        Some("from"),
+                        format!(
+                            "shares of \"{}\" in itself: only a company can hold its own shares (treasury), and it is a {}",
+                            to.id,
+                            to.kind.as_str()
+                        ),
+                    );
+                } else if to.kind != PartyKind::Company {
+                    let hint = if to.kind == PartyKind::Nonprofit {
+                        " (a nonprofit's founders are \"governs\" relations)"
+                    } else {
+                        ""
+                    };
+                    bad(
+                        Some("to"),
+                        format!("shares are held in a company, and \"{}\" is a {}{hint}", to.id, to.kind.as_str()),
+                    );
+                }
+            }
+            Interest::VoteDisposal { of, .. } => {
+                if to.kind != PartyKind::Company {
+                    bad(
+                        Some("to"),
+                        format!("votes exist only in companies, and \"{}\" is a {}", to.id, to.kind.as_str()),
+                    );
+                }
+                if r.from == r.to {
+                    bad(
+                        Some("from"),
+                        "a company cannot dispose of votes in itself (treasury shares carry no votes)".into(),
+                    );
+                }
+                if let Some(of) = of {
+                    if *of == r.to {
+                        bad(Some("of"), "treasury shares carry no votes to dispose of".into());
+                    } else if *of == r.from {
+                        bad(
+                            Some("of"),
+                            format!(
+                                "\"{}\" cannot dispose of its own votes as someone else's; its shares already give it its votes",
+                                from.id
+                            ),
+                        );
+                    }
+                }
+            }
+            Interest::Governs { .. } => {
+                if to.kind != PartyKind::Nonprofit {
+                    bad(
+                        Some("to"),
+                        format!(
+                            "governs is for a nonprofit's supreme body, and \"{}\" is a {}",
+                            to.id,
+                            to.kind.as_str()
+                        ),
+                    );
+                }
+                if r.from == r.to {
+                    bad(Some("from"), "a nonprofit cannot form its own supreme body".into());
+                }
+            }
+            Interest::DecisionRights | Interest::Appoints { .. } | Interest::ManagementCompany => {
+                if !to.kind.is_organization() {
+                    bad(
+                        Some("to"),
+                        format!(
+                            "control rights are over a company or a nonprofit, and \"{}\" is a {}",
+                            to.id,
+                            to.kind.as_str()
+                        ),
+                    );
+                }
+                if r.from == r.to {
+                    bad(Some("from"), "an entity cannot hold control rights over itself".into());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Per entity: capital, votes, governing body and board fractions never sum above 1, and votes
+/// disposed of come out of what their owner holds.
+fn check_totals(g: &Graph) -> Vec<Problem> {
+    use rayon::prelude::*;
+    (0..g.parties.len() as PartyIdx)
+        .into_par_iter()
+        .filter(|&p| !g.incoming.of(p).is_empty())
+        .flat_map_iter(|p| check_totals_of(g, p))
+        .collect()
+}
+
+/// [`check_totals`] for one party.
+fn check_totals_of(g: &Graph, pi: PartyIdx) -> Vec<Problem> {
+    let p = g.party(pi);
+    let mut out = Vec::new();
+    {
+        let (mut capital, mut votes, mut governs, mut exec, mut board) =
+            (Fraction::zero(), Fraction::zero(), Fraction::zero(), Fraction::zero(), Fraction::zero());
+        let mut owned: Vec<(PartyIdx, Fraction)> = Vec::new();
+        let mut disposed: Vec<(PartyIdx, (Fraction, Vec<u32>))> = Vec::new();
+        let mut any = false;
+        for (_, r) in g.incoming(pi) {
+            any = true;
+            match &r.interest {
+                Interest::Shares { capital: c, votes: v } => {
+                    capital += c.value();
+                    votes += v.value();
+                    match owned.iter_mut().find(|(h, _)| *h == r.from) {
+                        Some((_, acc)) => *acc += v.value(),
+                        None => owned.push((r.from, v.value().clone())),
+                    }
+                }
+                Interest::VoteDisposal { votes: v, of, .. } => match of {
+                    Some(of) => {
+                        let i = match disposed.iter().position(|(o, _)| o == of) {
+                            Some(i) => i,
+                            None => {
+                                disposed.push((*of, Default::default()));
+                                disposed.len() - 1
+                            }
+                        };
+                        let e = &mut disposed[i].1;
+                        e.0 += v.value();
+                        e.1.push(r.origin.index);
+                    }
+                    None => votes += v.value(),
+                },
+                Interest::Governs { share } => governs += share.value(),
+                Interest::Appoints { executive_board, board: b, .. } => {
+                    exec += executive_board.value();
+                    board += b.value();
+                }
+                _ => {}
+            }
+        }
+        if !any {
+            return out;
+        }
+        let one = Fraction::one();
+        if capital > one {
+            out.push(Problem::party(
+                p,
+                format!("the shares held in it sum to {} of the charter capital, more than 1", pct(&capital)),
+            ));
+        }
+        if votes > one {
+            out.push(Problem::party(
+                p,
+                format!("the votes in it (owned, plus disposed of without \"of\") sum to {}, more than 1", pct(&votes)),
+            ));
+        }
+        if governs > one {
+            out.push(Problem::party(
+                p,
+                format!("the parties forming its supreme body sum to {}, more than 1", pct(&governs)),
+            ));
+        }
+        if exec > one {
+            out.push(Problem::party(
+                p,
+                format!("appointments to its collegial executive body sum to {}, more than 1", pct(&exec)),
+            ));
+        }
+        if board > one {
+            out.push(Problem::party(p, format!("elections to its board sum to {}, more than 1", pct(&board))));
+        }
+        let mut disposed: Vec<_> = disposed.into_iter().collect();
+        disposed.sort_by_key(|(of, _)| *of);
+        for (of, (amount, records)) in disposed {
+            let held = owned.iter().find(|(h, _)| *h == of).map(|(_, v)| v.clone()).unwrap_or_default();
+            if amount > held {
+                let list: Vec<String> = records.iter().map(|i| format!("relations[{i}]")).collect();
+                out.push(Problem::party(
+                    p,
+                    format!(
+                        "votes of \"{}\" disposed of by others ({}) come to {}, but \"{}\" owns only {} of the votes",
+                        g.party(of).id,
+                        list.join(", "),
+                        pct(&amount),
+                        g.party(of).id,
+                        pct(&held)
+                    ),
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// A set of companies that owns itself entirely, with no outside holder, leaves the
+/// participation equations without a solution (DOMAIN.md, "Participation").
+fn check_closed_loops(g: &Graph) -> Vec<Problem> {
+    closed_ownership_loops(g, |r| match &r.interest {
+        Interest::Shares { capital, .. } => Some(capital.value()),
+        _ => None,
+    })
+    .into_iter()
+    .map(|set| {
+        let ids: Vec<&str> = set.iter().map(|&p| g.party(p).id.as_str()).collect();
+        let first = g.party(set[0]);
+        Problem::party(
+            first,
+            format!(
+                "closed ownership loop: {} own{} {} entirely, with no outside holder; participation has no solution",
+                ids.join(", "),
+                if ids.len() == 1 { "s" } else { "" },
+                if ids.len() == 1 { "itself" } else { "each other" },
+            ),
+        )
+    })
+    .collect()
+}
+
+/// The sets of companies whose whole capital (as `weight` measures it) is held inside the set.
+/// Each set is a strongly connected component of the company-holds-company graph whose members
+/// have no holder outside it and no undisclosed remainder. O(V + E), no recursion.
+pub fn closed_ownership_loops<'g>(
+    g: &'g Graph,
+    weight: impl Fn(&'g Relation) -> Option<&'g Fraction>,
+) -> Vec<Vec<PartyIdx>> {
+    // Only a company with a company among its holders can belong to such a set.
+    let is_company = |p: PartyIdx| g.parties[p as usize].kind == PartyKind::Company;
+    let mut candidate = vec![false; g.parties.len()];
+    for r in &g.relations {
+        if is_company(r.from) && is_company(r.to) && weight(r).is_some_and(Fraction::is_positive) {
+            candidate[r.to as usize] = true;
+        }
+    }
+    let mut pg: DiGraph<PartyIdx, ()> = DiGraph::new();
+    let mut node = vec![NodeIndex::end(); g.parties.len()];
+    for (i, _) in candidate.iter().enumerate().filter(|(_, c)| **c) {
+        node[i] = pg.add_node(i as PartyIdx);
+    }
+    for r in &g.relations {
+        if weight(r).is_some_and(Fraction::is_positive)
+            && node[r.from as usize] != NodeIndex::end()
+            && node[r.to as usize] != NodeIndex::end()
+        {
+            pg.add_edge(node[r.from as usize], node[r.to as usize], ());
+        }
+    }
+    let sccs = kosaraju_scc(&pg);
+    let mut component = vec![usize::MAX; g.parties.len()];
+    for (c, scc) in sccs.iter().enumerate() {
+        for &n in scc {
+            component[pg[n] as usize] = c;
+        }
+    }
+    let mut out = Vec::new();
+    for (c, scc) in sccs.iter().enumerate() {
+        let closed = scc.iter().all(|&n| {
+            let v = pg[n];
+            let inside: Fraction =
+                g.incoming(v).filter(|(_, r)| component[r.from as usize] == c).filter_map(|(_, r)| weight(r)).sum();
+            inside == Fraction::one()
+        });
+        if closed {
+            let mut m: Vec<PartyIdx> = scc.iter().map(|&n| pg[n]).collect();
+            m.sort_unstable();
+            out.push(m);
+        }
+    }
+    out.sort();
+    out
+}

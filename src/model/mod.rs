@@ -1,0 +1,15 @@
+//! The domain model: parties, their relations, and the graph they form as of one date
+//! (DOMAIN.md, "Parties" and "Relations"). Every input format builds this; every analysis
+//! reads it.
+
+mod country;
+mod graph;
+mod party;
+mod relation;
+
+pub use country::Country;
+pub use graph::{
+    Graph, GraphBuilder, Ids, Problem, Recent, RecordRef, Section, closed_ownership_loops, relation_label,
+};
+pub use party::{DeclaredStatus, Origin, Party, PartyDetails, PartyIdx, PartyKind};
+pub use relation::{DisposalBasis, Interest, Relation, RelationIdx, RelationMeta, RelationType};

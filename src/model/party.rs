@@ -1,0 +1,235 @@
+//! Parties: the holders and the held (DOMAIN.md, "Parties"; the kinds follow p. 5 "а" and
+//! p. 5¹ "а" of the Rules: the state, a region, a municipality, a citizen, a commercial or
+//! nonprofit organization, an international organization, a foreign structure).
+
+use serde::Serialize;
+
+use super::country::Country;
+
+/// Index of a party in its [`Graph`](super::Graph).
+pub type PartyIdx = u32;
+
+/// Where a record came from in its input, for error messages and audit trails.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Origin {
+    /// Position of the record in its list (0-based).
+    pub index: u32,
+    /// Line in the input file (1-based), 0 when the format has no lines to speak of.
+    pub line: u32,
+}
+
+/// What kind of person a party is, in the law's terms.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum PartyKind {
+    /// A state (государство), by `country`.
+    State,
+    /// A constituent entity of the Russian Federation (субъект РФ).
+    Region,
+    /// A municipality (муниципальное образование).
+    Municipality,
+    /// A natural person (физическое лицо) with one or more citizenships.
+    Person,
+    /// A commercial organization (коммерческая организация): its holders are followed.
+    Company,
+    /// A nonprofit organization (некоммерческая организация).
+    Nonprofit,
+    /// An international organization (международная организация).
+    InternationalOrg,
+    /// A foreign structure without a legal entity: trust, fund, partnership.
+    ForeignStructure,
+    /// An undisclosed holder or free float.
+    Unknown,
+}
+
+impl PartyKind {
+    /// Every kind, in the order of DOMAIN.md's table.
+    pub const ALL: [PartyKind; 9] = [
+        PartyKind::State,
+        PartyKind::Region,
+        PartyKind::Municipality,
+        PartyKind::Person,
+        PartyKind::Company,
+        PartyKind::Nonprofit,
+        PartyKind::InternationalOrg,
+        PartyKind::ForeignStructure,
+        PartyKind::Unknown,
+    ];
+
+    /// The input spelling: `state`, `company`, `international_org`, ...
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            PartyKind::State => "state",
+            PartyKind::Region => "region",
+            PartyKind::Municipality => "municipality",
+            PartyKind::Person => "person",
+            PartyKind::Company => "company",
+            PartyKind::Nonprofit => "nonprofit",
+            PartyKind::InternationalOrg => "international_org",
+            PartyKind::ForeignStructure => "foreign_structure",
+            PartyKind::Unknown => "unknown",
+        }
+    }
+
+    /// Parses the input spelling.
+    pub fn parse(text: &str) -> Result<PartyKind, String> {
+        PartyKind::ALL.iter().copied().find(|k| k.as_str() == text).ok_or_else(|| {
+            let all: Vec<&str> = PartyKind::ALL.iter().map(|k| k.as_str()).collect();
+            format!("unknown party kind \"{text}\" (expected one of: {})", all.join(", "))
+        })
+    }
+
+    /// A commercial organization, whose capital is followed through to its holders.
+    pub fn is_company(&self) -> bool {
+        matches!(self, PartyKind::Company)
+    }
+
+    /// An organization that can be controlled (p. 5¹ "а" speaks of legal entities).
+    pub fn is_organization(&self) -> bool {
+        matches!(self, PartyKind::Company | PartyKind::Nonprofit)
+    }
+}
+
+/// A nonprofit's declared status "без преобладающего иностранного участия" (policy P3).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DeclaredStatus {
+    /// Declared status for the Russian register (p. 5 "а").
+    pub ru: Option<bool>,
+    /// Declared status for the Eurasian register (p. 42 "а").
+    pub eaeu: Option<bool>,
+    /// What the declaration rests on (a charter, a register extract).
+    pub reason: String,
+}
+
+/// One party of the ownership graph.
+#[derive(Clone, Debug)]
+pub struct Party {
+    /// Unique id in the input.
+    pub id: String,
+    /// Kind in the law's terms.
+    pub kind: PartyKind,
+    /// Full name (p. 4 "е": full name of a citizen or a legal entity).
+    pub name: String,
+    /// Country of a state, company or nonprofit; RU for regions and municipalities.
+    pub country: Option<Country>,
+    /// Citizenships of a person (several for dual citizens, see policy P1).
+    pub citizenship: Vec<Country>,
+    /// Details most parties do not have, kept out of line so that millions of parties stay small.
+    pub details: Option<Box<PartyDetails>>,
+    /// Where the record is in its input.
+    pub origin: Origin,
+}
+
+/// The p. 4 "е" details of a party and other rarely given fields.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PartyDetails {
+    /// Taxpayer number (ИНН).
+    pub inn: Option<String>,
+    /// Primary state registration number (ОГРН).
+    pub ogrn: Option<String>,
+    /// Identity document of a citizen (p. 4 "е").
+    pub document: Option<String>,
+    /// Registered address of a citizen (p. 4 "е").
+    pub address: Option<String>,
+    /// A nonprofit's declared status, if the input gives one.
+    pub declared: Option<DeclaredStatus>,
+    /// Remarks carried from the input: warnings of an importer, data it could not map.
+    pub notes: Vec<String>,
+}
+
+impl Party {
+    /// Taxpayer number (ИНН).
+    pub fn inn(&self) -> Option<&str> {
+        self.details.as_ref().and_then(|d| d.inn.as_deref())
+    }
+
+    /// Primary state registration number (ОГРН).
+    pub fn ogrn(&self) -> Option<&str> {
+        self.details.as_ref().and_then(|d| d.ogrn.as_deref())
+    }
+
+    /// Identity document of a citizen.
+    pub fn document(&self) -> Option<&str> {
+        self.details.as_ref().and_then(|d| d.document.as_deref())
+    }
+
+    /// Registered address of a citizen.
+    pub fn address(&self) -> Option<&str> {
+        self.details.as_ref().and_then(|d| d.address.as_deref())
+    }
+
+    /// A nonprofit's declared status.
+    pub fn declared(&self) -> Option<&DeclaredStatus> {
+        self.details.as_ref().and_then(|d| d.declared.as_ref())
+    }
+
+    /// Remarks carried from the input.
+    pub fn notes(&self) -> &[String] {
+        self.details.as_ref().map(|d| d.notes.as_slice()).unwrap_or(&[])
+    }
+
+    /// The details, created empty on first use.
+    pub fn details_mut(&mut self) -> &mut PartyDetails {
+        self.details.get_or_insert_with(Default::default)
+    }
+
+    /// A party with only the required fields set.
+    pub fn new(id: impl Into<String>, kind: PartyKind) -> Party {
+        let id = id.into();
+        Party {
+            name: id.clone(),
+            id,
+            kind,
+            country: None,
+            citizenship: Vec::new(),
+            details: None,
+            origin: Origin::default(),
+        }
+    }
+
+    /// A person with a Russian citizenship (whatever else they hold).
+    pub fn is_russian_citizen(&self) -> bool {
+        self.kind == PartyKind::Person && self.citizenship.iter().any(Country::is_russia)
+    }
+
+    /// A person holding Russian and at least one other citizenship (policy P1).
+    pub fn is_dual_citizen(&self) -> bool {
+        self.is_russian_citizen() && self.citizenship.iter().any(|c| !c.is_russia())
+    }
+
+    /// The checks a single record must pass whatever else the graph holds: a country where the
+    /// kind needs one, regions and municipalities in Russia, persons with a citizenship.
+    pub fn check(&self) -> Vec<String> {
+        let mut problems = Vec::new();
+        match self.kind {
+            PartyKind::State | PartyKind::Company | PartyKind::Nonprofit if self.country.is_none() => {
+                problems.push(format!("a {} needs a \"country\"", self.kind.as_str()));
+            }
+            PartyKind::Region | PartyKind::Municipality => {
+                if let Some(c) = self.country.filter(|c| !c.is_russia()) {
+                    problems.push(format!(
+                        "a {} is a part of the Russian Federation; country {c} is not allowed (omit it or write RU)",
+                        self.kind.as_str()
+                    ));
+                }
+            }
+            PartyKind::Person if self.citizenship.is_empty() => {
+                problems.push(
+                    "a person needs at least one \"citizenship\" (ISO codes; use kind \"unknown\" if it is not known)"
+                        .into(),
+                );
+            }
+            _ => {}
+        }
+        if self.kind != PartyKind::Person && !self.citizenship.is_empty() {
+            problems.push(format!("\"citizenship\" is for persons, not for a {}", self.kind.as_str()));
+        }
+        if self.declared().is_some() && self.kind != PartyKind::Nonprofit {
+            problems.push(format!("\"declared\" status is for nonprofits, not for a {}", self.kind.as_str()));
+        }
+        if self.id.trim().is_empty() {
+            problems.push("the id is empty".into());
+        }
+        problems
+    }
+}

@@ -1,0 +1,11 @@
+//! JSON output: the analysis value serialized, with stable English field names; every fraction
+//! as `{"fraction": "p/q", "percent": "..."}`.
+
+use serde::Serialize;
+
+/// Pretty JSON of any report value, ending with a newline.
+pub fn to_string<T: Serialize>(value: &T) -> String {
+    let mut s = serde_json::to_string_pretty(value).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    s.push('\n');
+    s
+}
