@@ -184,11 +184,9 @@ impl ControlNetwork {
             first += u;
         }
         chunks.par_iter_mut().zip(slices).for_each(|((infl, _), (first, of))| {
-            let mut k = 0;
-            for i in infl.iter_mut().filter(|i| i.from == UNKNOWN_HOLDER) {
+            for (k, i) in infl.iter_mut().filter(|i| i.from == UNKNOWN_HOLDER).enumerate() {
                 of[k] = i.to;
                 i.from = (n + first + k) as Node;
-                k += 1;
             }
         });
         let mut circulation = HashMap::default();
