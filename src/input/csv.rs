@@ -125,7 +125,7 @@ fn fill(
     rdr: &mut csv::Reader<std::fs::File>,
     batch: &mut [csv::StringRecord],
     section: Section,
-    b: &mut GraphBuilder,
+    problems: &mut Vec<Problem>,
 ) -> (usize, bool) {
     let mut filled = 0;
     while filled < batch.len() {
@@ -133,7 +133,7 @@ fn fill(
             Ok(true) => filled += 1,
             Ok(false) => return (filled, false),
             Err(e) => {
-                b.problem(csv_problem(section, &e));
+                problems.push(csv_problem(section, &e));
                 if matches!(e.kind(), csv::ErrorKind::Io(_)) {
                     return (filled, false);
                 }
@@ -273,21 +273,44 @@ pub fn parse_pair(parties: &Path, relations: &Path, as_of: NaiveDate) -> Result<
             return Err(errors);
         }
     };
+    // A pipeline of two batches: while one is built in parallel, the parties built before are
+    // inserted (in file order) and the next records are read, on another worker.
     let mut batch: Vec<csv::StringRecord> = (0..BATCH).map(|_| csv::StringRecord::new()).collect();
+    let mut next: Vec<csv::StringRecord> = (0..BATCH).map(|_| csv::StringRecord::new()).collect();
+    let mut unread = Vec::new();
+    let (mut filled, mut more) = fill(&mut rdr, &mut batch, Section::Parties, &mut unread);
+    unread.drain(..).for_each(|p| b.problem(p));
+    let mut built: Vec<(Party, Vec<Problem>)> = Vec::new();
     let mut index = 0u32;
-    let mut more = true;
-    while more {
-        let (filled, rest) = fill(&mut rdr, &mut batch, Section::Parties, &mut b);
-        more = rest;
-        let built: Vec<(Party, Vec<Problem>)> = batch[..filled]
-            .par_iter()
-            .enumerate()
-            .map(|(i, rec)| party_record(rec, &cols, Origin { index: index + i as u32, line: line_of(rec) }))
-            .collect();
-        for (party, problems) in built {
-            insert_party(&mut b, party, problems);
-        }
+    loop {
+        let records = &batch[..filled];
+        let (current, (next_filled, next_more)) = rayon::join(
+            || -> Vec<(Party, Vec<Problem>)> {
+                records
+                    .par_iter()
+                    .enumerate()
+                    .map(|(i, rec)| party_record(rec, &cols, Origin { index: index + i as u32, line: line_of(rec) }))
+                    .collect()
+            },
+            || {
+                for (party, problems) in built.drain(..) {
+                    insert_party(&mut b, party, problems);
+                }
+                let read = if more { fill(&mut rdr, &mut next, Section::Parties, &mut unread) } else { (0, false) };
+                unread.drain(..).for_each(|p| b.problem(p));
+                read
+            },
+        );
+        built = current;
         index += filled as u32;
+        if filled == 0 {
+            break;
+        }
+        std::mem::swap(&mut batch, &mut next);
+        (filled, more) = (next_filled, next_more);
+    }
+    for (party, problems) in built {
+        insert_party(&mut b, party, problems);
     }
 
     let mut rdr =
@@ -300,19 +323,26 @@ pub fn parse_pair(parties: &Path, relations: &Path, as_of: NaiveDate) -> Result<
             return Err(errors);
         }
     };
+    // The same pipeline: the next records are read while a batch is built (the builder itself
+    // is only read then; the relations and the reading problems are added after, in order).
+    let (mut filled, mut more) = fill(&mut rdr, &mut batch, Section::Relations, &mut unread);
+    unread.drain(..).for_each(|p| b.problem(p));
     let mut index = 0u32;
-    let mut more = true;
-    while more {
-        let (filled, rest) = fill(&mut rdr, &mut batch, Section::Relations, &mut b);
-        more = rest;
+    while filled > 0 {
         let ids = b.ids();
-        let built: Vec<Result<Option<Relation>, Vec<Problem>>> = batch[..filled]
-            .par_iter()
-            .enumerate()
-            .map_init(Recent::default, |recent, (i, rec)| {
-                relation_record(ids, recent, rec, &cols, Origin { index: index + i as u32, line: line_of(rec) })
-            })
-            .collect();
+        let records = &batch[..filled];
+        let (built, (next_filled, next_more)) = rayon::join(
+            || -> Vec<Result<Option<Relation>, Vec<Problem>>> {
+                records
+                    .par_iter()
+                    .enumerate()
+                    .map_init(Recent::default, |recent, (i, rec)| {
+                        relation_record(ids, recent, rec, &cols, Origin { index: index + i as u32, line: line_of(rec) })
+                    })
+                    .collect()
+            },
+            || if more { fill(&mut rdr, &mut next, Section::Relations, &mut unread) } else { (0, false) },
+        );
         for r in built {
             match r {
                 Ok(Some(rel)) => b.add_relation(rel),
@@ -320,7 +350,10 @@ pub fn parse_pair(parties: &Path, relations: &Path, as_of: NaiveDate) -> Result<
                 Err(problems) => problems.into_iter().for_each(|p| b.problem(p)),
             }
         }
+        unread.drain(..).for_each(|p| b.problem(p));
         index += filled as u32;
+        std::mem::swap(&mut batch, &mut next);
+        (filled, more) = (next_filled, next_more);
     }
     b.finish(as_of).map_err(|problems| InputErrors { problems, ..errors })
 }
