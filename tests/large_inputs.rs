@@ -5,44 +5,11 @@
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
+use owngraph::input::csv::{PARTY_COLUMNS, RELATION_COLUMNS};
 use owngraph::synth::{NationalParams, national};
 use serde_json::{Map, Value};
 
 const AS_OF: &str = "2026-11-23";
-
-const PARTY_COLUMNS: [&str; 13] = [
-    "id",
-    "kind",
-    "name",
-    "country",
-    "citizenship",
-    "inn",
-    "ogrn",
-    "document",
-    "address",
-    "declared_ru",
-    "declared_eaeu",
-    "declared_reason",
-    "note",
-];
-const RELATION_COLUMNS: [&str; 16] = [
-    "type",
-    "from",
-    "to",
-    "capital",
-    "votes",
-    "basis",
-    "of",
-    "sole_executive",
-    "executive_board",
-    "board",
-    "share",
-    "since",
-    "until",
-    "source",
-    "id",
-    "note",
-];
 
 fn owngraph() -> Command {
     Command::cargo_bin("owngraph").expect("the owngraph binary is built for the tests")
@@ -93,7 +60,7 @@ fn row(record: &Map<String, Value>, columns: &[&str]) -> Vec<String> {
 
 fn write_csv_pair(graph: &Value, dir: &Path) {
     for (section, columns, file) in
-        [("parties", &PARTY_COLUMNS[..], "parties.csv"), ("relations", &RELATION_COLUMNS[..], "relations.csv")]
+        [("parties", PARTY_COLUMNS, "parties.csv"), ("relations", RELATION_COLUMNS, "relations.csv")]
     {
         let mut w = csv::Writer::from_path(dir.join(file)).expect("CSV file writable");
         w.write_record(columns).expect("header written");
