@@ -223,3 +223,49 @@ fn json_lines_output_has_the_check_shape_and_a_summary() {
         .collect();
     assert_eq!(foreign, vec!["F"]);
 }
+
+#[test]
+fn problems_across_read_batches_keep_the_file_order() {
+    // 40 000 parties: the read batches hold 32 768 records, so line 34 000 (a record of the
+    // wrong length, a problem of reading) is read ahead while the first batch is still being
+    // built. Its problem must still come after line 3's and before line 35 000's.
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let mut parties = String::from("id,kind,name,country,citizenship\n");
+    for line in 2..=40_001u32 {
+        parties.push_str(&match line {
+            3 => "x3,corporation,X,,\n".to_string(),
+            34_000 => "p34000,person,P\n".to_string(),
+            35_000 => "x35000,corporation,X,,\n".to_string(),
+            _ => format!("p{line},person,P,,RU\n"),
+        });
+    }
+    std::fs::write(dir.path().join("parties.csv"), parties).expect("written");
+    std::fs::write(dir.path().join("relations.csv"), "type,from,to\n").expect("written");
+    let assert = owngraph().arg("screen").arg(dir.path()).arg("--all").assert().code(2);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    let at = |needle: &str| stderr.find(needle).unwrap_or_else(|| panic!("{needle} missing from: {stderr}"));
+    let (first, read, last) = (at("line 3:"), at("line 34000"), at("line 35000:"));
+    assert!(first < read && read < last, "file order: {stderr}");
+}
+
+#[test]
+fn relation_problems_across_read_batches_keep_the_file_order() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    std::fs::write(dir.path().join("parties.csv"), "id,kind,country,citizenship\nT,company,RU,\np,person,,RU\n")
+        .expect("written");
+    let mut relations = String::from("type,from,to,capital\n");
+    for line in 2..=40_001u32 {
+        relations.push_str(match line {
+            3 => "shares,ghost3,T,0\n",
+            34_000 => "shares,p\n",
+            35_000 => "shares,ghost35000,T,0\n",
+            _ => "shares,p,T,0\n",
+        });
+    }
+    std::fs::write(dir.path().join("relations.csv"), relations).expect("written");
+    let assert = owngraph().arg("screen").arg(dir.path()).arg("--all").assert().code(2);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    let at = |needle: &str| stderr.find(needle).unwrap_or_else(|| panic!("{needle} missing from: {stderr}"));
+    let (first, read, last) = (at("line 3:"), at("line 34000"), at("line 35000:"));
+    assert!(first < read && read < last, "file order: {stderr}");
+}

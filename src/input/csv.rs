@@ -274,12 +274,12 @@ pub fn parse_pair(parties: &Path, relations: &Path, as_of: NaiveDate) -> Result<
         }
     };
     // A pipeline of two batches: while one is built in parallel, the parties built before are
-    // inserted (in file order) and the next records are read, on another worker.
+    // inserted and the next records are read, on another worker. Problems keep the file order:
+    // those of reading a batch are added after the batch before it, before its own parties.
     let mut batch: Vec<csv::StringRecord> = (0..BATCH).map(|_| csv::StringRecord::new()).collect();
     let mut next: Vec<csv::StringRecord> = (0..BATCH).map(|_| csv::StringRecord::new()).collect();
     let mut unread = Vec::new();
     let (mut filled, mut more) = fill(&mut rdr, &mut batch, Section::Parties, &mut unread);
-    unread.drain(..).for_each(|p| b.problem(p));
     let mut built: Vec<(Party, Vec<Problem>)> = Vec::new();
     let mut index = 0u32;
     loop {
@@ -296,9 +296,8 @@ pub fn parse_pair(parties: &Path, relations: &Path, as_of: NaiveDate) -> Result<
                 for (party, problems) in built.drain(..) {
                     insert_party(&mut b, party, problems);
                 }
-                let read = if more { fill(&mut rdr, &mut next, Section::Parties, &mut unread) } else { (0, false) };
                 unread.drain(..).for_each(|p| b.problem(p));
-                read
+                if more { fill(&mut rdr, &mut next, Section::Parties, &mut unread) } else { (0, false) }
             },
         );
         built = current;
@@ -312,6 +311,7 @@ pub fn parse_pair(parties: &Path, relations: &Path, as_of: NaiveDate) -> Result<
     for (party, problems) in built {
         insert_party(&mut b, party, problems);
     }
+    unread.drain(..).for_each(|p| b.problem(p));
 
     let mut rdr =
         reader(relations).map_err(|m| InputErrors { problems: vec![Problem::document(m)], ..errors.clone() })?;
