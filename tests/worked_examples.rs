@@ -149,8 +149,8 @@ fn example_10_disclosure_tops_up_past_half() {
         },
     );
     let r = example(10);
-    assert_eq!(frac(&r["regimes"]["ru"]["disclosure"]["total"]), "13/25");
-    assert_eq!(r["regimes"]["ru"]["disclosure"]["branch"], "top_up_to_exceed_half");
+    assert_eq!(frac(&r["regimes"]["ru"]["disclosure_rule"]["total"]), "13/25");
+    assert_eq!(r["regimes"]["ru"]["disclosure_rule"]["branch"], "top_up_to_exceed_half");
 }
 
 #[test]

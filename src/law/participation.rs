@@ -122,6 +122,25 @@ pub struct Disclosure {
     pub total: Fraction,
 }
 
+/// `disclosure` as the list of holders and `disclosure_rule` beside it, in the enclosing map.
+fn disclosure_fields<S: serde::Serializer>(d: &Disclosure, serializer: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    #[derive(Serialize)]
+    struct Rule<'a> {
+        rule: &'static str,
+        branch: Branch,
+        branch_text: &'a Statement,
+        total: &'a Fraction,
+    }
+    let mut map = serializer.serialize_map(Some(2))?;
+    map.serialize_entry("disclosure", &d.holders)?;
+    map.serialize_entry(
+        "disclosure_rule",
+        &Rule { rule: d.rule, branch: d.branch, branch_text: &d.branch_text, total: &d.total },
+    )?;
+    map.end()
+}
+
 /// The answer for `ru` or `eaeu`.
 #[derive(Clone, Debug, Serialize)]
 pub struct ParticipationAssessment {
@@ -144,7 +163,9 @@ pub struct ParticipationAssessment {
     pub deciding: Vec<String>,
     /// Every ultimate holder, largest first; their shares sum to 1.
     pub holders: Vec<HolderShare>,
-    /// The disclosure.
+    /// The disclosure. In JSON, `disclosure` is the list of holders (issue 2's contract) and
+    /// `disclosure_rule` the rule point, branch and total.
+    #[serde(flatten, serialize_with = "disclosure_fields")]
     pub disclosure: Disclosure,
     /// Nonprofits met on the way and their status.
     pub nonprofits: Vec<NonprofitFinding>,

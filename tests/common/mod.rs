@@ -45,7 +45,7 @@ pub fn frac(v: &Value) -> &str {
 
 /// Ids of the disclosure list of a regime.
 pub fn disclosed(regime: &Value) -> Vec<String> {
-    regime["disclosure"]["holders"].as_array().unwrap().iter().map(|h| h["id"].as_str().unwrap().to_string()).collect()
+    regime["disclosure"].as_array().unwrap().iter().map(|h| h["id"].as_str().unwrap().to_string()).collect()
 }
 
 /// Ids of the foreign controllers of the pak answer.
