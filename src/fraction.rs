@@ -349,23 +349,19 @@ fn shortcut(op: &str, a: &Fraction, b: &Fraction) -> Option<Fraction> {
     }
 }
 
-/// Small-value cases that need no gcd: a zero or unit operand, and sums over one denominator
-/// (percent shares usually share theirs), reduced with a single gcd.
-fn small_shortcut(op: &str, a: &Ratio<i64>, b: &Ratio<i64>) -> Option<Ratio<i64>> {
-    let (an, ad, bn, bd) = (*a.numer(), *a.denom(), *b.numer(), *b.denom());
-    match op {
-        "+" | "-" if bn == 0 => Some(*a),
-        "+" if an == 0 => Some(*b),
-        "*" if an == 0 || bn == 0 => Some(Ratio::from_integer(0)),
-        "*" if bn == 1 && bd == 1 => Some(*a),
-        "*" if an == 1 && ad == 1 => Some(*b),
-        "+" | "-" if ad == bd => {
-            let n = if op == "+" { an.checked_add(bn)? } else { an.checked_sub(bn)? };
-            // `new` reduces by the gcd and keeps the denominator positive (it is, as `ad` is).
-            Some(Ratio::new(n, ad))
-        }
-        _ => None,
+/// `a ± b` over one denominator (percent shares usually share theirs): one gcd instead of
+/// num-rational's lcm and reductions. `None` when the denominators differ or it overflows.
+fn same_denominator(op: &str, a: &Ratio<i64>, b: &Ratio<i64>) -> Option<Ratio<i64>> {
+    if a.denom() != b.denom() {
+        return None;
     }
+    let n = match op {
+        "+" => a.numer().checked_add(b.numer())?,
+        "-" => a.numer().checked_sub(b.numer())?,
+        _ => return None,
+    };
+    // `new` reduces by the gcd; the denominator is already positive.
+    Some(Ratio::new(n, *a.denom()))
 }
 
 macro_rules! arith {
@@ -373,16 +369,13 @@ macro_rules! arith {
         impl $trait<&Fraction> for &Fraction {
             type Output = Fraction;
             fn $method(self, rhs: &Fraction) -> Fraction {
-                if let (Repr::Small(a), Repr::Small(b)) = (&self.0, &rhs.0) {
-                    if let Some(r) = small_shortcut(stringify!($op), a, b) {
-                        return Fraction(Repr::Small(r));
-                    }
-                    if let Some(r) = a.$checked(b) {
-                        return Fraction(Repr::Small(r));
-                    }
-                }
                 if let Some(r) = shortcut(stringify!($op), self, rhs) {
                     return r;
+                }
+                if let (Repr::Small(a), Repr::Small(b)) = (&self.0, &rhs.0)
+                    && let Some(r) = same_denominator(stringify!($op), a, b).or_else(|| a.$checked(b))
+                {
+                    return Fraction(Repr::Small(r));
                 }
                 Fraction::from_big(&*self.to_big() $op &*rhs.to_big())
             }
