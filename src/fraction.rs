@@ -1,5 +1,5 @@
 //! Exact fractions: every share, vote and verdict of owngraph is a rational number, never a
-//! binary float (DOMAIN.md, "Exactness"). Small values live in 64-bit ratios and spill into
+//! binary float (docs/DOMAIN.md, "Exactness"). Small values live in 64-bit ratios and spill into
 //! arbitrary-precision rationals (malachite, whose subquadratic gcd keeps the long denominators
 //! of many cross-holdings affordable) only when a product or sum would overflow.
 

@@ -8,6 +8,8 @@ use std::time::{Duration, Instant};
 
 use assert_cmd::Command as Cmd;
 
+mod common;
+
 /// Chromium on `PATH`, under the names Debian and others give it.
 fn chromium() -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
@@ -65,7 +67,7 @@ fn run_chromium(browser: &Path, page: &Path, extra: &[String]) -> String {
 #[test]
 fn chromium_shows_the_verdicts_of_the_report() {
     let Some(browser) = chromium() else {
-        println!("skipped: Chromium is not installed (Debian package chromium)");
+        common::tool_missing("Chromium", "chromium");
         return;
     };
     let dir = tempfile::tempdir().unwrap();

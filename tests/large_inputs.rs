@@ -201,7 +201,7 @@ fn json_lines_output_has_the_check_shape_and_a_summary() {
     let text = std::fs::read_to_string(&out).expect("written");
     let rows: Vec<Value> = text.lines().map(|l| serde_json::from_str(l).expect("each line is JSON")).collect();
     let t = rows.iter().find(|r| r["target"] == "T").expect("a row for T");
-    // DOMAIN.md example 6: T passes p. 5 "а" (73.99 %) but is controlled by F (CY) through R.
+    // docs/DOMAIN.md example 6: T passes p. 5 "а" (73.99 %) but is controlled by F (CY) through R.
     let check = owngraph()
         .args(["check", path(&fixture("example-06.json")), "--target", "T", "--format", "json", "--as-of", AS_OF])
         .output()

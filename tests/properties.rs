@@ -10,6 +10,8 @@ use owngraph::input::json;
 use owngraph::law::{self, CheckOptions};
 use proptest::prelude::*;
 
+mod common;
+
 #[derive(Clone, Debug)]
 struct Party {
     id: String,
@@ -222,7 +224,7 @@ fn reference_foreign_controllers(g: &G, target: usize) -> BTreeSet<String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+    #![proptest_config(common::proptest_config(300))]
 
     #[test]
     fn laws_hold_on_random_graphs(g in graph_strategy()) {

@@ -5,6 +5,8 @@
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
+
+mod common;
 use predicates::prelude::*;
 use sha2::{Digest, Sha256};
 
@@ -285,7 +287,7 @@ fn an_unknown_extension_is_a_usage_error() {
 #[test]
 fn with_graphviz_installed_dot_draws_svg_png_and_pdf() {
     let Some(_) = owngraph::report::dot::find_dot() else {
-        println!("skipped: Graphviz `dot` is not on PATH (Debian package graphviz)");
+        common::tool_missing("Graphviz `dot`", "graphviz");
         return;
     };
     let dir = tempfile::tempdir().unwrap();
@@ -408,7 +410,7 @@ fn assert_no_network(html: &str) {
 #[test]
 fn the_report_with_dot_is_self_contained_too() {
     if owngraph::report::dot::find_dot().is_none() {
-        println!("skipped: Graphviz `dot` is not on PATH (Debian package graphviz)");
+        common::tool_missing("Graphviz `dot`", "graphviz");
         return;
     }
     let dir = tempfile::tempdir().unwrap();

@@ -11,6 +11,8 @@ use owngraph::model::{Graph, PartyKind};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
+mod common;
+
 fn random_graph(seed: Vec<u32>, nc: usize, np: usize, nn: usize) -> Value {
     let mut r = seed.into_iter().cycle();
     let mut next = move |m: u32| r.next().unwrap_or(0) % m.max(1);
@@ -127,7 +129,7 @@ fn compare(graph: &Graph, policies: Policies) -> Result<usize, TestCaseError> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 500, ..ProptestConfig::default() })]
+    #![proptest_config(common::proptest_config(500))]
 
     #[test]
     fn screen_equals_check_for_every_target(

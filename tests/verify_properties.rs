@@ -14,6 +14,8 @@ use owngraph::law::{Policies, Regime, Verdict};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
+mod common;
+
 /// A random acyclic structure above `T`: companies `c0..`, persons `p0..` (Russian, foreign,
 /// dual, Belarusian), shares in 1/60ths and some undisclosed remainders.
 fn graph_strategy() -> impl Strategy<Value = Value> {
@@ -73,7 +75,7 @@ fn csv_of(rows: &[(String, String)]) -> String {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(200))]
+    #![proptest_config(common::proptest_config(200))]
 
     #[test]
     fn the_computed_list_rounded_passes_and_each_defect_is_found(g in graph_strategy()) {

@@ -1,4 +1,4 @@
-//! The twelve worked examples of DOMAIN.md, with their exact answers: every `ru` share, upper
+//! The twelve worked examples of docs/DOMAIN.md, with their exact answers: every `ru` share, upper
 //! bound, verdict and disclosure, the `eaeu` answers the table gives, and the `pak` column.
 
 mod common;

@@ -8,7 +8,7 @@ Reads the CSV pair written by `examples/synth` (and by `owngraph`'s CSV input fo
 Only `shares` relations and their `capital` are used: the `ru` regime on the capital base
 (policy P4 default), dual citizens count as Russian (policy P1 default).
 
-Value of a holder h for `ru` (DOMAIN.md, "Participation" and "Parties"):
+Value of a holder h for `ru` (docs/DOMAIN.md, "Participation" and "Parties"):
   QUAL      1   state with country RU, region, municipality, person with RU citizenship,
                 nonprofit (ALL nonprofits count as qualifying here: a baseline simplification;
                 owngraph computes the NCO status from `governs` and control instead)

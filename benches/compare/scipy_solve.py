@@ -46,7 +46,7 @@ def main() -> int:
     ap.add_argument("--permc", default="COLAMD", help="SuperLU column ordering (spsolve permc_spec), default COLAMD")
     ap.add_argument("--engine", default="c", choices=["c", "pyarrow"], help="pandas read_csv engine (default c)")
     ap.add_argument("--ru-companies-only", action="store_true",
-                    help="a company whose country is not RU is not_eligible whatever its share (DOMAIN.md: "
+                    help="a company whose country is not RU is not_eligible whatever its share (docs/DOMAIN.md: "
                          "`ru` on a company that is not Russian); off by default: the verdict is the share's")
     ap.add_argument("--eps", type=float, default=1e-9, help="report values within EPS of 1/2 (default 1e-9)")
     a = ap.parse_args()

@@ -1,5 +1,5 @@
 //! Control: who can determine an entity's decisions, through the levers of p. 5¹ "а" of the
-//! Rules (DOMAIN.md, "Foreign control"): votes disposed of directly or through controlled
+//! Rules (docs/DOMAIN.md, "Foreign control"): votes disposed of directly or through controlled
 //! entities, decision rights, appointment of executive bodies and the board, the management
 //! company, and for a nonprofit the forming of its supreme body.
 //!
@@ -32,7 +32,7 @@ pub enum Channel {
     ExecutiveBoard,
     /// Seats of the board or another collegial governing body (indicator 3).
     Board,
-    /// Members of a nonprofit's supreme governing body (indicator 3, DOMAIN.md).
+    /// Members of a nonprofit's supreme governing body (indicator 3, docs/DOMAIN.md).
     SupremeBody,
 }
 
@@ -138,7 +138,7 @@ impl ControlNetwork {
     /// Builds the network for the entities marked in `scope` (all when `None`). `threshold`
     /// is the fraction to exceed (one half in p. 5¹ "а").
     ///
-    /// Vote accounting (DOMAIN.md): a holder's votes are its `shares` votes less those others
+    /// Vote accounting (docs/DOMAIN.md): a holder's votes are its `shares` votes less those others
     /// dispose of (`vote_disposal` with `of`); a disposer adds the votes it disposes of; treasury
     /// shares carry no votes, so the quota is `threshold × (1 − treasury votes)`. Votes nobody
     /// listed accounts for, and a nonprofit's supreme body nobody listed forms, become an

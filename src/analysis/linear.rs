@@ -1,6 +1,6 @@
 //! Exact sparse solution of `A x = b` for the matrices the participation equations produce:
 //! `A = I − K` where `K` holds the shares companies of one cycle hold in each other
-//! (DOMAIN.md, "Participation": solving the linear system counts every walk, as the Ministry of
+//! (docs/DOMAIN.md, "Participation": solving the linear system counts every walk, as the Ministry of
 //! Finance letter of 16.08.2013 No. 03-01-18/33535 allows).
 //!
 //! `A` is a column diagonally dominant M-matrix, so Gaussian elimination with symmetric

@@ -1,5 +1,5 @@
 //! Direct and indirect participation: how much of a target each ultimate holder holds
-//! (DOMAIN.md, "Participation"; Tax Code art. 105.2 p. 3 extended to cross-holdings).
+//! (docs/DOMAIN.md, "Participation"; Tax Code art. 105.2 p. 3 extended to cross-holdings).
 //!
 //! This is pure arithmetic over the graph: it knows which parties pass their share on to
 //! their holders (companies) and which are ultimate (everyone else), and nothing of who

@@ -80,7 +80,7 @@ impl GraphArgs {
     }
 }
 
-/// The policies where the law admits readings (DOMAIN.md, "Policies").
+/// The policies where the law admits readings (docs/DOMAIN.md, "Policies").
 #[derive(clap::Args, Debug, Clone)]
 pub struct PolicyArgs {
     /// P1: a person with Russian and another citizenship counts as Russian (the literal

@@ -1,6 +1,6 @@
 //! `owngraph convert`: real data in and out. Reads BODS 0.4 (JSON array or JSON Lines), EGRUL
 //! XML extracts (several merge into one graph) or the native format, and writes the native
-//! format or BODS 0.4, with the notes of the import kept (DOMAIN.md, "Parties", "Relations").
+//! format or BODS 0.4, with the notes of the import kept (docs/DOMAIN.md, "Parties", "Relations").
 
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -1,5 +1,5 @@
 //! `owngraph verify --bods`: checks every declared
-//! indirect share of a BODS 0.4 file against its component chain (DOMAIN.md, "Participation";
+//! indirect share of a BODS 0.4 file against its component chain (docs/DOMAIN.md, "Participation";
 //! Tax Code art. 105.2 p. 3), which the BODS validator does not.
 
 use std::path::PathBuf;

@@ -1,6 +1,6 @@
 //! BODS 0.4 input (Beneficial Ownership Data Standard of Open Ownership): statements about
 //! entities, persons and relationships, as a JSON array or JSON Lines, read as of one date and
-//! mapped to the parties and relations of DOMAIN.md (p. 5 "а", p. 5¹ "а" of the Rules).
+//! mapped to the parties and relations of docs/DOMAIN.md (p. 5 "а", p. 5¹ "а" of the Rules).
 //!
 //! Mapping, in the law's terms:
 //! - entities: `registeredEntity`/`legalEntity` → company (country from the jurisdiction, or

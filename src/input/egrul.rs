@@ -1,6 +1,6 @@
-//! EGRUL extracts (XML of the Federal Tax Service, format `../shared/formats/egrul.xsd`): the
+//! EGRUL extracts (XML of the Federal Tax Service, format `docs/formats/egrul.xsd`): the
 //! founders (participants) of each legal entity, `СвЮЛ/СвУчредит`, with their shares of the
-//! charter capital, as the parties and relations of DOMAIN.md (the holders of p. 5 "а" and the
+//! charter capital, as the parties and relations of docs/DOMAIN.md (the holders of p. 5 "а" and the
 //! vote disposal of p. 5¹ "а"). Several extracts, one per company of a chain, merge into one
 //! graph: a party is the same when its OGRN, else its INN, is.
 //!

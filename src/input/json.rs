@@ -1,5 +1,5 @@
 //! The native JSON format (`{"parties": [...], "relations": [...]}`, as in
-//! `../shared/examples/`). Numbers are read from their literal text, never through a binary
+//! `fixtures/example-NN.json`). Numbers are read from their literal text, never through a binary
 //! float; every record is checked on its own so that all problems are reported together.
 
 use std::borrow::Cow;

@@ -1,5 +1,5 @@
 //! Input formats: each reads a file into the [`model`](crate::model) and reports every problem
-//! with the file, the record and the field. The native format is JSON (DOMAIN.md, "Parties",
+//! with the file, the record and the field. The native format is JSON (docs/DOMAIN.md, "Parties",
 //! "Relations"), with JSON Lines ([`jsonl`]) and the CSV pair ([`csv`]) for large inputs;
 //! BODS 0.4 ([`bods`]) and EGRUL extracts ([`egrul`]) convert into the same model.
 //! [`load`] tells the formats apart by their content.

@@ -1,6 +1,6 @@
 //! Foreign control under p. 5¹ "а" of the Rules: a manufacturer qualifies when it is a Russian
 //! legal entity and no foreign state, international organization, foreign legal or natural
-//! person, or foreign structure controls it by any of the four indicators (DOMAIN.md,
+//! person, or foreign structure controls it by any of the four indicators (docs/DOMAIN.md,
 //! "Foreign control"). The same test decides part (b) of a nonprofit's status.
 
 use std::collections::{BTreeSet, VecDeque};

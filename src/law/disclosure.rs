@@ -1,5 +1,5 @@
 //! The share disclosure of p. 10 "б" (p. 47 "б" for the Eurasian register): which shares of
-//! qualifying holders the application must list (DOMAIN.md, "Disclosure").
+//! qualifying holders the application must list (docs/DOMAIN.md, "Disclosure").
 //!
 //! Sorted by share (descending, then id): if the shares above 5 % together exceed 50 %, exactly
 //! those; otherwise all shares above 5 % and then the next largest until the running total

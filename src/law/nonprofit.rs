@@ -1,5 +1,5 @@
 //! Nonprofits "без преобладающего иностранного участия" (p. 5 "а" paragraph 5, p. 42 "а"
-//! paragraph 3; DOMAIN.md, "Nonprofits"): (a) qualifying persons of the regime form more than
+//! paragraph 3; docs/DOMAIN.md, "Nonprofits"): (a) qualifying persons of the regime form more than
 //! half of the supreme governing body, directly or through companies, and (b) no foreign person
 //! can determine its decisions. Policy P3 lets a declaration in the input stand instead.
 //!

@@ -1,6 +1,6 @@
 //! The participation test of p. 5 "а" (Russian register) and p. 42 "а" (Eurasian register):
 //! is the total direct and indirect participation of qualifying holders more than 50 %?
-//! (DOMAIN.md, "Participation"; the share is an interval when holders are undisclosed.)
+//! (docs/DOMAIN.md, "Participation"; the share is an interval when holders are undisclosed.)
 
 use serde::Serialize;
 

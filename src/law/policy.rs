@@ -1,5 +1,5 @@
 //! The regimes owngraph tests and the policies where the law admits more than one reading
-//! (DOMAIN.md, "Policies"). Every report states the policies it used.
+//! (docs/DOMAIN.md, "Policies"). Every report states the policies it used.
 
 use clap::ValueEnum;
 use serde::Serialize;

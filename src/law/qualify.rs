@@ -1,4 +1,4 @@
-//! Who qualifies under each regime, and who is foreign (DOMAIN.md, table of parties):
+//! Who qualifies under each regime, and who is foreign (docs/DOMAIN.md, table of parties):
 //! p. 5 "а" lists the Russian Federation, its regions and municipalities, Russian citizens and
 //! Russian nonprofits without predominant foreign participation; p. 42 "а" lists the member
 //! states of the EAEU other than Russia (p. 2), their citizens and such nonprofits; p. 5¹ "а"

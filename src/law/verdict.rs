@@ -1,4 +1,4 @@
-//! Verdicts: every regime answers eligible, not eligible, or undetermined (DOMAIN.md,
+//! Verdicts: every regime answers eligible, not eligible, or undetermined (docs/DOMAIN.md,
 //! "Verdicts"); "more than 50 %" is strict, so exactly one half fails.
 
 use serde::Serialize;

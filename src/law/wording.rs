@@ -415,7 +415,7 @@ fn template(code: &'static str, lang: Lang) -> &'static str {
             "нераскрытое лицо {id} контролирует {target}: его иностранность не известна",
             "the undisclosed party {id} controls {target}: whether it is foreign is not known",
         ),
-        // ---- party kinds (DOMAIN.md, "Parties") and grounds of vote disposal (p. 5¹ "а")
+        // ---- party kinds (docs/DOMAIN.md, "Parties") and grounds of vote disposal (p. 5¹ "а")
         "basis.trust_management" => ("доверительное управление", "trust management"),
         "basis.simple_partnership" => ("простое товарищество", "simple partnership"),
         "basis.agency" => ("поручение", "agency"),

@@ -1,4 +1,4 @@
-//! Countries as ISO 3166-1 alpha-2 codes (DOMAIN.md, "Parties"), with the two groupings the
+//! Countries as ISO 3166-1 alpha-2 codes (docs/DOMAIN.md, "Parties"), with the two groupings the
 //! Rules use: the Russian Federation, and the other member states of the Eurasian Economic Union
 //! (p. 2 of the Rules: "государство - член ЕАЭС" excludes Russia).
 

@@ -1,5 +1,5 @@
 //! The ownership and control graph as of one date, and the checks that make every later
-//! computation well defined (DOMAIN.md, "Relations": holders never sum above 1, votes disposed
+//! computation well defined (docs/DOMAIN.md, "Relations": holders never sum above 1, votes disposed
 //! of come out of an owner's votes, no closed ownership loop).
 
 use std::hash::BuildHasher;
@@ -715,7 +715,7 @@ fn check_totals_of(g: &Graph, pi: PartyIdx) -> Vec<Problem> {
 }
 
 /// A set of companies that owns itself entirely, with no outside holder, leaves the
-/// participation equations without a solution (DOMAIN.md, "Participation").
+/// participation equations without a solution (docs/DOMAIN.md, "Participation").
 fn check_closed_loops(g: &Graph) -> Vec<Problem> {
     closed_ownership_loops(g, |r| match &r.interest {
         Interest::Shares { capital, .. } => Some(capital.value()),

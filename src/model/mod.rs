@@ -1,5 +1,5 @@
 //! The domain model: parties, their relations, and the graph they form as of one date
-//! (DOMAIN.md, "Parties" and "Relations"). Every input format builds this; every analysis
+//! (docs/DOMAIN.md, "Parties" and "Relations"). Every input format builds this; every analysis
 //! reads it.
 
 mod country;

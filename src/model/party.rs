@@ -1,4 +1,4 @@
-//! Parties: the holders and the held (DOMAIN.md, "Parties"; the kinds follow p. 5 "а" and
+//! Parties: the holders and the held (docs/DOMAIN.md, "Parties"; the kinds follow p. 5 "а" and
 //! p. 5¹ "а" of the Rules: the state, a region, a municipality, a citizen, a commercial or
 //! nonprofit organization, an international organization, a foreign structure).
 
@@ -43,7 +43,7 @@ pub enum PartyKind {
 }
 
 impl PartyKind {
-    /// Every kind, in the order of DOMAIN.md's table.
+    /// Every kind, in the order of docs/DOMAIN.md's table.
     pub const ALL: [PartyKind; 9] = [
         PartyKind::State,
         PartyKind::Region,

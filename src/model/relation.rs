@@ -1,4 +1,4 @@
-//! Relations between parties (DOMAIN.md, "Relations"), each an interest of the holder in the
+//! Relations between parties (docs/DOMAIN.md, "Relations"), each an interest of the holder in the
 //! held entity, typed from a closed list as in the Beneficial Ownership Data Standard:
 //! shares (p. 5 "а": participation), vote disposal, decision rights, appointment and management
 //! company (the four indicators of p. 5¹ "а"), and the forming of a nonprofit's supreme body.
@@ -22,7 +22,7 @@ pub enum DisposalBasis {
     SimplePartnership,
     /// Договор поручения.
     Agency,
-    /// Залог: a pledgee votes only under such a relation (DOMAIN.md, "Policies").
+    /// Залог: a pledgee votes only under such a relation (docs/DOMAIN.md, "Policies").
     Pledge,
     /// Другие сделки или иные основания.
     Other,

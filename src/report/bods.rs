@@ -1,6 +1,6 @@
 //! A graph written as BODS 0.4 statements (Beneficial Ownership Data Standard of Open
 //! Ownership), so reviewers and registers that speak BODS can read what owngraph holds
-//! (DOMAIN.md, "Parties" and "Relations" in the standard's vocabulary).
+//! (docs/DOMAIN.md, "Parties" and "Relations" in the standard's vocabulary).
 //!
 //! Each party is an entity or person statement, each pair holder → held one relationship
 //! statement whose interests are the relations between them: shares → `shareholding` (and

@@ -1,4 +1,4 @@
-//! The native JSON format written back (DOMAIN.md, "Parties" and "Relations"): what `convert`
+//! The native JSON format written back (docs/DOMAIN.md, "Parties" and "Relations"): what `convert`
 //! produces from BODS or EGRUL, readable by every command. Fractions are exact (`"1/3"`), notes
 //! of the importers are kept in `note`.
 

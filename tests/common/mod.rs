@@ -60,3 +60,31 @@ pub fn foreign_controllers(r: &Value) -> Vec<String> {
     v.sort();
     v
 }
+
+/// The property-test configuration every random test uses: a fixed seed, so `cargo test` gives
+/// the same answer on every run and machine, and no failure files written into the tree.
+///
+/// For a longer randomised run on your machine, set the seed and the number of cases:
+/// `PROPTEST_RNG_SEED=$RANDOM PROPTEST_CASES=20000 cargo test --release --test screen`.
+/// A failure prints the seed and the minimal input; add it as a regression test.
+pub fn proptest_config(cases: u32) -> proptest::test_runner::Config {
+    use proptest::test_runner::{Config, RngAlgorithm, RngSeed};
+    let from_env = |name: &str| std::env::var(name).ok().and_then(|v| v.parse::<u64>().ok());
+    Config {
+        cases: from_env("PROPTEST_CASES").map(|c| c as u32).unwrap_or(cases),
+        rng_algorithm: RngAlgorithm::ChaCha,
+        rng_seed: RngSeed::Fixed(from_env("PROPTEST_RNG_SEED").unwrap_or(0x0_67a9_4e11)),
+        failure_persistence: None,
+        ..Config::default()
+    }
+}
+
+/// Called when a system tool a test needs is missing: under CI (`CI=true`) the test fails,
+/// because `.ci/run` installs the tool; on a developer machine it says it is skipped.
+pub fn tool_missing(tool: &str, package: &str) {
+    let message = format!("{tool} is not installed (Debian package {package})");
+    if std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0") {
+        panic!("{message}: CI=true requires it (.ci/run installs it)");
+    }
+    println!("skipped: {message}");
+}
