@@ -8,7 +8,7 @@ use std::time::Instant;
 use clap::ValueEnum;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use owngraph::fraction::PERCENT_DECIMALS;
-use owngraph::law::screen::{Screen, ScreenOptions, ScreenRow};
+use owngraph::law::engine::{Engine, EngineOptions, RowParticipation, ScreenRow};
 use owngraph::law::{Regime, Verdict};
 use owngraph::model::{Graph, PartyIdx};
 use rayon::prelude::*;
@@ -120,7 +120,7 @@ const COLUMNS: &[&str] = &[
 ];
 
 fn csv_row(r: &ScreenRow) -> Vec<String> {
-    let part = |p: &Option<owngraph::law::screen::RowParticipation>| -> [String; 5] {
+    let part = |p: &Option<RowParticipation>| -> [String; 5] {
         match p {
             Some(p) => [
                 p.verdict.as_str().to_string(),
@@ -155,7 +155,7 @@ fn csv_row(r: &ScreenRow) -> Vec<String> {
 }
 
 /// The rows of some targets, written out, with their verdicts counted per regime.
-fn render_block(screen: &Screen, targets: &[PartyIdx], format: Format) -> Result<(Vec<u8>, [[usize; 3]; 3]), String> {
+fn render_block(screen: &Engine, targets: &[PartyIdx], format: Format) -> Result<(Vec<u8>, [[usize; 3]; 3]), String> {
     let mut counts = [[0usize; 3]; 3];
     let mut csv = (format == Format::Csv).then(|| csv::Writer::from_writer(Vec::with_capacity(targets.len() * 200)));
     let mut buf: Vec<u8> = Vec::new();
@@ -214,7 +214,7 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
     };
     spinner.set_message("computing participation and control for every company");
     let regimes = args.regime.regimes().into_iter().collect();
-    let screen = Screen::new(&graph, ScreenOptions { regimes, policies: args.policies.policies() });
+    let screen = Engine::new(&graph, EngineOptions { regimes, policies: args.policies.policies() });
     let computed = started.elapsed();
     spinner.finish_and_clear();
 

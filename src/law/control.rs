@@ -7,6 +7,7 @@ use std::collections::{BTreeSet, VecDeque};
 
 use serde::Serialize;
 
+use super::engine::Engine;
 use super::policy::{Policies, Regime};
 use super::qualify::{Foreignness, foreignness};
 use super::verdict::Verdict;
@@ -191,6 +192,36 @@ impl ControlFindings {
     /// True when foreign control is proven (a foreign controller, or the group under P2).
     pub fn foreign_proven(&self) -> bool {
         self.foreign_controller().is_some() || self.group.is_some()
+    }
+}
+
+/// The outcome of the control test of p. 5¹ "а" for one entity (also part (b) of a
+/// nonprofit's status).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ControlStatus {
+    /// A foreign person controls it (or, under P2, all foreign persons together).
+    Foreign,
+    /// Nothing is proven, but undisclosed votes or seats could give a foreign person control.
+    Undetermined,
+    /// No foreign person controls it, whoever the undisclosed holders are.
+    NotForeign,
+}
+
+/// A Russian legal entity: the only kind of manufacturer p. 5¹ "а" admits.
+pub fn russian_entity(party: &crate::model::Party) -> bool {
+    party.kind.is_organization() && party.country.is_some_and(|c| c.is_russia())
+}
+
+/// The `pak` verdict (p. 5¹ "а"): a Russian legal entity not under foreign control.
+pub fn verdict_of(party: &crate::model::Party, control: ControlStatus) -> Verdict {
+    if !russian_entity(party) {
+        return Verdict::NotEligible;
+    }
+    match control {
+        ControlStatus::Foreign => Verdict::NotEligible,
+        ControlStatus::Undetermined => Verdict::Undetermined,
+        ControlStatus::NotForeign => Verdict::Eligible,
     }
 }
 
@@ -479,13 +510,19 @@ fn shortened(items: &[String], n: usize) -> Vec<String> {
     v
 }
 
-/// The `pak` verdict for `target` (p. 5¹ "а").
-pub fn assess(graph: &Graph, target: PartyIdx, policies: &Policies) -> ControlAssessment {
+/// The `pak` answer for `target` (p. 5¹ "а"): the verdict of the [`Engine`], explained by the
+/// controllers, the foreign group and the potential controllers with their chains.
+pub fn assess(engine: &Engine, target: PartyIdx) -> ControlAssessment {
+    let graph = engine.graph();
+    let policies = engine.policies();
+    let (verdict, facts) = engine.pak(target);
     let findings = analyse(graph, target, Regime::Pak, policies);
     let party = graph.party(target);
-    let russian_entity = party.kind.is_organization() && party.country.is_some_and(|c| c.is_russia());
     let mut warnings = Vec::new();
-    if let Some(w) = findings.joint_warning.clone() {
+    if facts.jointly
+        && !policies.aggregate_foreign
+        && let Some(w) = findings.joint_warning.clone()
+    {
         warnings.push(w);
     }
     if !findings.dual_citizens.is_empty() {
@@ -510,29 +547,23 @@ pub fn assess(graph: &Graph, target: PartyIdx, policies: &Policies) -> ControlAs
     }
     let indicators_param =
         |inds: &[Indicator]| Param::Statements(inds.iter().map(|i| Statement::new(i.code())).collect());
-    let (verdict, reason) = if !russian_entity {
-        (
-            Verdict::NotEligible,
-            Statement::new("control.not_russian_entity")
-                .with("kind", Param::Statement(Box::new(Statement::new(super::wording::kind_code(party.kind)))))
-                .with("country", Param::text(party.country.map(|c| c.to_string()).unwrap_or_else(|| "—".into()))),
-        )
-    } else if let Some(c) = findings.foreign_controller() {
-        (
-            Verdict::NotEligible,
-            Statement::new("control.foreign_controlled")
-                .with("controller", Param::text(c.id.clone()))
-                .with("indicators", indicators_param(&c.indicators))
-                .with("chain", Param::text(c.chain.join(" → "))),
-        )
-    } else if let Some((members, inds, _)) = &findings.group {
-        (
-            Verdict::NotEligible,
-            Statement::new("control.group_controlled")
-                .with("members", Param::List(members.clone()))
-                .with("indicators", indicators_param(inds)),
-        )
-    } else if !findings.potential.is_empty() {
+    let first_foreign = facts.foreign_controllers.first().map(|&f| graph.party(f).id.clone());
+    let reason = if !russian_entity(party) {
+        Statement::new("control.not_russian_entity")
+            .with("kind", Param::Statement(Box::new(Statement::new(super::wording::kind_code(party.kind)))))
+            .with("country", Param::text(party.country.map(|c| c.to_string()).unwrap_or_else(|| "—".into())))
+    } else if let Some(id) = first_foreign {
+        let c = findings.controllers.iter().find(|c| c.id == id);
+        Statement::new("control.foreign_controlled")
+            .with("controller", Param::text(id.clone()))
+            .with("indicators", indicators_param(c.map(|c| c.indicators.as_slice()).unwrap_or_default()))
+            .with("chain", Param::text(c.map(|c| c.chain.join(" → ")).unwrap_or(id)))
+    } else if verdict == Verdict::NotEligible {
+        let (members, inds) = findings.group.as_ref().map(|(m, i, _)| (m.clone(), i.clone())).unwrap_or_default();
+        Statement::new("control.group_controlled")
+            .with("members", Param::List(members))
+            .with("indicators", indicators_param(&inds))
+    } else if verdict == Verdict::Undetermined {
         let who: Vec<Statement> = findings
             .potential
             .iter()
@@ -548,15 +579,28 @@ pub fn assess(graph: &Graph, target: PartyIdx, policies: &Policies) -> ControlAs
         for p in &findings.potential {
             at.extend(p.unknown_at.iter().cloned());
         }
-        (
-            Verdict::Undetermined,
-            Statement::new("control.undetermined")
-                .with("unknown", Param::List(at.into_iter().collect()))
-                .with("who", Param::Statements(who)),
-        )
+        Statement::new("control.undetermined")
+            .with("unknown", Param::List(at.into_iter().collect()))
+            .with("who", Param::Statements(who))
     } else {
-        (Verdict::Eligible, Statement::new("control.none"))
+        Statement::new("control.none")
     };
+    // The evidence is found by a second, per-target computation; it must prove the verdict.
+    debug_assert_eq!(
+        verdict,
+        verdict_of(
+            party,
+            if findings.foreign_proven() {
+                ControlStatus::Foreign
+            } else if findings.potential.is_empty() {
+                ControlStatus::NotForeign
+            } else {
+                ControlStatus::Undetermined
+            }
+        ),
+        "the control evidence of {} does not prove the engine's verdict",
+        party.id
+    );
     let mut controllers = findings.controllers;
     if let Some((members, indicators, steps)) = findings.group {
         controllers.insert(
