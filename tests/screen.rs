@@ -123,7 +123,7 @@ fn compare(graph: &Graph, policies: Policies) -> Result<usize, TestCaseError> {
     let regimes: BTreeSet<Regime> = [Regime::Ru, Regime::Eaeu, Regime::Pak].into_iter().collect();
     let screen = Engine::new(graph, EngineOptions { regimes: regimes.clone(), policies });
     let mut compared = 0;
-    for t in 0..graph.len() as u32 {
+    for t in graph.party_indices() {
         let id = &graph.party(t).id;
         let options = CheckOptions { regimes: regimes.clone(), policies, ..CheckOptions::default() };
         let (row, check) = match (screen.row(t), law::check(graph, t, &options)) {

@@ -103,7 +103,7 @@ pub struct BatchResults {
 impl BatchResults {
     /// The result of `party` under valuation `k` (`None` when it is not a company or nonprofit).
     pub fn get(&self, party: PartyIdx, k: usize) -> Option<&NodeResult> {
-        let v = *self.local.get(party as usize)?;
+        let v = *self.local.get(party.index())?;
         if v == u32::MAX || k >= self.k {
             return None;
         }
@@ -136,11 +136,11 @@ struct Node {
 /// scope must be closed under "holds" (every holder of a marked party marked too).
 pub fn all(graph: &Graph, measure: Measure, scope: Option<&[bool]>, valuations: &[&dyn Valuation]) -> BatchResults {
     let n = graph.len();
-    let in_scope = |p: PartyIdx| scope.is_none_or(|s| s.get(p as usize).copied().unwrap_or(false));
+    let in_scope = |p: PartyIdx| scope.is_none_or(|s| s.get(p.index()).copied().unwrap_or(false));
     // Nodes: companies and nonprofits, with their holder edges.
     let mut local = vec![u32::MAX; n];
     let mut nodes: Vec<Node> = Vec::new();
-    for p in 0..n as PartyIdx {
+    for p in (0..n).map(PartyIdx::new) {
         let kind = graph.party(p).kind;
         if !matches!(kind, PartyKind::Company | PartyKind::Nonprofit) || !in_scope(p) {
             continue;
@@ -167,7 +167,7 @@ pub fn all(graph: &Graph, measure: Measure, scope: Option<&[bool]>, valuations: 
         super::participation::sum_by_holder(&mut holders);
         let listed: Fraction = holders.iter().map(|(_, w)| w).sum();
         let rest = &Fraction::one() - &listed;
-        local[p as usize] = nodes.len() as u32;
+        local[p.index()] = nodes.len() as u32;
         nodes.push(Node {
             party: p,
             nonprofit: kind == PartyKind::Nonprofit,
@@ -185,7 +185,7 @@ pub fn all(graph: &Graph, measure: Measure, scope: Option<&[bool]>, valuations: 
     }
     for (v, node) in nodes.iter().enumerate() {
         for (h, _) in &node.holders {
-            let hl = local[*h as usize];
+            let hl = local[(*h).index()];
             if hl != u32::MAX && hl as usize != v {
                 pg.add_edge(NodeIndex::new(hl as usize), NodeIndex::new(v), ());
             }
@@ -230,7 +230,7 @@ pub fn all(graph: &Graph, measure: Measure, scope: Option<&[bool]>, valuations: 
     for (v, node) in nodes.iter().enumerate() {
         let mut seen: Vec<u32> = Vec::new();
         for (h, _) in &node.holders {
-            let hl = local[*h as usize];
+            let hl = local[(*h).index()];
             if hl != u32::MAX && comp[hl as usize] != comp[v] && !seen.contains(&hl) {
                 seen.push(hl);
                 consumers[hl as usize] += 1;
@@ -270,7 +270,7 @@ pub fn all(graph: &Graph, measure: Measure, scope: Option<&[bool]>, valuations: 
             for x in &sccs[c as usize] {
                 let v = x.index();
                 for (h, _) in &nodes[v].holders {
-                    let hl = local[*h as usize];
+                    let hl = local[(*h).index()];
                     if hl != u32::MAX && comp[hl as usize] != comp[v] {
                         let left = &mut consumers[hl as usize];
                         *left = left.saturating_sub(1);
@@ -307,7 +307,7 @@ type Solved = Vec<(usize, Vec<NodeResult>, HolderSet)>;
 
 /// Holder-set keys: a party, or the undisclosed remainder of a company (`1 << 32 | company`).
 fn undisclosed_key(p: PartyIdx) -> u64 {
-    (1u64 << 32) | u64::from(p)
+    (1u64 << 32) | u64::from(p.raw())
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -323,13 +323,13 @@ fn solve_component(
     let c = comp[members[0]];
     let cyclic = members.len() > 1 || !nodes[members[0]].self_share.is_zero();
     let inside = |h: PartyIdx| {
-        let hl = local[h as usize];
+        let hl = local[h.index()];
         hl != u32::MAX && comp[hl as usize] == c
     };
     let mut closed_loop: Option<Arc<[PartyIdx]>> = None;
     for &v in members {
         for (h, _) in nodes[v].holders.iter().filter(|(h, _)| !inside(*h)) {
-            let hl = local[*h as usize];
+            let hl = local[(*h).index()];
             if hl != u32::MAX
                 && closed_loop.is_none()
                 && let Some(l) = results.get(hl as usize, 0).and_then(|r| r.closed_loop.clone())
@@ -341,7 +341,7 @@ fn solve_component(
     let member_sets = holder_sets(nodes, local, members, &inside, sets);
     let k = valuations.len();
     let value_of = |h: PartyIdx, i: usize| -> (Fraction, Fraction) {
-        let hl = local[h as usize];
+        let hl = local[h.index()];
         if hl != u32::MAX {
             return match results.get(hl as usize, i) {
                 Some(r) => r.value(),
@@ -438,13 +438,13 @@ fn holder_sets(
 ) -> Vec<(HolderSet, bool)> {
     // What a holder outside the component brings.
     let outside = |h: PartyIdx, set: &mut Vec<u64>| {
-        let hl = local[h as usize];
+        let hl = local[h.index()];
         if hl != u32::MAX && !nodes[hl as usize].nonprofit {
             if let Some(s) = &sets[hl as usize] {
                 set.extend_from_slice(s);
             }
         } else {
-            set.push(u64::from(h));
+            set.push(u64::from(h.raw()));
         }
     };
     let finish = |mut set: Vec<u64>| -> HolderSet {
@@ -470,7 +470,7 @@ fn holder_sets(
     // Cycles of shares among the companies of the component.
     let pos: HashMap<usize, usize> = members.iter().enumerate().map(|(j, &v)| (v, j)).collect();
     let member_of = |h: PartyIdx| -> Option<usize> {
-        let hl = local[h as usize];
+        let hl = local[h.index()];
         (hl != u32::MAX).then(|| pos.get(&(hl as usize)).copied()).flatten()
     };
     let mut shares: DiGraph<(), ()> = DiGraph::with_capacity(members.len(), 0);
@@ -496,7 +496,7 @@ fn holder_sets(
             for (h, _) in &nodes[v].holders {
                 match member_of(*h) {
                     None => outside(*h, &mut set),
-                    Some(i) if nodes[members[i]].nonprofit => set.push(u64::from(*h)),
+                    Some(i) if nodes[members[i]].nonprofit => set.push(u64::from(h.raw())),
                     Some(i) if js.contains(&i) => {}
                     Some(i) => {
                         if let Some((s, _)) = &out[i] {
@@ -537,7 +537,7 @@ fn cycle_values(
 ) -> Result<Vec<(Fraction, Fraction)>, linear::Singular> {
     let pos: HashMap<usize, usize> = members.iter().enumerate().map(|(i, &v)| (v, i)).collect();
     let member_of = |h: PartyIdx| -> Option<usize> {
-        let hl = local[h as usize];
+        let hl = local[h.index()];
         (hl != u32::MAX).then(|| pos.get(&(hl as usize)).copied()).flatten()
     };
     let companies: Vec<usize> = (0..members.len()).filter(|&j| !nodes[members[j]].nonprofit).collect();

@@ -210,7 +210,7 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
     let loaded = started.elapsed();
     let targets = match &args.targets {
         Some(path) => read_targets(path, &graph)?,
-        None => (0..graph.len() as PartyIdx).filter(|&p| graph.party(p).kind.is_company()).collect(),
+        None => graph.party_indices().filter(|&p| graph.party(p).kind.is_company()).collect(),
     };
     spinner.set_message("computing participation and control for every company");
     let regimes = args.regime.regimes().into_iter().collect();

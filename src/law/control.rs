@@ -229,12 +229,12 @@ pub fn verdict_of(party: &crate::model::Party, control: ControlStatus) -> Verdic
 /// parties whose levers can reach it. Breadth-first, no recursion.
 pub fn scope_of(graph: &Graph, target: PartyIdx) -> Vec<bool> {
     let mut seen = vec![false; graph.len()];
-    seen[target as usize] = true;
+    seen[target.index()] = true;
     let mut queue = VecDeque::from([target]);
     while let Some(v) = queue.pop_front() {
         for (_, r) in graph.incoming(v) {
-            if !seen[r.from as usize] {
-                seen[r.from as usize] = true;
+            if !seen[r.from.index()] {
+                seen[r.from.index()] = true;
                 queue.push_back(r.from);
             }
         }
@@ -251,7 +251,7 @@ impl Namer<'_> {
     fn id(&self, n: Node) -> String {
         match self.net.unknown_remainder_of(n) {
             Some(p) => format!("?votes:{}", self.graph.party(p).id),
-            None => self.graph.party(n).id.clone(),
+            None => self.net.party_of(n).map(|p| self.graph.party(p).id.clone()).unwrap_or_default(),
         }
     }
 }
@@ -276,7 +276,9 @@ fn steps_for(namer: &Namer, gc: &GroupControl, chain: &[Node]) -> Vec<ControlSte
                 .collect();
             let sum = st.sum(*ch).clone();
             let base = match ch {
-                Channel::Votes => namer.net.circulation(to).unwrap_or_else(Fraction::one),
+                Channel::Votes => {
+                    namer.net.party_of(to).and_then(|p| namer.net.circulation(p)).unwrap_or_else(Fraction::one)
+                }
                 _ => Fraction::one(),
             };
             let share = if base.is_zero() { Fraction::zero() } else { &sum / &base };
@@ -357,7 +359,7 @@ pub fn analyse(graph: &Graph, target: PartyIdx, regime: Regime, policies: &Polic
     let scope = scope_of(graph, target);
     let net = ControlNetwork::build(graph, Some(&scope), &Fraction::half());
     let namer = Namer { graph, net: &net };
-    let in_scope: Vec<PartyIdx> = (0..graph.len() as PartyIdx).filter(|&p| scope[p as usize] && p != target).collect();
+    let in_scope: Vec<PartyIdx> = graph.party_indices().filter(|&p| scope[p.index()] && p != target).collect();
 
     let mut controllers = Vec::new();
     for &x in &in_scope {
@@ -423,18 +425,18 @@ pub fn analyse(graph: &Graph, target: PartyIdx, regime: Regime, policies: &Polic
     if !single_foreign && group.is_none() {
         let unknown: Vec<Node> = net
             .unknown_nodes()
-            .chain(in_scope.iter().copied().filter(|&p| graph.party(p).kind == PartyKind::Unknown))
+            .chain(in_scope.iter().copied().filter(|&p| graph.party(p).kind == PartyKind::Unknown).map(Node::from))
             .collect();
         let base = GroupControl::of(&net, unknown.iter().copied());
         let mut found = |gc: &GroupControl, who: Option<PartyIdx>| {
             let chain = gc.chain(target);
             let steps = steps_for(&namer, gc, &chain);
             let mut unknown_at: BTreeSet<String> = BTreeSet::new();
-            for n in gc.controlled().into_iter().chain([target]) {
+            for n in gc.controlled().into_iter().chain([Node::from(target)]) {
                 if let Some(st) = gc.standing(n) {
                     for c in &st.contributions {
                         if net.unknown_remainder_of(c.member).is_some()
-                            || (c.member < graph.len() as Node && graph.party(c.member).kind == PartyKind::Unknown)
+                            || net.party_of(c.member).is_some_and(|p| graph.party(p).kind == PartyKind::Unknown)
                         {
                             unknown_at.insert(namer.id(n));
                         }
@@ -461,7 +463,9 @@ pub fn analyse(graph: &Graph, target: PartyIdx, regime: Regime, policies: &Polic
         } else {
             let mut sums = Default::default();
             for &f in &foreign {
-                if !net.has_influence(f) || !base.would_also_control(&net, &[f], &mut sums).contains(&target) {
+                if !net.has_influence(f)
+                    || !base.would_also_control(&net, &[f], &mut sums).contains(&Node::from(target))
+                {
                     continue;
                 }
                 let mut gc = base.clone();
@@ -484,14 +488,14 @@ pub fn analyse(graph: &Graph, target: PartyIdx, regime: Regime, policies: &Polic
 /// group controls.
 fn contributing_seeds(gc: &GroupControl, net: &ControlNetwork, graph: &Graph, target: PartyIdx) -> Vec<String> {
     let mut seeds: BTreeSet<String> = BTreeSet::new();
-    let mut queue = VecDeque::from([target]);
-    let mut seen = BTreeSet::from([target]);
+    let mut queue = VecDeque::from([Node::from(target)]);
+    let mut seen = BTreeSet::from([Node::from(target)]);
     while let Some(n) = queue.pop_front() {
         let Some(st) = gc.standing(n) else { continue };
         for c in &st.contributions {
             if gc.is_seed(c.member) {
-                if net.unknown_remainder_of(c.member).is_none() {
-                    seeds.insert(graph.party(c.member).id.clone());
+                if let Some(p) = net.party_of(c.member) {
+                    seeds.insert(graph.party(p).id.clone());
                 }
             } else if gc.controls(c.member) && seen.insert(c.member) {
                 queue.push_back(c.member);

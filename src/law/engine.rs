@@ -99,21 +99,24 @@ struct ControlIndex {
     /// With P2: entities all foreign persons together with the undisclosed votes could control.
     group_potential: [FxHashSet<Node>; 2],
     /// Facts of foreign entities under P2, each computed without the entity in the group.
-    excluded: FxHashMap<(Node, usize), OnceLock<(bool, bool)>>,
+    excluded: FxHashMap<(PartyIdx, usize), OnceLock<(bool, bool)>>,
 }
 
 impl ControlIndex {
     fn build(graph: &Graph, scope: Option<&[bool]>, policies: &Policies) -> ControlIndex {
         let net = ControlNetwork::build(graph, scope, &Fraction::half());
-        let n = graph.len() as PartyIdx;
-        let in_scope = |p: PartyIdx| scope.is_none_or(|s| s.get(p as usize).copied().unwrap_or(false));
+        let n = graph.len();
+        let in_scope = |p: PartyIdx| scope.is_none_or(|s| s.get(p.index()).copied().unwrap_or(false));
         let foreign_mask = |regime: Regime| -> Vec<bool> {
             (0..n)
+                .map(PartyIdx::new)
                 .map(|p| in_scope(p) && foreignness(graph.party(p), regime, policies) == Foreignness::Foreign)
                 .collect()
         };
         let foreign_flags = [foreign_mask(Regime::Pak), foreign_mask(Regime::Eaeu)];
-        let members = |i: usize| -> Vec<Node> { (0..n).filter(|&p| foreign_flags[i][p as usize]).collect() };
+        let members = |i: usize| -> Vec<PartyIdx> {
+            (0..n).map(PartyIdx::new).filter(|&p| foreign_flags[i][p.index()]).collect()
+        };
         let foreign = members(0);
         let foreign_eaeu = members(1);
         let pairs: Vec<(Node, PartyIdx)> = foreign
@@ -138,7 +141,12 @@ impl ControlIndex {
         ];
         let unknown_seeds: Vec<Node> = net
             .unknown_nodes()
-            .chain((0..n).filter(|&p| in_scope(p) && graph.party(p).kind == PartyKind::Unknown))
+            .chain(
+                (0..n)
+                    .map(PartyIdx::new)
+                    .filter(|&p| in_scope(p) && graph.party(p).kind == PartyKind::Unknown)
+                    .map(Node::from),
+            )
             .collect();
         let base = GroupControl::of(&net, unknown_seeds.iter().copied());
         let unknown: FxHashSet<Node> = base.controlled_since(0).collect();
@@ -180,22 +188,23 @@ impl ControlIndex {
     /// The facts about `y` under the notion of `regime`.
     fn facts(&self, graph: &Graph, y: PartyIdx, regime: Regime, policies: &Policies) -> ControlFacts {
         let i = notion(regime);
-        let is_foreign = |f: PartyIdx| f != y && self.foreign[i].get(f as usize).copied().unwrap_or(false);
+        let is_foreign = |f: PartyIdx| f != y && self.foreign[i].get(f.index()).copied().unwrap_or(false);
         let foreign_controllers: Vec<PartyIdx> = self
             .controllers
-            .get(&y)
+            .get(&Node::from(y))
             .map(|cs| cs.iter().copied().filter(|&f| is_foreign(f)).collect())
             .unwrap_or_default();
         let (jointly, group_possible) = match self.excluded.get(&(y, i)) {
             Some(cell) => *cell.get_or_init(|| excluded_facts(graph, y, i, policies)),
-            None => (self.group[i].contains(&y), self.group_potential[i].contains(&y)),
+            None => (self.group[i].contains(&Node::from(y)), self.group_potential[i].contains(&Node::from(y))),
         };
         let possible = if !foreign_controllers.is_empty() || (policies.aggregate_foreign && jointly) {
             false
         } else if policies.aggregate_foreign {
             group_possible
         } else {
-            self.unknown.contains(&y) || self.potential.get(&y).is_some_and(|fs| fs.iter().any(|&f| is_foreign(f)))
+            self.unknown.contains(&Node::from(y))
+                || self.potential.get(&Node::from(y)).is_some_and(|fs| fs.iter().any(|&f| is_foreign(f)))
         };
         ControlFacts { foreign_controllers, jointly, possible }
     }
@@ -207,15 +216,21 @@ fn excluded_facts(graph: &Graph, y: PartyIdx, notion: usize, policies: &Policies
     let scope = control::scope_of(graph, y);
     let net = ControlNetwork::build(graph, Some(&scope), &Fraction::half());
     let regime = notion_regime(notion);
-    let others: Vec<Node> = (0..graph.len() as PartyIdx)
+    let others: Vec<PartyIdx> = (0..graph.len())
+        .map(PartyIdx::new)
         .filter(|&p| {
-            p != y && scope[p as usize] && foreignness(graph.party(p), regime, policies) == Foreignness::Foreign
+            p != y && scope[p.index()] && foreignness(graph.party(p), regime, policies) == Foreignness::Foreign
         })
         .collect();
     let jointly = GroupControl::of(&net, others.iter().copied()).controls(y);
     let unknown: Vec<Node> = net
         .unknown_nodes()
-        .chain((0..graph.len() as PartyIdx).filter(|&p| scope[p as usize] && graph.party(p).kind == PartyKind::Unknown))
+        .chain(
+            (0..graph.len())
+                .map(PartyIdx::new)
+                .filter(|&p| scope[p.index()] && graph.party(p).kind == PartyKind::Unknown)
+                .map(Node::from),
+        )
         .collect();
     let mut gc = GroupControl::of(&net, unknown);
     gc.extend(&net, others);
@@ -263,7 +278,7 @@ impl<'a> LawValuation<'a> {
 
 impl Valuation for LawValuation<'_> {
     fn terminal(&self, p: PartyIdx) -> TerminalValue {
-        self.terminal.get(p as usize).copied().unwrap_or(TerminalValue::NOT)
+        self.terminal.get(p.index()).copied().unwrap_or(TerminalValue::NOT)
     }
 
     fn nonprofit(&self, p: PartyIdx, share: &Fraction, unknown: &Fraction) -> TerminalValue {
@@ -442,7 +457,7 @@ impl<'g> Engine<'g> {
 
     /// Targets of `screen --all`: every company.
     pub fn all_targets(&self) -> Vec<PartyIdx> {
-        (0..self.graph.len() as PartyIdx).filter(|&p| self.graph.party(p).kind == PartyKind::Company).collect()
+        self.graph.party_indices().filter(|&p| self.graph.party(p).kind == PartyKind::Company).collect()
     }
 
     /// The row of one target.

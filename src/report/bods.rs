@@ -380,9 +380,9 @@ fn interests(g: &Graph, r: &Relation) -> Vec<OutInterest> {
 
 /// The party a file is about: a company held by others that holds nothing, else the first party.
 fn declaration_subject(g: &Graph) -> String {
-    (0..g.len() as PartyIdx)
+    g.party_indices()
         .find(|&p| g.incoming(p).next().is_some() && g.outgoing(p).next().is_none())
-        .or((!g.is_empty()).then_some(0))
+        .or((!g.is_empty()).then_some(PartyIdx::new(0)))
         .map(|p| g.party(p).id.clone())
         .unwrap_or_default()
 }
