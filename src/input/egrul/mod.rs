@@ -265,7 +265,14 @@ impl Builder {
 
     /// Finds or adds a party, matched by ОГРН, then ИНН, then key; merges what each record says.
     fn upsert(&mut self, spec: Spec, subject: bool, place: usize) -> usize {
-        let found = spec.identities().find_map(|i| self.by_id.get(i)).copied();
+        // The same party: the same ОГРН; else the same ИНН or key, unless both have an ОГРН
+        // and they differ (two legal entities never share one).
+        let found = spec.identities().find_map(|i| self.by_id.get(i)).copied().filter(|&i| {
+            match (&self.nodes[i].spec.ogrn, &spec.ogrn) {
+                (Some(a), Some(b)) => a == b,
+                _ => true,
+            }
+        });
         let i = match found {
             Some(i) => {
                 let old = &mut self.nodes[i];
