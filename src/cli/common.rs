@@ -215,7 +215,7 @@ pub fn target(graph: &Graph, id: &str, file: &Path) -> Result<PartyIdx, CliError
     let t = find_target(graph, id).ok_or_else(|| {
         let near = graph.similar_ids(id);
         let hint = if near.is_empty() { String::new() } else { format!(" (similar: {})", near.join(", ")) };
-        CliError::Usage(format!("{}: no party has id, ИНН or ОГРН \"{id}\"{hint}", file.display()))
+        CliError::Usage(format!("{}: no party has id \"{id}\" (nor that ИНН or ОГРН){hint}", file.display()))
     })?;
     answerable(graph, t, file)?;
     Ok(t)
