@@ -131,6 +131,12 @@ impl Importer {
             found.push((record, version));
         })
         .map_err(|f| InputErrors::whole(name, f.to_string()))?;
+        if info.companies == 0 && info.kind.as_deref().is_some_and(|k| k.starts_with("ЕГРИП")) {
+            return Err(InputErrors::whole(
+                name,
+                "an EGRIP package (ТипИнф ЕГРИП_…: individual entrepreneurs), not EGRUL: it names no founders of legal entities",
+            ));
+        }
         if info.companies == 0 {
             return Err(InputErrors::whole(
                 name,
