@@ -8,9 +8,11 @@ use owngraph::analysis::ChainLimits;
 use owngraph::input::declaration::{self, DeclarationFormat};
 use owngraph::input::json;
 use owngraph::law::disclosure_document::assess;
+use owngraph::law::participation::Holder;
 use owngraph::law::qualify::Status;
 use owngraph::law::verification::{VerifyOptions, verify};
 use owngraph::law::{Policies, Regime, Verdict};
+use owngraph::model::PartyKind;
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
@@ -111,9 +113,11 @@ proptest! {
         }
 
         // A foreign citizen declared with its true share.
-        if let Some(f) = a.holders.iter().find(|h| h.status == Status::NotQualifying && h.kind == "person") {
+        if let Some(f) = a.holders.iter().find(|h| {
+            h.status == Status::NotQualifying && matches!(h.holder, Holder::Party { kind: PartyKind::Person, .. })
+        }) {
             let mut more = rows.clone();
-            more.push((f.id.clone(), format!("{}%", f.share.percent(2))));
+            more.push((f.holder.party_id().unwrap_or_default().to_string(), format!("{}%", f.share.percent(2))));
             let (ok, found) = codes(&graph, &csv_of(&more));
             prop_assert!(!ok && found.contains(&"holder_not_qualifying"), "{found:?}");
         }

@@ -127,7 +127,7 @@ fn example_09_free_float_decides() {
         Expected { ru: ("9/20", "13/20", "undetermined"), disclosure: &[], pak: "undetermined", foreign: &[] },
     );
     let r = example(9);
-    assert_eq!(r["regimes"]["ru"]["deciding"], serde_json::json!(["float"]));
+    assert_eq!(r["regimes"]["ru"]["deciding"], serde_json::json!([{"id": "float", "kind": "unknown"}]));
     let potential: Vec<&str> = r["regimes"]["pak"]["potential_controllers"]
         .as_array()
         .unwrap()

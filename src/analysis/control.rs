@@ -134,6 +134,18 @@ pub fn reach<S: Into<Node> + Copy>(
     controlled
 }
 
+/// What kind of controllable entity a party is: votes exist only in companies, a supreme body
+/// only in nonprofits (docs/DOMAIN.md, "Foreign control").
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Entity {
+    /// Not an entity (or outside the scope).
+    None,
+    /// A company.
+    Company,
+    /// A nonprofit.
+    Nonprofit,
+}
+
 /// The levers every party holds over every entity, with the quotas to exceed.
 #[derive(Clone, Debug)]
 pub struct ControlNetwork {
@@ -144,8 +156,8 @@ pub struct ControlNetwork {
     offsets: Vec<u32>,
     order: Vec<u32>,
     influences: Vec<Influence>,
-    /// Per party: 0 not an entity in scope, 1 a company, 2 a nonprofit.
-    entity: Vec<u8>,
+    /// Per party: what kind of controllable entity it is in scope.
+    entity: Vec<Entity>,
     threshold: Fraction,
     /// Votes in circulation of companies that hold their own shares.
     circulation: HashMap<PartyIdx, Fraction>,
@@ -170,16 +182,16 @@ impl ControlNetwork {
         use rayon::prelude::*;
         let n = graph.len();
         let in_scope = |p: PartyIdx| scope.is_none_or(|s| s.get(p.index()).copied().unwrap_or(false));
-        let entity: Vec<u8> = (0..n)
+        let entity: Vec<Entity> = (0..n)
             .map(PartyIdx::new)
             .map(|p| match graph.party(p).kind {
-                _ if !in_scope(p) => 0,
-                PartyKind::Company => 1,
-                PartyKind::Nonprofit => 2,
-                _ => 0,
+                _ if !in_scope(p) => Entity::None,
+                PartyKind::Company => Entity::Company,
+                PartyKind::Nonprofit => Entity::Nonprofit,
+                _ => Entity::None,
             })
             .collect();
-        let ids: Vec<PartyIdx> = (0..n).map(PartyIdx::new).filter(|&p| entity[p.index()] != 0).collect();
+        let ids: Vec<PartyIdx> = (0..n).map(PartyIdx::new).filter(|&p| entity[p.index()] != Entity::None).collect();
         let chunks: Vec<EntityChunk> = ids
             .par_chunks(4096)
             .map(|ys| {
@@ -264,13 +276,14 @@ impl ControlNetwork {
 
     /// The quota of a channel of an entity (what must be exceeded), if the entity has one.
     pub fn quota(&self, entity: Node, channel: Channel) -> Option<Fraction> {
-        let kind = self.entity.get(entity.index()).copied().unwrap_or(0);
+        let kind = self.entity.get(entity.index()).copied().unwrap_or(Entity::None);
         match (kind, channel) {
-            (1, Channel::Votes) => Some(match self.circulation.get(&PartyIdx::new(entity.index())) {
+            (Entity::Company, Channel::Votes) => Some(match self.circulation.get(&PartyIdx::new(entity.index())) {
                 Some(c) => &self.threshold * c,
                 None => self.threshold.clone(),
             }),
-            (2, Channel::SupremeBody) | (1 | 2, Channel::ExecutiveBoard | Channel::Board) => {
+            (Entity::Nonprofit, Channel::SupremeBody)
+            | (Entity::Company | Entity::Nonprofit, Channel::ExecutiveBoard | Channel::Board) => {
                 Some(self.threshold.clone())
             }
             _ => None,
@@ -280,7 +293,7 @@ impl ControlNetwork {
     /// Votes in circulation of a company: 1 − treasury votes.
     pub fn circulation(&self, company: PartyIdx) -> Option<Fraction> {
         match self.entity.get(company.index()) {
-            Some(1) => Some(self.circulation.get(&company).cloned().unwrap_or_else(Fraction::one)),
+            Some(Entity::Company) => Some(self.circulation.get(&company).cloned().unwrap_or_else(Fraction::one)),
             _ => None,
         }
     }

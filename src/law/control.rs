@@ -58,11 +58,63 @@ impl Indicator {
     }
 }
 
+/// Who appears in a control chain or sum: a party, or the undisclosed members of an entity
+/// (its votes, or the seats of its supreme body, that no listed holder accounts for).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Member {
+    /// A party, by id.
+    Party(String),
+    /// The undisclosed members of the entity with this id.
+    Undisclosed(String),
+}
+
+impl Member {
+    /// The party's id (`None` for undisclosed members).
+    pub fn party_id(&self) -> Option<&str> {
+        match self {
+            Member::Party(id) => Some(id),
+            Member::Undisclosed(_) => None,
+        }
+    }
+
+    /// The id of the party, or of the entity whose undisclosed members these are.
+    pub fn entity_id(&self) -> &str {
+        match self {
+            Member::Party(id) | Member::Undisclosed(id) => id,
+        }
+    }
+
+    /// In words, with `name` giving the words for a party id.
+    pub fn text(&self, lang: Lang, name: impl Fn(&str) -> String) -> String {
+        match self {
+            Member::Party(id) => name(id),
+            Member::Undisclosed(of) => {
+                Statement::new("holder.undisclosed").with("company", Param::text(name(of))).render(lang)
+            }
+        }
+    }
+}
+
+/// In JSON a party is its id; undisclosed members are `{"undisclosed_of": "<entity>"}`.
+impl Serialize for Member {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        match self {
+            Member::Party(id) => serializer.serialize_str(id),
+            Member::Undisclosed(of) => {
+                let mut m = serializer.serialize_map(Some(1))?;
+                m.serialize_entry("undisclosed_of", of)?;
+                m.end()
+            }
+        }
+    }
+}
+
 /// One member's part in a sum of votes or seats.
 #[derive(Clone, Debug, Serialize)]
 pub struct Part {
-    /// The member: the controller itself or an entity it controls, or an unknown remainder.
-    pub via: String,
+    /// The member: the controller itself or an entity it controls, or undisclosed members.
+    pub via: Member,
     /// True for the controller's own levers.
     pub own: bool,
     /// The amount (a fraction of all votes or seats).
@@ -88,15 +140,15 @@ pub struct Count {
 #[derive(Clone, Debug, Serialize)]
 pub struct ControlStep {
     /// The previous link (the member whose lever completed control).
-    pub from: String,
-    /// The entity controlled.
+    pub from: Member,
+    /// The entity controlled (its id).
     pub to: String,
     /// Indicators that hold over `to`.
     pub indicators: Vec<Indicator>,
     /// Sums above their quota.
     pub counts: Vec<Count>,
     /// Absolute rights held over `to`, with who holds them.
-    pub rights: Vec<(Right, String)>,
+    pub rights: Vec<(Right, Member)>,
     /// The step in English words.
     pub text: String,
 }
@@ -122,6 +174,22 @@ pub struct Controller {
     pub steps: Vec<ControlStep>,
 }
 
+/// All foreign persons taken together as one controller (policy P2).
+#[derive(Clone, Debug, Serialize)]
+pub struct ForeignGroup {
+    /// The ids of the foreign persons whose levers reach the target.
+    pub members: Vec<String>,
+    /// Indicators that hold over the target.
+    pub indicators: Vec<Indicator>,
+    /// Each link with its arithmetic.
+    pub steps: Vec<ControlStep>,
+}
+
+/// A chain of members in words: `F → R → T`.
+pub fn chain_text(chain: &[Member]) -> String {
+    chain.iter().map(|m| m.text(Lang::En, |s| s.to_string())).collect::<Vec<_>>().join(" → ")
+}
+
 /// Who could control the target if the undisclosed votes were theirs.
 #[derive(Clone, Debug, Serialize)]
 pub struct PotentialController {
@@ -131,8 +199,8 @@ pub struct PotentialController {
     pub name: String,
     /// True for the hypothetical undisclosed foreign person.
     pub hypothetical: bool,
-    /// Ids down to the target, unknown remainders as `?votes:<entity>`.
-    pub chain: Vec<String>,
+    /// Down to the target: the first link may be undisclosed members.
+    pub chain: Vec<Member>,
     /// Entities whose undisclosed votes or seats it would need.
     pub unknown_at: Vec<String>,
     /// Each link with its arithmetic.
@@ -155,6 +223,10 @@ pub struct ControlAssessment {
     pub reason_code: &'static str,
     /// Every controller, foreign or not, with its proof.
     pub controllers: Vec<Controller>,
+    /// Under P2 (`--aggregate-foreign`): all foreign persons together, when they control the
+    /// target and no one of them does.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub foreign_group: Option<ForeignGroup>,
     /// When undetermined: who could control through undisclosed votes.
     pub potential_controllers: Vec<PotentialController>,
     /// Warnings (foreign persons jointly above 50 %, dual citizens).
@@ -248,11 +320,20 @@ struct Namer<'a> {
 }
 
 impl Namer<'_> {
-    fn id(&self, n: Node) -> String {
+    fn member(&self, n: Node) -> Member {
         match self.net.unknown_remainder_of(n) {
-            Some(p) => format!("?votes:{}", self.graph.party(p).id),
-            None => self.net.party_of(n).map(|p| self.graph.party(p).id.clone()).unwrap_or_default(),
+            Some(p) => Member::Undisclosed(self.graph.party(p).id.clone()),
+            None => Member::Party(self.id(n)),
         }
+    }
+
+    /// The id of a party node (of the entity, for an unknown remainder).
+    fn id(&self, n: Node) -> String {
+        self.net
+            .party_of(n)
+            .or_else(|| self.net.unknown_remainder_of(n))
+            .map(|p| self.graph.party(p).id.clone())
+            .unwrap_or_default()
     }
 }
 
@@ -269,7 +350,7 @@ fn steps_for(namer: &Namer, gc: &GroupControl, chain: &[Node]) -> Vec<ControlSte
                 .iter()
                 .filter_map(|c| match &c.lever {
                     Lever::Share(cc, amount) if cc == ch => {
-                        Some(Part { via: namer.id(c.member), own: gc.is_seed(c.member), amount: amount.clone() })
+                        Some(Part { via: namer.member(c.member), own: gc.is_seed(c.member), amount: amount.clone() })
                     }
                     _ => None,
                 })
@@ -284,11 +365,11 @@ fn steps_for(namer: &Namer, gc: &GroupControl, chain: &[Node]) -> Vec<ControlSte
             let share = if base.is_zero() { Fraction::zero() } else { &sum / &base };
             counts.push(Count { channel: *ch, parts, sum, base, share });
         }
-        let held_rights: Vec<(Right, String)> = st
+        let held_rights: Vec<(Right, Member)> = st
             .contributions
             .iter()
             .filter_map(|c| match c.lever {
-                Lever::Right(r) => Some((r, namer.id(c.member))),
+                Lever::Right(r) => Some((r, namer.member(c.member))),
                 _ => None,
             })
             .collect();
@@ -300,7 +381,7 @@ fn steps_for(namer: &Namer, gc: &GroupControl, chain: &[Node]) -> Vec<ControlSte
         indicators.sort_unstable();
         indicators.dedup();
         let mut step = ControlStep {
-            from: namer.id(from),
+            from: namer.member(from),
             to: namer.id(to),
             indicators,
             counts,
@@ -327,7 +408,11 @@ pub fn describe_step(step: &ControlStep, lang: Lang) -> String {
             (Channel::SupremeBody, Lang::Ru) => "высший орган управления",
             (Channel::SupremeBody, Lang::En) => "supreme body",
         };
-        let terms: Vec<String> = c.parts.iter().map(|p| format!("{} {}", p.via, percent(&p.amount, lang))).collect();
+        let terms: Vec<String> = c
+            .parts
+            .iter()
+            .map(|p| format!("{} {}", p.via.text(lang, |s| s.to_string()), percent(&p.amount, lang)))
+            .collect();
         let mut s = format!("{label}: {}", terms.join(" + "));
         if c.parts.len() > 1 {
             s.push_str(&format!(" = {}", percent(&c.sum, lang)));
@@ -349,9 +434,9 @@ pub fn describe_step(step: &ControlStep, lang: Lang) -> String {
             (Right::ManagementCompany, Lang::Ru) => "управляющая компания",
             (Right::ManagementCompany, Lang::En) => "management company",
         };
-        parts.push(format!("{who}: {what}"));
+        parts.push(format!("{}: {what}", who.text(lang, |s| s.to_string())));
     }
-    format!("{} → {}: {}", step.from, step.to, parts.join("; "))
+    format!("{} → {}: {}", step.from.text(lang, |s| s.to_string()), step.to, parts.join("; "))
 }
 
 /// Runs the control analysis of `target` with the foreign notion of `regime`.
@@ -449,7 +534,7 @@ pub fn analyse(graph: &Graph, target: PartyIdx, regime: Regime, policies: &Polic
                     .map(|p| graph.party(p).name.clone())
                     .unwrap_or_else(|| super::wording::term("control.hypothetical", Lang::En).to_string()),
                 hypothetical: who.is_none(),
-                chain: chain.iter().map(|&n| namer.id(n)).collect(),
+                chain: chain.iter().map(|&n| namer.member(n)).collect(),
                 unknown_at: unknown_at.into_iter().collect(),
                 steps,
             });
@@ -576,7 +661,7 @@ pub fn assess(engine: &Engine, target: PartyIdx) -> ControlAssessment {
                     Some(id) => Param::text(id.clone()),
                     None => Param::Statement(Box::new(Statement::new("control.hypothetical"))),
                 };
-                Statement::new("word.who_chain").with("who", who).with("chain", Param::text(p.chain.join(" → ")))
+                Statement::new("word.who_chain").with("who", who).with("chain", Param::text(chain_text(&p.chain)))
             })
             .collect();
         let mut at: BTreeSet<String> = BTreeSet::new();
@@ -605,22 +690,11 @@ pub fn assess(engine: &Engine, target: PartyIdx) -> ControlAssessment {
         "the control evidence of {} does not prove the engine's verdict",
         party.id
     );
-    let mut controllers = findings.controllers;
-    if let Some((members, indicators, steps)) = findings.group {
-        controllers.insert(
-            0,
-            Controller {
-                id: format!("foreign-group:{}", members.join("+")),
-                name: members.join(" + "),
-                kind: PartyKind::Unknown,
-                foreign: true,
-                foreignness: Foreignness::Foreign,
-                indicators,
-                chain: steps.iter().map(|s| s.from.clone()).chain(steps.last().map(|s| s.to.clone())).collect(),
-                steps,
-            },
-        );
-    }
+    let controllers = findings.controllers;
+    let foreign_group = findings
+        .group
+        .filter(|_| policies.aggregate_foreign)
+        .map(|(members, indicators, steps)| ForeignGroup { members, indicators, steps });
     ControlAssessment {
         regime: Regime::Pak,
         rule: Regime::Pak.rule(),
@@ -628,6 +702,7 @@ pub fn assess(engine: &Engine, target: PartyIdx) -> ControlAssessment {
         reason_code: reason.code,
         reason,
         controllers,
+        foreign_group,
         potential_controllers: findings.potential,
         warnings,
     }

@@ -179,7 +179,7 @@ pub fn document(
             let basis = a
                 .holders
                 .iter()
-                .find(|x| x.id == h.id)
+                .find(|x| x.holder.party_id() == Some(h.id.as_str()))
                 .map(|x| x.basis.clone())
                 .unwrap_or_else(|| Statement::new("qual.unknown_holder"));
             DisclosureLine {

@@ -39,15 +39,80 @@ pub struct ChainView {
     pub text: String,
 }
 
+/// An ultimate holder as the law sees it: a listed party, or the capital of a company that no
+/// listed holder accounts for (its undisclosed participants).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Holder {
+    /// A listed party, by id.
+    Party {
+        /// Party id.
+        id: String,
+        /// Its kind.
+        kind: PartyKind,
+    },
+    /// The undisclosed participants of a company, by the company's id.
+    Undisclosed {
+        /// The company whose capital they hold.
+        company: String,
+    },
+}
+
+impl HolderShare {
+    /// Who it is, in words: the party's name, or "the undisclosed participants of" the company.
+    pub fn label(&self) -> Statement {
+        match &self.holder {
+            Holder::Party { .. } => Statement::new("holder.party").with("name", Param::text(self.name.clone())),
+            Holder::Undisclosed { .. } => {
+                Statement::new("holder.undisclosed").with("company", Param::text(self.name.clone()))
+            }
+        }
+    }
+}
+
+impl Holder {
+    /// The party's id (`None` for undisclosed participants).
+    pub fn party_id(&self) -> Option<&str> {
+        match self {
+            Holder::Party { id, .. } => Some(id),
+            Holder::Undisclosed { .. } => None,
+        }
+    }
+
+    /// True for the undisclosed participants of a company.
+    pub fn is_undisclosed(&self) -> bool {
+        matches!(self, Holder::Undisclosed { .. })
+    }
+}
+
+/// In JSON a holder is `"id": "<party>", "kind": "<kind>"`, or `"id": null, "kind":
+/// "undisclosed", "undisclosed_of": "<company>"`, inside the holder's object.
+impl Serialize for Holder {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = serializer.serialize_map(None)?;
+        match self {
+            Holder::Party { id, kind } => {
+                m.serialize_entry("id", id)?;
+                m.serialize_entry("kind", kind)?;
+            }
+            Holder::Undisclosed { company } => {
+                m.serialize_entry("id", &None::<String>)?;
+                m.serialize_entry("kind", "undisclosed")?;
+                m.serialize_entry("undisclosed_of", company)?;
+            }
+        }
+        m.end()
+    }
+}
+
 /// An ultimate holder's share of the target and its status under the regime.
 #[derive(Clone, Debug, Serialize)]
 pub struct HolderShare {
-    /// Party id, or `undisclosed:<company>` for capital no listed holder accounts for.
-    pub id: String,
-    /// Name.
+    /// Who.
+    #[serde(flatten)]
+    pub holder: Holder,
+    /// Name (for undisclosed participants, the company's).
     pub name: String,
-    /// Party kind, or `undisclosed`.
-    pub kind: String,
     /// Country of an organization or state.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
@@ -160,8 +225,8 @@ pub struct ParticipationAssessment {
     pub share: Fraction,
     /// Upper bound, counting every undisclosed holder as qualifying.
     pub upper: Fraction,
-    /// When undetermined: the undisclosed holders that decide it, largest first.
-    pub deciding: Vec<String>,
+    /// When undetermined: the holders of unknown status that decide it, largest first.
+    pub deciding: Vec<Holder>,
     /// Every ultimate holder, largest first; their shares sum to 1.
     pub holders: Vec<HolderShare>,
     /// The disclosure. In JSON, `disclosure` is the list of holders (issue 2's contract) and
@@ -315,32 +380,24 @@ pub fn assess(
             .map(|cs| cs.iter().map(|c| chain_view(graph, c)).collect::<Vec<_>>())
             .unwrap_or_default();
         let listed: Fraction = chains.iter().map(|c| &c.share).sum();
-        let (id, name, kind, country, citizenship) = match h.holder {
+        let (holder, name, country, citizenship) = match h.holder {
             Terminal::Party(p) => {
                 let pp = graph.party(p);
                 (
-                    pp.id.clone(),
+                    Holder::Party { id: pp.id.clone(), kind: pp.kind },
                     pp.name.clone(),
-                    pp.kind.as_str().to_string(),
                     pp.country.map(|c| c.to_string()),
                     pp.citizenship.iter().map(|c| c.to_string()).collect(),
                 )
             }
             Terminal::Undisclosed(p) => {
                 let pp = graph.party(p);
-                (
-                    format!("undisclosed:{}", pp.id),
-                    format!("undisclosed holders of {}", pp.name),
-                    "undisclosed".to_string(),
-                    None,
-                    Vec::new(),
-                )
+                (Holder::Undisclosed { company: pp.id.clone() }, pp.name.clone(), None, Vec::new())
             }
         };
         holders.push(HolderShare {
-            id,
+            holder,
             name,
-            kind,
             country,
             citizenship,
             status: c.status,
@@ -354,7 +411,7 @@ pub fn assess(
             chains,
         });
     }
-    holders.sort_by(|a, b| b.share.cmp(&a.share).then_with(|| a.id.cmp(&b.id)));
+    holders.sort_by(|a, b| b.share.cmp(&a.share).then_with(|| a.holder.cmp(&b.holder)));
     if party.kind == PartyKind::Company {
         // The holders are found by a second, per-target computation: they must add up to the
         // engine's shares.
@@ -362,8 +419,8 @@ pub fn assess(
     }
     let (share, upper, verdict) = (decided.share, decided.upper, decided.verdict);
     let reason = if party.kind == PartyKind::Company {
-        let deciding: Vec<String> =
-            holders.iter().filter(|h| h.status == Status::Unknown).map(|h| h.id.clone()).collect();
+        let deciding: Vec<Statement> =
+            holders.iter().filter(|h| h.status == Status::Unknown).map(HolderShare::label).collect();
         if regime == Regime::Ru && !party.country.is_some_and(|c| c.is_russia()) {
             let country = party.country.map(|c| c.to_string()).unwrap_or_default();
             Statement::new("participation.not_russian").with("country", Param::text(country))
@@ -381,7 +438,7 @@ pub fn assess(
                 Verdict::Undetermined => Statement::new("participation.undetermined")
                     .with("share", Param::Share(share.clone()))
                     .with("upper", Param::Share(upper.clone()))
-                    .with("deciding", Param::List(deciding)),
+                    .with("deciding", Param::Statements(deciding)),
             }
         }
     } else {
@@ -402,7 +459,7 @@ pub fn assess(
         }
     };
     let deciding = if verdict == Verdict::Undetermined && party.kind == PartyKind::Company {
-        holders.iter().filter(|h| h.status == Status::Unknown).map(|h| h.id.clone()).collect()
+        holders.iter().filter(|h| h.status == Status::Unknown).map(|h| h.holder.clone()).collect()
     } else {
         Vec::new()
     };
@@ -421,7 +478,7 @@ pub fn assess(
     findings.sort_by(|a, b| a.id.cmp(&b.id));
     for f in &findings {
         if let Some(c) = &f.foreign_controller
-            && holders.iter().any(|h| h.id == f.id)
+            && holders.iter().any(|h| h.holder.party_id() == Some(f.id.as_str()))
         {
             notes.push(
                 Statement::new("note.nonprofit_removed")
@@ -441,14 +498,16 @@ pub fn assess(
 
     let disclosure = if party.kind == PartyKind::Company {
         let qualifying: Vec<&HolderShare> = holders.iter().filter(|h| h.status == Status::Qualifying).collect();
-        let keys: Vec<(&str, &Fraction)> = qualifying.iter().map(|h| (h.id.as_str(), &h.share)).collect();
+        let keys: Vec<(&str, &Fraction)> =
+            qualifying.iter().map(|h| (h.holder.party_id().unwrap_or_default(), &h.share)).collect();
         let (branch, chosen) = disclosure::select(&keys);
         let five = Fraction::new(5, 100);
         let listed: Vec<DisclosedHolder> = chosen
             .iter()
             .map(|&i| {
                 let h = qualifying[i];
-                let p = graph.lookup(&h.id).map(|p| graph.party(p));
+                let id = h.holder.party_id().unwrap_or_default();
+                let p = graph.lookup(id).map(|p| graph.party(p));
                 let name = match p {
                     Some(p) if p.kind == PartyKind::State && p.country.is_some_and(|c| c.is_russia()) => {
                         "Российская Федерация".to_string()
@@ -457,7 +516,7 @@ pub fn assess(
                     None => h.name.clone(),
                 };
                 DisclosedHolder {
-                    id: h.id.clone(),
+                    id: id.to_string(),
                     name,
                     kind: p.map(|p| p.kind).unwrap_or(PartyKind::Unknown),
                     share: h.share.clone(),

@@ -330,7 +330,7 @@ fn chains_through<'a>(holders: &'a [HolderShare], id: &str) -> (Vec<String>, Vec
     for h in holders {
         let through: Vec<&'a ChainView> = h.chains.iter().filter(|c| c.path.iter().skip(1).any(|p| p == id)).collect();
         if !through.is_empty() {
-            owners.push(h.id.clone());
+            owners.push(h.holder.party_id().map_or_else(|| h.name.clone(), String::from));
             chains.extend(through.into_iter().cloned());
         }
     }
@@ -351,7 +351,8 @@ pub fn verify(
     let d = &a.disclosure;
     let tolerance = &options.tolerance;
     let rule = Param::Rule(d.rule);
-    let holders: HashMap<&str, &HolderShare> = a.holders.iter().map(|h| (h.id.as_str(), h)).collect();
+    let holders: HashMap<&str, &HolderShare> =
+        a.holders.iter().filter_map(|h| h.holder.party_id().map(|id| (id, h))).collect();
     let required: HashMap<&str, &DisclosedHolder> = d.holders.iter().map(|h| (h.id.as_str(), h)).collect();
     let index = PartyIndex::new(graph);
     let applicable = d.branch != Branch::NotApplicable;

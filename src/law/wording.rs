@@ -197,6 +197,8 @@ fn template(code: &'static str, lang: Lang) -> &'static str {
         ),
         // ---- holder bases
         "qual.unknown_holder" => ("лицо не раскрыто", "undisclosed holder"),
+        "holder.party" => ("{name}", "{name}"),
+        "holder.undisclosed" => ("нераскрытые участники {company}", "the undisclosed participants of {company}"),
         "qual.undisclosed" => (
             "доля в {company}, не распределённая между указанными участниками",
             "capital of {company} not attributed to any listed holder",
@@ -297,7 +299,7 @@ fn template(code: &'static str, lang: Lang) -> &'static str {
             "total participation {share}; even if every undisclosed share qualified, at most {upper}: not more than 50 %",
         ),
         "participation.undetermined" => (
-            "доказано {share}, с нераскрытыми долями до {upper}: вердикт зависит от {deciding}",
+            "доказано {share}, с нераскрытыми долями до {upper}; вердикт решают: {deciding}",
             "{share} is proven and up to {upper} with undisclosed shares: the verdict depends on {deciding}",
         ),
         "participation.not_russian" => (

@@ -13,7 +13,8 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use super::text::{rule_point, status_word, w};
 use crate::fraction::Fraction;
 use crate::law::check::CheckReport;
-use crate::law::participation::{HolderShare, ParticipationAssessment};
+use crate::law::control::Member;
+use crate::law::participation::{Holder, HolderShare, ParticipationAssessment};
 use crate::law::policy::{Policies, Regime};
 use crate::law::qualify::{Foreignness, Status, classify_direct, foreignness};
 use crate::law::wording::{Lang, percent, term};
@@ -341,31 +342,37 @@ impl Selection {
 }
 
 fn key_of(graph: &Graph, id: &str) -> Option<Key> {
-    if let Some(rest) = id.strip_prefix("?votes:").or_else(|| id.strip_prefix("undisclosed:")) {
-        return graph.lookup(rest).map(Key::Undisclosed);
-    }
     graph.lookup(id).map(Key::Party)
+}
+
+/// A control member's node: a party, or the undisclosed members of an entity.
+fn key_of_member(graph: &Graph, m: &Member) -> Option<Key> {
+    match m {
+        Member::Party(id) => key_of(graph, id),
+        Member::Undisclosed(of) => graph.lookup(of).map(Key::Undisclosed),
+    }
 }
 
 /// The parties the control evidence needs on the picture whatever their share: controllers,
 /// their chains and the members whose votes they add up, potential controllers.
 fn protected_keys(graph: &Graph, report: &CheckReport) -> HashSet<Key> {
-    let mut ids: Vec<&str> = Vec::new();
+    let mut members: Vec<Member> = Vec::new();
     if let Some(pak) = &report.regimes.pak {
-        for c in &pak.controllers {
-            ids.extend(c.chain.iter().map(String::as_str));
-            for s in &c.steps {
-                ids.push(&s.from);
-                ids.push(&s.to);
-                ids.extend(s.counts.iter().flat_map(|c| c.parts.iter().map(|p| p.via.as_str())));
-                ids.extend(s.rights.iter().map(|(_, who)| who.as_str()));
+        let groups = pak.foreign_group.iter().map(|g| (&g.members, &g.steps));
+        for (chain, steps) in pak.controllers.iter().map(|c| (&c.chain, &c.steps)).chain(groups) {
+            members.extend(chain.iter().cloned().map(Member::Party));
+            for s in steps {
+                members.push(s.from.clone());
+                members.push(Member::Party(s.to.clone()));
+                members.extend(s.counts.iter().flat_map(|c| c.parts.iter().map(|p| p.via.clone())));
+                members.extend(s.rights.iter().map(|(_, who)| who.clone()));
             }
         }
         for p in &pak.potential_controllers {
-            ids.extend(p.chain.iter().map(String::as_str));
+            members.extend(p.chain.iter().cloned());
         }
     }
-    ids.into_iter().filter_map(|id| key_of(graph, id)).collect()
+    members.iter().filter_map(|m| key_of_member(graph, m)).collect()
 }
 
 fn select(items: &[Item], threshold: Option<&Fraction>, depth: Option<usize>) -> Selection {
@@ -614,8 +621,9 @@ pub fn build(graph: &Graph, target: PartyIdx, report: &CheckReport, opts: &Diagr
         Regime::Eaeu => report.regimes.eaeu.as_ref().or(report.regimes.ru.as_ref()),
         _ => report.regimes.ru.as_ref().or(report.regimes.eaeu.as_ref()),
     };
-    let holder_of: HashMap<&str, &HolderShare> =
-        part.map(|a| a.holders.iter().map(|h| (h.id.as_str(), h)).collect()).unwrap_or_default();
+    let holder_of: HashMap<&str, &HolderShare> = part
+        .map(|a| a.holders.iter().filter_map(|h| h.holder.party_id().map(|id| (id, h))).collect())
+        .unwrap_or_default();
 
     // Every party with a chain of relations into the target, breadth first (no recursion).
     let mut dist = vec![usize::MAX; graph.len()];
@@ -650,8 +658,9 @@ pub fn build(graph: &Graph, target: PartyIdx, report: &CheckReport, opts: &Diagr
     }
     let mut remainders: HashMap<usize, Fraction> = HashMap::new();
     if let Some(a) = part {
-        for h in a.holders.iter().filter(|h| h.kind == "undisclosed") {
-            let Some(Key::Undisclosed(c)) = key_of(graph, &h.id) else { continue };
+        for h in &a.holders {
+            let Holder::Undisclosed { company } = &h.holder else { continue };
+            let Some(c) = graph.lookup(company) else { continue };
             if dist[c.index()] == usize::MAX {
                 continue;
             }
@@ -935,9 +944,9 @@ fn highlight(
     node_of: &HashMap<usize, usize>,
     edges: &mut [Edge],
 ) {
-    let node = |id: &str| key_of(graph, id).and_then(|k| index.get(&k)).and_then(|i| node_of.get(i)).copied();
+    let node = |k: Option<Key>| k.and_then(|k| index.get(&k)).and_then(|i| node_of.get(i)).copied();
     let mut marks: HashMap<(usize, usize), Highlight> = HashMap::new();
-    let mut mark = |a: &str, b: &str, h: Highlight| {
+    let mut mark = |a: Option<Key>, b: Option<Key>, h: Highlight| {
         if let (Some(x), Some(y)) = (node(a), node(b)) {
             let e = marks.entry((x, y)).or_insert(Highlight::None);
             *e = (*e).max(h);
@@ -951,7 +960,7 @@ fn highlight(
         for h in a.holders.iter().filter(|h| h.status == Status::Qualifying) {
             for c in &h.chains {
                 for p in c.path.windows(2) {
-                    mark(&p[0], &p[1], Highlight::Qualifying);
+                    mark(key_of(graph, &p[0]), key_of(graph, &p[1]), Highlight::Qualifying);
                 }
             }
         }
@@ -961,17 +970,19 @@ fn highlight(
             .controllers
             .iter()
             .map(|c| (if c.foreign { Highlight::ForeignControl } else { Highlight::Control }, &c.steps))
+            .chain(pak.foreign_group.iter().map(|g| (Highlight::ForeignControl, &g.steps)))
             .chain(pak.potential_controllers.iter().map(|p| (Highlight::Potential, &p.steps)));
         for (h, steps) in steps {
             for s in steps {
-                mark(&s.from, &s.to, h);
+                let to = key_of(graph, &s.to);
+                mark(key_of_member(graph, &s.from), to, h);
                 for c in &s.counts {
                     for p in &c.parts {
-                        mark(&p.via, &s.to, h);
+                        mark(key_of_member(graph, &p.via), to, h);
                     }
                 }
                 for (_, who) in &s.rights {
-                    mark(who, &s.to, h);
+                    mark(key_of_member(graph, who), to, h);
                 }
             }
         }

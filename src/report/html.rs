@@ -9,9 +9,9 @@ use std::fmt::Write as _;
 
 use super::diagram::kind_code;
 use super::svg::escape;
-use super::text::{disclosure_details, policies, rule_point, share, status_word, w};
+use super::text::{deciding_text, disclosure_details, holder_name, policies, rule_point, share, status_word, w};
 use crate::law::check::CheckReport;
-use crate::law::control::{ControlAssessment, describe_step};
+use crate::law::control::{ControlAssessment, chain_text, describe_step};
 use crate::law::participation::{ParticipationAssessment, describe_chain};
 use crate::law::verdict::Verdict;
 use crate::law::wording::{Lang, Statement, percent, term};
@@ -122,7 +122,7 @@ fn participation(out: &mut String, a: &ParticipationAssessment, lang: Lang, code
             out,
             "<p>{}: {}</p>",
             escape(w(lang, "Решают нераскрытые держатели", "Decided by undisclosed holders")),
-            escape(&a.deciding.join(", "))
+            escape(&deciding_text(a, lang))
         );
     }
     if !a.holders.is_empty() {
@@ -140,13 +140,7 @@ fn participation(out: &mut String, a: &ParticipationAssessment, lang: Lang, code
             ],
         );
         for h in &a.holders {
-            let name = if h.kind == "undisclosed" {
-                format!("{} ({})", h.id, w(lang, "нераскрытые", "undisclosed"))
-            } else if h.name != h.id {
-                format!("{} ({})", h.name, h.id)
-            } else {
-                h.id.clone()
-            };
+            let name = holder_name(h, lang);
             let _ = writeln!(
                 out,
                 "<tr><td>{}</td><td class=\"status-{}\">{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num mono\">{}</td></tr>",
@@ -163,9 +157,9 @@ fn participation(out: &mut String, a: &ParticipationAssessment, lang: Lang, code
         out.push_str("</tbody></table>\n");
         let _ = writeln!(out, "<h3>{}</h3>", escape(w(lang, "Цепочки", "Chains")));
         for h in &a.holders {
-            let _ = writeln!(out, "<p><b>{}</b></p><ul class=\"chains\">", escape(&h.id));
+            let _ = writeln!(out, "<p><b>{}</b></p><ul class=\"chains\">", escape(&holder_name(h, lang)));
             for c in &h.chains {
-                let _ = writeln!(out, "<li>{}</li>", escape(&describe_chain(c, h.kind == "undisclosed", lang)));
+                let _ = writeln!(out, "<li>{}</li>", escape(&describe_chain(c, h.holder.is_undisclosed(), lang)));
             }
             if h.unlisted.is_positive() {
                 let what = if h.chains_complete {
@@ -296,7 +290,7 @@ fn control(out: &mut String, a: &ControlAssessment, lang: Lang) {
             };
             let steps: Vec<String> = p.steps.iter().map(|s| escape(&describe_step(s, lang))).collect();
             let _ =
-                writeln!(out, "<li>{}: {}<br>{}</li>", escape(&who), escape(&p.chain.join(" → ")), steps.join("<br>"));
+                writeln!(out, "<li>{}: {}<br>{}</li>", escape(&who), escape(&chain_text(&p.chain)), steps.join("<br>"));
         }
         out.push_str("</ul>\n");
     }

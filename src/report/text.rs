@@ -7,8 +7,8 @@ use std::fmt::Write;
 
 use crate::fraction::Fraction;
 use crate::law::check::CheckReport;
-use crate::law::control::{ControlAssessment, describe_step};
-use crate::law::participation::{DisclosedHolder, ParticipationAssessment, describe_chain};
+use crate::law::control::{ControlAssessment, chain_text, describe_step};
+use crate::law::participation::{DisclosedHolder, HolderShare, ParticipationAssessment, describe_chain};
 use crate::law::policy::{DualCitizens, NonprofitStatus, ParticipationBase, Policies};
 use crate::law::qualify::Status;
 use crate::law::wording::{Lang, Statement, kind_code, percent, term};
@@ -162,7 +162,7 @@ fn participation(out: &mut String, a: &ParticipationAssessment, lang: Lang, code
             out,
             "{}: {}",
             w(lang, "Решают нераскрытые держатели", "Decided by undisclosed holders"),
-            a.deciding.join(", ")
+            deciding_text(a, lang)
         );
     }
     if !a.holders.is_empty() {
@@ -176,13 +176,7 @@ fn participation(out: &mut String, a: &ParticipationAssessment, lang: Lang, code
             w(lang, "Дробь", "Fraction"),
         ]);
         for h in &a.holders {
-            let name = if h.kind == "undisclosed" {
-                format!("{} ({})", h.id, w(lang, "нераскрытые", "undisclosed"))
-            } else if h.name != h.id {
-                format!("{} ({})", h.id, h.name)
-            } else {
-                h.id.clone()
-            };
+            let name = holder_name(h, lang);
             t.row(vec![
                 name,
                 status_word(h.status, lang).to_string(),
@@ -195,9 +189,9 @@ fn participation(out: &mut String, a: &ParticipationAssessment, lang: Lang, code
         out.push_str(&t.render(2));
         let _ = writeln!(out, "\n{}:", w(lang, "Основания и цепочки", "Grounds and chains"));
         for h in &a.holders {
-            let _ = writeln!(out, "  {} — {}", h.id, h.basis.render(lang));
+            let _ = writeln!(out, "  {} — {}", holder_name(h, lang), h.basis.render(lang));
             for c in &h.chains {
-                let _ = writeln!(out, "      {}", describe_chain(c, h.kind == "undisclosed", lang));
+                let _ = writeln!(out, "      {}", describe_chain(c, h.holder.is_undisclosed(), lang));
             }
             if h.unlisted.is_positive() {
                 let what = if h.chains_complete {
@@ -280,7 +274,7 @@ fn control(out: &mut String, a: &ControlAssessment, lang: Lang) {
                 Some(id) => id.clone(),
                 None => term("control.hypothetical", lang).to_string(),
             };
-            let _ = writeln!(out, "  {who}: {}", p.chain.join(" → "));
+            let _ = writeln!(out, "  {who}: {}", chain_text(&p.chain));
             for s in &p.steps {
                 let _ = writeln!(out, "      {}", describe_step(s, lang));
             }
@@ -291,6 +285,23 @@ fn control(out: &mut String, a: &ControlAssessment, lang: Lang) {
         statement_lines(out, w(lang, "Предупреждения", "Warnings"), &a.warnings, lang);
     }
     out.push('\n');
+}
+
+/// A holder as a reader knows it: its name (and id when they differ), or "the undisclosed
+/// participants of" the company, by name.
+pub fn holder_name(h: &HolderShare, lang: Lang) -> String {
+    match h.holder.party_id() {
+        Some(id) if id != h.name && !h.name.is_empty() => format!("{} ({id})", h.name),
+        Some(id) => id.to_string(),
+        None => h.label().render(lang),
+    }
+}
+
+/// The holders of unknown status that decide an undetermined verdict, in words.
+pub fn deciding_text(a: &ParticipationAssessment, lang: Lang) -> String {
+    let names: Vec<String> =
+        a.holders.iter().filter(|h| a.deciding.contains(&h.holder)).map(|h| holder_name(h, lang)).collect();
+    names.join(", ")
 }
 
 /// The whole report.
