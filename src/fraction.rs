@@ -203,13 +203,7 @@ impl Fraction {
         if r * Natural::from(2u32) >= d {
             q += Natural::from(1u32);
         }
-        let negative = sign < 0 && q != 0u32;
-        match i128::try_from(&q) {
-            Ok(m) => Decimal::try_from_i128_with_scale(if negative { -m } else { m }, decimals)
-                .map(|d| d.normalize().to_string())
-                .unwrap_or_else(|_| plain_decimal(negative, &q, decimals)),
-            Err(_) => plain_decimal(negative, &q, decimals),
-        }
+        decimal_text(sign < 0 && q != 0u32, q, decimals)
     }
 
     /// The number of decimal places that write this value exactly, if it has a finite decimal
@@ -245,7 +239,7 @@ impl Fraction {
         if up && r != 0u32 {
             q += Natural::from(1u32);
         }
-        plain_decimal(sign < 0 && q != 0u32, &q, places)
+        decimal_text(sign < 0 && q != 0u32, q, places)
     }
 
     /// Parses a share as people write it: `1/3`, `0.25`, `25%`, `25,5 %`, `2.5e-1`.
@@ -277,14 +271,17 @@ impl Fraction {
     }
 }
 
-fn plain_decimal(negative: bool, m: &Natural, decimals: u32) -> String {
-    let digits = m.to_string();
-    let d = decimals as usize;
-    let padded = if digits.len() <= d { format!("{}{}", "0".repeat(d + 1 - digits.len()), digits) } else { digits };
-    let (int, frac) = padded.split_at(padded.len() - d);
-    let frac = frac.trim_end_matches('0');
-    let sign = if negative { "-" } else { "" };
-    if frac.is_empty() { format!("{sign}{int}") } else { format!("{sign}{int}.{frac}") }
+/// `m / 10^decimals` written as a decimal (rust_decimal), trailing zeros removed. A value
+/// beyond rust_decimal's 28 digits (never a share, which is at most 1) is written as the
+/// integer `m` with a scale suffix, so nothing is silently rounded.
+fn decimal_text(negative: bool, m: Natural, decimals: u32) -> String {
+    match i128::try_from(&m)
+        .ok()
+        .and_then(|m| Decimal::try_from_i128_with_scale(if negative { -m } else { m }, decimals).ok())
+    {
+        Some(d) => d.normalize().to_string(),
+        None => format!("{}{m}e-{decimals}", if negative { "-" } else { "" }),
+    }
 }
 
 /// Parses `[+-]digits[.,digits][e[+-]digits]` exactly.

@@ -436,14 +436,14 @@ pub struct Acquired {
 
 /// The entities a group controls, with what it holds over each: the fixpoint of p. 5¹ "а".
 ///
-/// The maps are persistent (structurally shared), so cloning a group to try one more member
-/// costs O(1) and only what the new member changes is copied.
+/// A clone copies the maps: the callers clone only for the few groups whose proof they print
+/// (trying a member first with [`GroupControl::would_also_control`], which copies nothing).
 #[derive(Clone, Debug, Default)]
 pub struct GroupControl {
-    seeds: imbl::HashSet<Node>,
-    controlled: imbl::HashMap<Node, Acquired>,
-    standing: imbl::HashMap<Node, Standing>,
-    log: imbl::Vector<Node>,
+    seeds: rustc_hash::FxHashSet<Node>,
+    controlled: HashMap<Node, Acquired>,
+    standing: HashMap<Node, Standing>,
+    log: Vec<Node>,
     queue: VecDeque<Node>,
 }
 
@@ -458,7 +458,7 @@ impl GroupControl {
     /// Adds members to the group and continues to the new fixpoint (control only grows).
     pub fn extend<S: Into<Node>>(&mut self, net: &ControlNetwork, seeds: impl IntoIterator<Item = S>) {
         for s in seeds.into_iter().map(Into::into) {
-            if self.seeds.insert(s).is_none() && !self.controlled.contains_key(&s) {
+            if self.seeds.insert(s) && !self.controlled.contains_key(&s) {
                 self.queue.push_back(s);
             }
         }
@@ -480,7 +480,7 @@ impl GroupControl {
                 if now && !self.controlled.contains_key(&to) {
                     let order = self.controlled.len();
                     self.controlled.insert(to, Acquired { via: member, order });
-                    self.log.push_back(to);
+                    self.log.push(to);
                     self.queue.push_back(to);
                 }
             }

@@ -1,13 +1,13 @@
 //! The regimes owngraph tests and the policies where the law admits more than one reading
 //! (docs/DOMAIN.md, "Policies"). Every report states the policies it used.
 
-use clap::ValueEnum;
 use serde::Serialize;
 
 use crate::analysis::Measure;
 
 /// A question of the Rules of Decree 1236.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, ValueEnum, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 #[serde(rename_all = "snake_case")]
 pub enum Regime {
     /// The Russian register: p. 5 "а" (also p. 11 "б" of Decree 1936).
@@ -48,7 +48,8 @@ impl Regime {
 }
 
 /// P1: is a person with Russian and another citizenship a Russian citizen?
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, ValueEnum, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Default)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 #[serde(rename_all = "snake_case")]
 pub enum DualCitizens {
     /// Yes: the literal reading, Federal Law 62-FZ art. 6 (default).
@@ -59,7 +60,8 @@ pub enum DualCitizens {
 }
 
 /// P3: where a nonprofit's status "без преобладающего иностранного участия" comes from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, ValueEnum, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Default)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 #[serde(rename_all = "snake_case")]
 pub enum NonprofitStatus {
     /// Computed from `governs` and control (default); a declaration in the input is reported
@@ -71,7 +73,8 @@ pub enum NonprofitStatus {
 }
 
 /// P4: what a direct share is measured on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, ValueEnum, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Default)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 #[serde(rename_all = "snake_case")]
 pub enum ParticipationBase {
     /// The charter capital (default).

@@ -2,13 +2,13 @@
 //! [`Statement`] (a code and its parameters) rendered in the reader's language. JSON carries
 //! the code and the English text, so programs match on codes and people read sentences.
 
-use clap::ValueEnum;
 use serde::Serialize;
 
 use crate::fraction::{Fraction, PERCENT_DECIMALS};
 
 /// The language of human output.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, ValueEnum, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Default)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 #[serde(rename_all = "snake_case")]
 pub enum Lang {
     /// Russian, the language of the Rules (default).

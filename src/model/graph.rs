@@ -4,7 +4,6 @@
 
 use std::hash::BuildHasher;
 
-use foldhash::fast::FixedState;
 use std::fmt;
 
 use chrono::NaiveDate;
@@ -155,7 +154,7 @@ impl Slot {
 
 impl IdIndex {
     fn hash(id: &str) -> u64 {
-        FixedState::with_seed(1236).hash_one(id)
+        rustc_hash::FxBuildHasher.hash_one(id)
     }
 
     fn get(&self, parties: &[Party], id: &str) -> Option<PartyIdx> {

@@ -14,10 +14,9 @@ pub mod svg;
 pub mod text;
 pub mod verification;
 
-use clap::ValueEnum;
-
 /// Which layout draws a diagram's SVG.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum LayoutChoice {
     /// Graphviz `dot` when it is on `PATH`, the embedded layout otherwise.
     #[default]
