@@ -34,6 +34,8 @@ use serde_json::value::RawValue;
 
 use super::InputErrors;
 use super::json::{Lines, clean_serde_message};
+
+mod legacy;
 use crate::fraction::{Fraction, Share};
 use crate::model::{
     Country, DeclaredStatus, DisposalBasis, Graph, GraphBuilder, Interest, Origin, Party, PartyIdx, PartyKind, Problem,
@@ -338,6 +340,11 @@ pub struct Statement {
     pub index: u32,
     /// Line in the file (1-based).
     pub line: u32,
+    /// For BODS 0.1–0.3: how many statements of its record it replaces, directly or not (the
+    /// later of two statements whose dates do not decide); 0 in BODS 0.4.
+    pub rank: u32,
+    /// For a BODS 0.1–0.3 relationship: the statements it replaces (gone once it is in force).
+    pub replaces: Vec<String>,
 }
 
 impl Statement {
@@ -360,6 +367,14 @@ impl Statement {
 struct RawStatement {
     #[serde(default)]
     statement_id: Option<String>,
+    /// BODS 0.1–0.3.
+    #[serde(default, rename = "statementID")]
+    statement_id_upper: Option<Box<RawValue>>,
+    /// BODS 0.1–0.3.
+    #[serde(default)]
+    statement_type: Option<serde::de::IgnoredAny>,
+    #[serde(default)]
+    publication_details: Option<legacy::RawPublication>,
     #[serde(default)]
     statement_date: Option<String>,
     #[serde(default)]
@@ -372,6 +387,16 @@ struct RawStatement {
     record_details: Option<Box<RawValue>>,
     #[serde(default)]
     annotations: Vec<RawAnnotation>,
+}
+
+impl RawStatement {
+    /// The 0.1–0.3 statement id as text, for problems.
+    fn statement_id_text(&self) -> String {
+        match self.statement_id_upper.as_deref().map(|r| r.get().trim()) {
+            Some(t) => serde_json::from_str::<String>(t).unwrap_or_else(|_| t.to_string()),
+            None => "?".into(),
+        }
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -460,6 +485,8 @@ struct RawInterest {
     #[serde(rename = "type")]
     kind: Option<String>,
     direct_or_indirect: Option<String>,
+    /// BODS 0.1, 0.2: what 0.3 calls `directOrIndirect`.
+    interest_level: Option<String>,
     details: Option<String>,
     share: Option<RawShare>,
     start_date: Option<String>,
@@ -477,8 +504,13 @@ struct RawShare {
     exclusive_maximum: Option<Box<RawValue>>,
 }
 
-/// True when `text` looks like BODS: a top-level JSON array, or JSON Lines whose first object
-/// has `recordType` or `statementId` (the native format is one object with `parties`).
+/// Keys only a BODS statement has at its top level (any version).
+const STATEMENT_KEYS: &[&str] =
+    &["recordId", "recordType", "recordDetails", "statementID", "statementId", "statementType", "declarationSubject"];
+
+/// True when `text` looks like BODS of any version: a top-level JSON array (the native format
+/// is an object), JSON Lines whose first object is a statement, or one statement object (pretty
+/// printed or not). Only the first keys of the first object are looked at.
 pub fn looks_like_bods(text: &str) -> bool {
     let t = text.trim_start_matches('\u{feff}').trim_start();
     if t.starts_with('[') {
@@ -487,11 +519,40 @@ pub fn looks_like_bods(text: &str) -> bool {
     if !t.starts_with('{') {
         return false;
     }
-    let first = t.lines().next().unwrap_or_default();
-    match serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(first) {
-        Ok(m) => m.contains_key("recordType") || m.contains_key("statementId"),
-        Err(_) => false,
+    first_keys_say_bods(t)
+}
+
+/// Reads the keys of the first JSON object in `text` until one tells a BODS statement from a
+/// native graph (`parties`, `relations`), skipping the values in between.
+fn first_keys_say_bods(text: &str) -> bool {
+    use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
+    use std::cell::Cell;
+    struct Probe<'a>(&'a Cell<Option<bool>>);
+    impl<'de> Visitor<'de> for Probe<'_> {
+        type Value = ();
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("an object")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+            while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                if STATEMENT_KEYS.contains(&key.as_ref()) {
+                    self.0.set(Some(true));
+                    return Ok(());
+                }
+                if matches!(key.as_ref(), "parties" | "relations" | "kind") {
+                    self.0.set(Some(false));
+                    return Ok(());
+                }
+                map.next_value::<IgnoredAny>()?;
+            }
+            Ok(())
+        }
     }
+    let answer = Cell::new(None);
+    // Stopping early leaves the object unfinished, which the deserializer reports: the answer
+    // is already known then.
+    let _ = serde_json::Deserializer::from_str(text).deserialize_map(Probe(&answer));
+    answer.get().unwrap_or(false)
 }
 
 /// A problem with one statement.
@@ -503,12 +564,27 @@ fn statement_problem(index: u32, line: u32, record: &str, field: Option<&str>, m
     }
 }
 
-/// Reads every statement of a BODS file (JSON array or JSON Lines); all problems are reported.
+/// The two shapes of BODS: statements that are records' versions (0.4), or statements linked by
+/// statement ids (0.1–0.3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Shape {
+    Records,
+    Statements,
+}
+
+/// One parsed statement, or its problems, with its shape.
+type Parsed = (Option<Shape>, Result<(Statement, Vec<String>), Vec<Problem>>);
+
+/// Reads every statement of a BODS file of any version 0.1–0.4: a JSON array, JSON Lines, or one
+/// statement object. The version is told from each statement's shape (`recordId`/`recordType`:
+/// 0.4; `statementID`/`statementType`: 0.1–0.3) and checked against
+/// `publicationDetails.bodsVersion`; a statement no version fits is refused with the version it
+/// was read as. All problems are reported.
 pub fn parse_statements(file: &str, text: &str) -> Result<Vec<Statement>, InputErrors> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut out = Vec::new();
-    let mut problems = Vec::new();
-    if text.trim_start().starts_with('[') {
+    let trimmed = text.trim_start();
+    let mut parsed: Vec<Parsed> = Vec::new();
+    if trimmed.starts_with('[') {
         let raws: Vec<&RawValue> = serde_json::from_str(text).map_err(|e| {
             InputErrors::whole(
                 file,
@@ -521,27 +597,59 @@ pub fn parse_statements(file: &str, text: &str) -> Result<Vec<Statement>, InputE
             )
         })?;
         let lines = Lines::new(text);
+        parsed.reserve(raws.len());
         for (i, raw) in raws.iter().enumerate() {
-            let line = lines.of(text, raw.get());
-            match parse_statement(raw.get(), i as u32, line) {
-                Ok(s) => out.push(s),
-                Err(mut p) => problems.append(&mut p),
-            }
+            parsed.push(parse_statement(raw.get(), i as u32, lines.of(text, raw.get())));
         }
+    } else if let Ok(one) = serde_json::from_str::<&RawValue>(text).map(|r| r.get()).map_err(|_| ())
+        && one.starts_with('{')
+    {
+        let line = Lines::new(text).of(text, one);
+        parsed.push(parse_statement(one, 0, line));
     } else {
         let mut index = 0u32;
         for (n, line) in text.lines().enumerate() {
             if line.trim().is_empty() {
                 continue;
             }
-            match parse_statement(line, index, n as u32 + 1) {
-                Ok(s) => out.push(s),
-                Err(mut p) => problems.append(&mut p),
-            }
+            parsed.push(parse_statement(line, index, n as u32 + 1));
             index += 1;
         }
     }
-    if problems.is_empty() { Ok(out) } else { Err(InputErrors { file: file.to_string(), problems, files: Vec::new() }) }
+    let mut out = Vec::with_capacity(parsed.len());
+    let mut replaces = Vec::new();
+    let mut problems = Vec::new();
+    let (mut first_records, mut first_statements) = (None, None);
+    for (shape, r) in parsed {
+        match r {
+            Ok((s, rep)) => {
+                match shape {
+                    Some(Shape::Records) => first_records = first_records.or(Some(s.index)),
+                    Some(Shape::Statements) => first_statements = first_statements.or(Some(s.index)),
+                    None => {}
+                }
+                out.push(s);
+                replaces.push(rep);
+            }
+            Err(mut p) => problems.append(&mut p),
+        }
+    }
+    if let (Some(a), Some(b)) = (first_records, first_statements) {
+        problems.insert(
+            0,
+            Problem::document(format!(
+                "mixes BODS 0.4 records (first at statements[{a}]) with BODS 0.1–0.3 statements (first at statements[{b}]): \
+                 their references cannot be told apart; split the file by version"
+            )),
+        );
+    }
+    if !problems.is_empty() {
+        return Err(InputErrors { file: file.to_string(), problems, files: Vec::new() });
+    }
+    if first_statements.is_some() {
+        legacy::link_records(&mut out, &mut replaces);
+    }
+    Ok(out)
 }
 
 fn parse_date_prefix(text: &str) -> Option<NaiveDate> {
@@ -550,10 +658,89 @@ fn parse_date_prefix(text: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()
 }
 
-fn parse_statement(text: &str, index: u32, line: u32) -> Result<Statement, Vec<Problem>> {
-    let raw: RawStatement = serde_json::from_str(text).map_err(|e| {
-        vec![statement_problem(index, line, "?", None, format!("not a BODS statement: {}", clean_serde_message(&e)))]
-    })?;
+/// The version a statement declares and the shape it has; a problem when no version fits.
+fn statement_shape(raw: &RawStatement) -> Result<(Shape, String), String> {
+    let declared = raw.publication_details.as_ref().and_then(|p| p.bods_version.as_ref()).map(|v| {
+        let t = v.get().trim();
+        serde_json::from_str::<String>(t).unwrap_or_else(|_| t.to_string())
+    });
+    let records = raw.record_id.is_some() || raw.record_type.is_some() || raw.record_details.is_some();
+    let statements = raw.statement_id_upper.is_some() || raw.statement_type.is_some();
+    let shape = match (records, statements) {
+        (true, false) => Shape::Records,
+        (false, true) => Shape::Statements,
+        (true, true) => {
+            return Err(
+                "has both recordId/recordType (BODS 0.4) and statementID/statementType (BODS 0.1–0.3): no version fits"
+                    .into(),
+            );
+        }
+        (false, false) => {
+            let v = declared.map(|d| format!(" (it declares bodsVersion \"{d}\")")).unwrap_or_default();
+            return Err(format!(
+                "not a BODS statement{v}: it has neither recordId/recordType (BODS 0.4) nor statementID/statementType (BODS 0.1–0.3)"
+            ));
+        }
+    };
+    let looks = match shape {
+        Shape::Records => "0.4",
+        Shape::Statements => "0.1–0.3",
+    };
+    let fits = |d: &str| match shape {
+        Shape::Records => d.starts_with("0.4"),
+        Shape::Statements => ["0.1", "0.2", "0.3"].iter().any(|v| d.starts_with(v)),
+    };
+    match declared {
+        Some(d) if !fits(&d) => Err(format!(
+            "declares bodsVersion \"{d}\" but is written like BODS {looks} ({}): no version fits",
+            if shape == Shape::Records { "recordId, recordType, recordDetails" } else { "statementID, statementType" }
+        )),
+        Some(d) => Ok((shape, format!("BODS {d}"))),
+        None => Ok((shape, format!("BODS {looks}"))),
+    }
+}
+
+fn parse_statement(text: &str, index: u32, line: u32) -> Parsed {
+    let raw: RawStatement = match serde_json::from_str(text) {
+        Ok(r) => r,
+        Err(e) => {
+            let m = format!("not a BODS statement: {}", clean_serde_message(&e));
+            return (None, Err(vec![statement_problem(index, line, "?", None, m)]));
+        }
+    };
+    let (shape, version) = match statement_shape(&raw) {
+        Ok(v) => v,
+        Err(m) => {
+            let label = raw.record_id.clone().filter(|r| !r.is_empty()).unwrap_or_else(|| raw.statement_id_text());
+            return (None, Err(vec![statement_problem(index, line, &label, None, m)]));
+        }
+    };
+    let read_as = |mut ps: Vec<Problem>| {
+        for p in &mut ps {
+            p.message = format!("read as {version}: {}", p.message);
+        }
+        ps
+    };
+    if shape == Shape::Statements {
+        let r = match serde_json::from_str::<legacy::RawLegacy>(text) {
+            Ok(l) => legacy::statement(l, index, line).map_err(|ps| {
+                let label = raw.statement_id_text();
+                ps.into_iter().map(|(f, m)| statement_problem(index, line, &label, Some(f), m)).collect()
+            }),
+            Err(e) => Err(vec![statement_problem(
+                index,
+                line,
+                &raw.statement_id_text(),
+                None,
+                clean_serde_message(&e),
+            )]),
+        };
+        return (Some(shape), r.map_err(read_as));
+    }
+    (Some(shape), parse_record_statement(raw, index, line).map(|s| (s, Vec::new())).map_err(read_as))
+}
+
+fn parse_record_statement(raw: RawStatement, index: u32, line: u32) -> Result<Statement, Vec<Problem>> {
     let record_id = raw.record_id.clone().unwrap_or_default();
     let label = if record_id.is_empty() { "?".to_string() } else { record_id.clone() };
     let mut problems = Vec::new();
@@ -614,6 +801,8 @@ fn parse_statement(text: &str, index: u32, line: u32) -> Result<Statement, Vec<P
             annotations: raw.annotations.into_iter().filter_map(|a| non_empty(a.description)).collect(),
             index,
             line,
+            rank: 0,
+            replaces: Vec::new(),
         }),
         _ => Err(problems),
     }
@@ -644,16 +833,20 @@ fn entity_details(e: RawEntity) -> EntityDetails {
     }
 }
 
-fn person_details(p: RawPerson) -> PersonDetails {
-    let mut names: Vec<(bool, String)> = p
-        .names
+/// Full names, the legal (0.4) or individual (0.1–0.3) one first.
+fn person_names(raw: Vec<RawName>) -> Vec<String> {
+    let mut names: Vec<(bool, String)> = raw
         .into_iter()
-        .filter_map(|n| non_empty(n.full_name).map(|f| (n.kind.as_deref() != Some("legal"), f)))
+        .filter_map(|n| non_empty(n.full_name).map(|f| (!matches!(n.kind.as_deref(), Some("legal" | "individual")), f)))
         .collect();
     names.sort_by_key(|(not_legal, _)| *not_legal);
+    names.into_iter().map(|(_, n)| n).collect()
+}
+
+fn person_details(p: RawPerson) -> PersonDetails {
     PersonDetails {
         person_type: p.person_type.unwrap_or_else(|| "unknownPerson".into()),
-        names: names.into_iter().map(|(_, n)| n).collect(),
+        names: person_names(p.names),
         nationalities: p.nationalities.into_iter().filter_map(|n| non_empty(n.code)).collect(),
         identifiers: identifiers(p.identifiers),
         address: p.addresses.into_iter().find_map(|a| non_empty(a.address)),
@@ -696,18 +889,27 @@ fn share_range(s: &RawShare, ext: Option<&InterestExt>) -> Result<Option<ShareRa
     if let Some(e) = get(&s.exact, "exact")? {
         return Ok(Some(ShareRange::exact(e)));
     }
-    let (min, xmin) = (get(&s.minimum, "minimum")?, get(&s.exclusive_minimum, "exclusiveMinimum")?);
-    let (max, xmax) = (get(&s.maximum, "maximum")?, get(&s.exclusive_maximum, "exclusiveMaximum")?);
+    // BODS 0.1–0.3 write `exclusiveMinimum: true` to make `minimum` exclusive; 0.4 writes the
+    // exclusive bound itself.
+    let flag = |r: &Option<Box<RawValue>>| match r.as_deref().map(|r| r.get().trim()) {
+        Some("true") => Some(true),
+        Some("false") => Some(false),
+        _ => None,
+    };
+    let (min_flag, max_flag) = (flag(&s.exclusive_minimum), flag(&s.exclusive_maximum));
+    let bound = |r: &Option<Box<RawValue>>, f: Option<bool>, name: &str| if f.is_some() { Ok(None) } else { get(r, name) };
+    let (min, xmin) = (get(&s.minimum, "minimum")?, bound(&s.exclusive_minimum, min_flag, "exclusiveMinimum")?);
+    let (max, xmax) = (get(&s.maximum, "maximum")?, bound(&s.exclusive_maximum, max_flag, "exclusiveMaximum")?);
     if min.is_none() && xmin.is_none() && max.is_none() && xmax.is_none() {
         return Ok(None);
     }
     let (lower, lower_exclusive) = match (min, xmin) {
-        (Some(m), _) => (m, false),
+        (Some(m), _) => (m, min_flag == Some(true)),
         (None, Some(x)) => (x, true),
         (None, None) => (Fraction::zero(), false),
     };
     let (upper, upper_exclusive) = match (max, xmax) {
-        (Some(m), _) => (m, false),
+        (Some(m), _) => (m, max_flag == Some(true)),
         (None, Some(x)) => (x, true),
         (None, None) => (Fraction::one(), false),
     };
@@ -720,8 +922,20 @@ fn share_range(s: &RawShare, ext: Option<&InterestExt>) -> Result<Option<ShareRa
 fn relationship_details(r: RawRelationship) -> Result<RelationshipDetails, (&'static str, String)> {
     let subject = party_ref(r.subject, "subject")?;
     let interested_party = party_ref(r.interested_party, "interestedParty")?;
-    let mut interests = Vec::with_capacity(r.interests.len());
-    for (i, it) in r.interests.into_iter().enumerate() {
+    Ok(RelationshipDetails {
+        subject,
+        interested_party,
+        interests: interests(r.interests)?,
+        component_records: r.component_records,
+        is_component: r.is_component.unwrap_or(false),
+    })
+}
+
+/// The interests of a relationship of any version: types under their 0.4 names, dates with or
+/// without a time.
+fn interests(raw: Vec<RawInterest>) -> Result<Vec<BodsInterest>, (&'static str, String)> {
+    let mut out = Vec::with_capacity(raw.len());
+    for (i, it) in raw.into_iter().enumerate() {
         let share = match &it.share {
             Some(s) => {
                 share_range(s, it.owngraph.as_ref()).map_err(|m| ("interests", format!("interests[{i}].{m}")))?
@@ -730,29 +944,23 @@ fn relationship_details(r: RawRelationship) -> Result<RelationshipDetails, (&'st
         };
         let date = |v: &Option<String>, name: &str| -> Result<Option<NaiveDate>, (&'static str, String)> {
             match v.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-                Some(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d")
-                    .map(Some)
-                    .map_err(|_| ("interests", format!("interests[{i}].{name}: \"{s}\" is not a date (YYYY-MM-DD)"))),
+                Some(s) => parse_date_prefix(s).map(Some).ok_or_else(|| {
+                    ("interests", format!("interests[{i}].{name}: \"{s}\" is not a date (YYYY-MM-DD or a date-time)"))
+                }),
                 None => Ok(None),
             }
         };
-        interests.push(BodsInterest {
+        out.push(BodsInterest {
             start: date(&it.start_date, "startDate")?,
             end: date(&it.end_date, "endDate")?,
-            kind: non_empty(it.kind),
-            direct_or_indirect: non_empty(it.direct_or_indirect),
+            kind: non_empty(it.kind).map(|k| legacy::interest_type(&k)),
+            direct_or_indirect: non_empty(it.direct_or_indirect).or(non_empty(it.interest_level)),
             share,
             details: non_empty(it.details),
             ext: it.owngraph,
         });
     }
-    Ok(RelationshipDetails {
-        subject,
-        interested_party,
-        interests,
-        component_records: r.component_records,
-        is_component: r.is_component.unwrap_or(false),
-    })
+    Ok(out)
 }
 
 // ------------------------------------------------------------------------------------------
@@ -779,13 +987,19 @@ impl Snapshot {
         let mut order: Vec<String> = Vec::new();
         let mut latest: HashMap<String, Statement> = HashMap::new();
         let mut later = 0;
+        let mut replaced: HashSet<String> = HashSet::new();
         for s in statements {
             if s.date.is_some_and(|d| d > as_of) {
                 later += 1;
                 continue;
             }
+            replaced.extend(s.replaces.iter().cloned());
+            // The later statement wins: by date when both are dated and differ, else the one
+            // that replaces the other (0.1–0.3), else the later in the file.
             match latest.get(&s.record_id) {
-                Some(prev) if prev.date.is_some() && s.date.is_some() && s.date < prev.date => {}
+                Some(prev)
+                    if (prev.date.is_some() && s.date.is_some() && s.date < prev.date)
+                        || ((prev.date.is_none() || s.date.is_none() || s.date == prev.date) && s.rank < prev.rank) => {}
                 Some(_) => {
                     latest.insert(s.record_id.clone(), s);
                 }
@@ -799,7 +1013,9 @@ impl Snapshot {
         let mut closed = Vec::new();
         for id in order {
             if let Some(s) = latest.remove(&id) {
-                if s.status == RecordStatus::Closed {
+                if s.status == RecordStatus::Closed
+                    || (matches!(s.details, RecordDetails::Relationship(_)) && replaced.contains(&id))
+                {
                     closed.push(id);
                 } else {
                     records.push(s);
@@ -1473,7 +1689,10 @@ mod tests {
     fn detects_the_format() {
         assert!(looks_like_bods("[]"));
         assert!(looks_like_bods("{\"statementId\": \"x\", \"recordType\": \"entity\"}\n{}"));
+        assert!(looks_like_bods("{\n  \"name\": {\"a\": [1]},\n  \"statementID\": \"x\"\n}"));
         assert!(!looks_like_bods("{\"parties\": []}"));
+        assert!(!looks_like_bods("{\n \"as_of\": \"2026-01-01\",\n \"parties\": []}"));
+        assert!(!looks_like_bods("{\"id\": \"a\", \"kind\": \"person\"}\n"));
         assert!(!looks_like_bods("<EGRUL/>"));
     }
 
