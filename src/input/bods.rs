@@ -727,13 +727,9 @@ fn parse_statement(text: &str, index: u32, line: u32) -> Parsed {
                 let label = raw.statement_id_text();
                 ps.into_iter().map(|(f, m)| statement_problem(index, line, &label, Some(f), m)).collect()
             }),
-            Err(e) => Err(vec![statement_problem(
-                index,
-                line,
-                &raw.statement_id_text(),
-                None,
-                clean_serde_message(&e),
-            )]),
+            Err(e) => {
+                Err(vec![statement_problem(index, line, &raw.statement_id_text(), None, clean_serde_message(&e))])
+            }
         };
         return (Some(shape), r.map_err(read_as));
     }
@@ -897,7 +893,8 @@ fn share_range(s: &RawShare, ext: Option<&InterestExt>) -> Result<Option<ShareRa
         _ => None,
     };
     let (min_flag, max_flag) = (flag(&s.exclusive_minimum), flag(&s.exclusive_maximum));
-    let bound = |r: &Option<Box<RawValue>>, f: Option<bool>, name: &str| if f.is_some() { Ok(None) } else { get(r, name) };
+    let bound =
+        |r: &Option<Box<RawValue>>, f: Option<bool>, name: &str| if f.is_some() { Ok(None) } else { get(r, name) };
     let (min, xmin) = (get(&s.minimum, "minimum")?, bound(&s.exclusive_minimum, min_flag, "exclusiveMinimum")?);
     let (max, xmax) = (get(&s.maximum, "maximum")?, bound(&s.exclusive_maximum, max_flag, "exclusiveMaximum")?);
     if min.is_none() && xmin.is_none() && max.is_none() && xmax.is_none() {
@@ -999,7 +996,8 @@ impl Snapshot {
             match latest.get(&s.record_id) {
                 Some(prev)
                     if (prev.date.is_some() && s.date.is_some() && s.date < prev.date)
-                        || ((prev.date.is_none() || s.date.is_none() || s.date == prev.date) && s.rank < prev.rank) => {}
+                        || ((prev.date.is_none() || s.date.is_none() || s.date == prev.date) && s.rank < prev.rank) => {
+                }
                 Some(_) => {
                     latest.insert(s.record_id.clone(), s);
                 }
@@ -1071,6 +1069,37 @@ fn identifier_value(ids: &[Identifier], names: &[&str]) -> Option<String> {
 const INN: &[&str] = &["ИНН", "INN", "RU-INN"];
 const OGRN: &[&str] = &["ОГРН", "OGRN", "RU-OGRN"];
 
+/// Who stands in which relation to an arrangement, read from the live relationships.
+#[derive(Default)]
+struct Roles<'a> {
+    /// Nominators of each nomination arrangement.
+    nominators: HashMap<&'a str, Vec<String>>,
+    /// Records with stated members: interested parties holding a direct share of them.
+    members: HashMap<&'a str, usize>,
+    /// The subjects each record holds a direct share of.
+    holds: HashMap<&'a str, Vec<&'a str>>,
+}
+
+impl<'a> Roles<'a> {
+    fn of(snap: &'a Snapshot) -> Roles<'a> {
+        let mut roles = Roles::default();
+        for (_, r) in snap.relationships() {
+            let (PartyRef::Record(subject), PartyRef::Record(ip)) = (&r.subject, &r.interested_party) else {
+                continue;
+            };
+            let has = |k: &str| r.interests.iter().any(|i| i.kind.as_deref() == Some(k) && !i.is_indirect());
+            if has("nominator") {
+                roles.nominators.entry(subject).or_default().push(ip.clone());
+            }
+            if has("shareholding") {
+                *roles.members.entry(subject).or_default() += 1;
+                roles.holds.entry(ip).or_default().push(subject);
+            }
+        }
+        roles
+    }
+}
+
 /// What a record becomes.
 struct PartyPlan {
     party: Party,
@@ -1078,13 +1107,13 @@ struct PartyPlan {
     redirect: Option<String>,
 }
 
-fn plan_entity(s: &Statement, e: &EntityDetails, nominators: &HashMap<String, Vec<String>>) -> PartyPlan {
+fn plan_entity(s: &Statement, e: &EntityDetails, roles: &Roles, snap: &Snapshot) -> PartyPlan {
     let mut p = Party::new(s.record_id.clone(), PartyKind::Unknown);
     p.origin = Origin { index: s.index, line: s.line };
     p.name = s.display_name();
     p.details_mut().ogrn = identifier_value(&e.identifiers, OGRN);
     p.details_mut().inn = identifier_value(&e.identifiers, INN);
-    let (country, how) = entity_country(e);
+    let (mut country, how) = entity_country(e);
     if let Some(how) = how {
         p.details_mut().notes.push(how);
     }
@@ -1098,7 +1127,7 @@ fn plan_entity(s: &Statement, e: &EntityDetails, nominators: &HashMap<String, Ve
             _ => PartyKind::Company,
         },
         (None, "arrangement") if e.subtype.as_deref() == Some("nomination") => {
-            match nominators.get(&s.record_id).map(Vec::as_slice) {
+            match roles.nominators.get(s.record_id.as_str()).map(Vec::as_slice) {
                 Some([one]) => {
                     redirect = Some(one.clone());
                     p.details_mut().notes.push(format!(
@@ -1115,12 +1144,43 @@ fn plan_entity(s: &Statement, e: &EntityDetails, nominators: &HashMap<String, Ve
                 }
             }
         }
+        (None, "arrangement") if roles.members.contains_key(s.record_id.as_str()) => {
+            // Stated members (a joint shareholding, a partnership): what it holds passes to them
+            // by their shares, as through a company. Being no legal entity, it is not a foreign
+            // person by itself: its country is the jurisdiction stated, else that of what it
+            // holds (Russian when it holds a Russian entity), so its members decide control.
+            let held = || {
+                roles.holds.get(s.record_id.as_str()).into_iter().flatten().filter_map(|h| match snap.get(h) {
+                    Some(Statement { details: RecordDetails::Entity(he), .. }) => entity_country(he).0,
+                    _ => None,
+                })
+            };
+            country = country.or_else(|| held().find(|c| c.is_russia())).or_else(|| held().next());
+            let n = roles.members.get(s.record_id.as_str()).copied().unwrap_or(0);
+            match country {
+                Some(c) => {
+                    p.details_mut().notes.push(format!(
+                        "arrangement{} with {n} stated member(s): its holdings pass to its members by their shares, as through a company (country {c}: {})",
+                        e.subtype.as_deref().map(|s| format!(" ({s})")).unwrap_or_default(),
+                        if e.jurisdiction.is_some() { "its jurisdiction" } else { "that of what it holds; no legal entity, so not a foreign person by itself" }
+                    ));
+                    PartyKind::Company
+                }
+                None => {
+                    p.details_mut().notes.push(
+                        "arrangement with stated members but no country, and holding nothing of a known country: a foreign structure"
+                            .into(),
+                    );
+                    PartyKind::ForeignStructure
+                }
+            }
+        }
         (None, "arrangement") => {
             if country.is_some_and(|c| c.is_russia()) {
                 PartyKind::Company
             } else {
                 p.details_mut().notes.push(format!(
-                    "arrangement{}: a foreign structure without a legal entity; its own holders are not followed",
+                    "arrangement{} without stated members: a foreign structure without a legal entity; its own holders are not followed",
                     e.subtype.as_deref().map(|s| format!(" ({s})")).unwrap_or_default()
                 ));
                 PartyKind::ForeignStructure
@@ -1288,6 +1348,7 @@ fn map_interests(
                 }
                 Ok(RelationType::DecisionRights) => Some(Interest::DecisionRights),
                 Ok(RelationType::ManagementCompany) => Some(Interest::ManagementCompany),
+                Ok(RelationType::Influence) => Some(Interest::Influence),
                 Ok(RelationType::Appoints) => Some(Interest::Appoints {
                     sole_executive: x.sole_executive.unwrap_or(false),
                     executive_board: ext_fraction(&x.executive_board, "executive_board", &mut notes),
@@ -1316,7 +1377,7 @@ fn map_interests(
         if unknown_direction && it.kind.is_some() {
             notes.push(format!("interest {} is not declared direct: taken as direct", describe_interest(it)));
         }
-        match it.kind.as_deref() {
+        match Some(it.kind_or_unknown()) {
             Some("shareholding") if subject_kind == PartyKind::Company => {
                 m.capital = Some((share.unwrap_or_else(ShareRange::unknown), dates.0, dates.1));
                 m.notes.append(&mut notes);
@@ -1356,13 +1417,31 @@ fn map_interests(
                 ));
             }
             Some(
-                "rightsGrantedByContract"
-                | "otherInfluenceOrControl"
+                kind @ ("otherInfluenceOrControl"
+                | "rightsGrantedByContract"
+                | "conditionalRightsGrantedByContract"
                 | "controlViaCompanyRulesOrArticles"
-                | "controlByLegalFramework",
+                | "controlByLegalFramework"
+                | "unknownInterest"
+                | "unpublishedInterest"),
             ) if subject_kind.is_organization() => {
-                notes.push(format!("BODS interest {}", describe_interest(it)));
-                m.other.push((Interest::DecisionRights, dates.0, dates.1, notes));
+                let what = describe_interest(it);
+                let stated = if kind == "conditionalRightsGrantedByContract" { None } else { stated_right(it) };
+                let interest = match stated {
+                    Some(i @ Interest::DecisionRights) => {
+                        notes.push(format!("BODS interest {what}: its details state the right to determine decisions"));
+                        i
+                    }
+                    Some(i) => {
+                        notes.push(format!("BODS interest {what}: its details state a management company"));
+                        i
+                    }
+                    None => {
+                        notes.push(format!("BODS interest {what}: influence of unstated extent, not proven control"));
+                        Interest::Influence
+                    }
+                };
+                m.other.push((interest, dates.0, dates.1, notes));
             }
             Some("trustee") if subject_kind == PartyKind::Company && share.is_some() => {
                 let r = share.unwrap_or_else(ShareRange::unknown);
@@ -1384,27 +1463,79 @@ fn map_interests(
     m
 }
 
+/// Words in an interest's details that state one of the rights of p. 5¹ "а" outright: the right
+/// to determine decisions (indicator 2) or acting as the management company (indicator 4).
+const DECISION_WORDS: &[&str] = &[
+    "right to determine decision",
+    "right to determine the decision",
+    "determines the decisions",
+    "determine its decisions",
+    "decision rights",
+    "право определять решения",
+    "определять решения",
+];
+const MANAGEMENT_WORDS: &[&str] = &["management company", "управляющая компания", "управляющая организация"];
+
+/// The right an interest's details state outright, if any.
+fn stated_right(it: &BodsInterest) -> Option<Interest> {
+    let d = it.details.as_deref()?.to_lowercase();
+    // A negation anywhere keeps the interest unspecific.
+    if ["not ", "no ", "n't", "не ", "без "].iter().any(|n| d.contains(n)) {
+        return None;
+    }
+    if DECISION_WORDS.iter().any(|w| d.contains(w)) {
+        Some(Interest::DecisionRights)
+    } else if MANAGEMENT_WORDS.iter().any(|w| d.contains(w)) {
+        Some(Interest::ManagementCompany)
+    } else {
+        None
+    }
+}
+
 fn unit_share(f: &Fraction) -> Share {
     Share::new(f.clone()).unwrap_or_default()
+}
+
+/// What makes two stated interests the same: the parties, the type, direct or not, the share
+/// and the dates (the details may differ: GLEIF states a direct and an ultimate parent that are
+/// one company as two relationships).
+#[derive(Hash, PartialEq, Eq)]
+struct StatedKey {
+    subject: PartyIdx,
+    holder: PartyIdx,
+    kind: String,
+    direct: Option<String>,
+    share: Option<String>,
+    start: Option<NaiveDate>,
+    end: Option<NaiveDate>,
+}
+
+/// A record a relationship names but the file does not describe (as of the snapshot date): an
+/// unknown party, the same for every relationship naming it, with a note saying so.
+fn outside_party(b: &mut GraphBuilder, id: &str, s: &Statement, role: &str) -> Option<PartyIdx> {
+    let note =
+        format!("{role} of relationship {}: a record the file does not describe (an unknown party)", s.record_id);
+    if let Ok(p) = b.resolve(id) {
+        b.party_mut(p).details_mut().notes.push(note);
+        return Some(p);
+    }
+    let mut p = Party::new(id.to_string(), PartyKind::Unknown);
+    p.name = format!("{id} (not in the file)");
+    p.origin = Origin { index: s.index, line: s.line };
+    p.details_mut().notes.push(note);
+    // None: an id the builder refused, with its problem recorded.
+    b.add_party(p)
 }
 
 /// Builds the graph of a snapshot. Problems the model finds (holders above 100 %, …) name the
 /// statement they come from.
 pub fn to_graph(file: &str, snap: &Snapshot) -> Result<Graph, InputErrors> {
     let mut b = GraphBuilder::new();
-    // Nominators of each arrangement.
-    let mut nominators: HashMap<String, Vec<String>> = HashMap::new();
-    for (_, r) in snap.relationships() {
-        if let (PartyRef::Record(subject), PartyRef::Record(ip)) = (&r.subject, &r.interested_party)
-            && r.interests.iter().any(|i| i.kind.as_deref() == Some("nominator"))
-        {
-            nominators.entry(subject.clone()).or_default().push(ip.clone());
-        }
-    }
+    let roles = Roles::of(snap);
     let mut redirects: HashMap<String, String> = HashMap::new();
     for s in &snap.records {
         let plan = match &s.details {
-            RecordDetails::Entity(e) => plan_entity(s, e, &nominators),
+            RecordDetails::Entity(e) => plan_entity(s, e, &roles, snap),
             RecordDetails::Person(p) => plan_person(s, p),
             RecordDetails::Relationship(_) => continue,
         };
@@ -1415,11 +1546,18 @@ pub fn to_graph(file: &str, snap: &Snapshot) -> Result<Graph, InputErrors> {
     }
     let mut held: HashMap<PartyIdx, Held> = HashMap::new();
     let closed: HashSet<&str> = snap.closed.iter().map(String::as_str).collect();
+    let mut stated: HashMap<StatedKey, String> = HashMap::new();
     for (s, r) in snap.relationships() {
         let origin = Origin { index: s.index, line: s.line };
         let subject = match &r.subject {
             PartyRef::Record(id) => match b.resolve(id) {
                 Ok(p) => p,
+                Err(_) if snap.get(id).is_none() && !closed.contains(id.as_str()) => {
+                    match outside_party(&mut b, id, s, "subject") {
+                        Some(p) => p,
+                        None => continue,
+                    }
+                }
                 Err(m) => {
                     if closed.contains(id.as_str()) {
                         continue;
@@ -1447,6 +1585,12 @@ pub fn to_graph(file: &str, snap: &Snapshot) -> Result<Graph, InputErrors> {
                 let target = redirects.get(id).unwrap_or(id);
                 match b.resolve(target) {
                     Ok(p) => p,
+                    Err(_) if snap.get(target).is_none() && !closed.contains(target.as_str()) => {
+                        match outside_party(&mut b, target, s, "interested party") {
+                            Some(p) => p,
+                            None => continue,
+                        }
+                    }
                     Err(m) => {
                         if closed.contains(id.as_str()) {
                             continue;
@@ -1474,9 +1618,52 @@ pub fn to_graph(file: &str, snap: &Snapshot) -> Result<Graph, InputErrors> {
             b.party_mut(holder).details_mut().notes.push(n);
         }
         let subject_kind = b.party(subject).kind;
+        // The same interest stated again (by another relationship, or twice in one) counts once.
+        let mut again = Vec::new();
+        let kept: Vec<BodsInterest> = r
+            .interests
+            .iter()
+            .filter(|it| {
+                let key = StatedKey {
+                    subject,
+                    holder,
+                    kind: it.kind_or_unknown().to_string(),
+                    direct: it.direct_or_indirect.clone(),
+                    share: it.share.as_ref().map(range_text),
+                    start: it.start,
+                    end: it.end,
+                };
+                match stated.get(&key) {
+                    Some(first) => {
+                        again.push(format!(
+                            "interest {} stated again (first in relationship {first}): counted once",
+                            describe_interest(it)
+                        ));
+                        false
+                    }
+                    None => {
+                        stated.insert(key, s.record_id.clone());
+                        true
+                    }
+                }
+            })
+            .cloned()
+            .collect();
+        let deduplicated;
+        let r = if again.is_empty() {
+            r
+        } else {
+            deduplicated = RelationshipDetails { interests: kept, ..r.clone() };
+            &deduplicated
+        };
         let mapped = {
             let resolve = |id: &str| b.resolve(id).ok();
-            map_interests(r, subject_kind, &resolve)
+            let mut m = map_interests(r, subject_kind, &resolve);
+            if r.interests.is_empty() && !again.is_empty() {
+                m.notes.clear();
+            }
+            m.notes.extend(again);
+            m
         };
         let subject_id = b.party(subject).id.clone();
         let holder_id = b.party(holder).id.clone();

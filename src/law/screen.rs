@@ -158,7 +158,7 @@ impl ControlIndex {
         if timing {
             eprintln!("timing: foreign groups {:.2} s", t0.elapsed().as_secs_f64());
         }
-        let base = GroupControl::of(&net, unknown_seeds.iter().copied());
+        let base = GroupControl::undisclosed(&net, unknown_seeds.iter().copied());
         if timing {
             eprintln!("timing: undisclosed votes {:.2} s", t0.elapsed().as_secs_f64());
         }

@@ -346,6 +346,12 @@ fn interests(g: &Graph, r: &Relation) -> Vec<OutInterest> {
         Interest::ManagementCompany => {
             vec![make("otherInfluenceOrControl", None, Some("management company".into()), rel("management_company"))]
         }
+        Interest::Influence => vec![make(
+            "otherInfluenceOrControl",
+            None,
+            Some("influence of unstated extent: control not proven".into()),
+            rel("influence"),
+        )],
         Interest::Appoints { sole_executive, executive_board, board } => {
             let mut parts = Vec::new();
             if *sole_executive {

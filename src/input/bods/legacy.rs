@@ -21,8 +21,9 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use super::{
-    EntityDetails, PartyRef, PersonDetails, RawAnnotation, RawIdentifier, RawInterest, RawName, RawPlace, RecordDetails,
-    RecordStatus, Statement, Unspecified, identifiers, interests, non_empty, parse_date_prefix, person_names,
+    EntityDetails, PartyRef, PersonDetails, RawAnnotation, RawIdentifier, RawInterest, RawName, RawPlace,
+    RecordDetails, RecordStatus, Statement, Unspecified, identifiers, interests, non_empty, parse_date_prefix,
+    person_names,
 };
 
 /// The fields of a 0.1–0.3 statement owngraph reads.
@@ -110,10 +111,9 @@ fn link(l: Option<RawLink>, field: &'static str) -> Result<PartyRef, (&'static s
     match (by, l.unspecified) {
         (Some(id), _) => Ok(PartyRef::Record(id)),
         (None, Some(u)) => Ok(PartyRef::Unspecified(u)),
-        (None, None) => Err((
-            field,
-            "expected describedByEntityStatement, describedByPersonStatement or unspecified".to_string(),
-        )),
+        (None, None) => {
+            Err((field, "expected describedByEntityStatement, describedByPersonStatement or unspecified".to_string()))
+        }
     }
 }
 
@@ -236,8 +236,7 @@ pub(super) fn statement(
 /// snapshot drops once it is in force (one statement may be replaced by several, as when a holding
 /// is split). Every reference (subject, interested party, component) becomes a record id.
 pub(super) fn link_records(statements: &mut [Statement], replaces: &mut [Vec<String>]) {
-    let pos: HashMap<String, usize> =
-        statements.iter().enumerate().map(|(i, s)| (s.statement_id.clone(), i)).collect();
+    let pos: HashMap<String, usize> = statements.iter().enumerate().map(|(i, s)| (s.statement_id.clone(), i)).collect();
     let party = |s: &Statement| !matches!(s.details, RecordDetails::Relationship(_));
     // Union-find over the positions of party statements, iterative.
     let mut parent: Vec<usize> = (0..statements.len()).collect();
@@ -288,10 +287,22 @@ pub(super) fn link_records(statements: &mut [Statement], replaces: &mut [Vec<Str
     let ids: Vec<String> =
         (0..statements.len()).map(|i| statements[root(&mut parent, i)].statement_id.clone()).collect();
     let record_of = |id: &str| pos.get(id).map(|&j| ids[j].clone()).unwrap_or_else(|| id.to_string());
+    // A statement id used by several relationship statements (seen in published data): each
+    // stays its own record, the later ones numbered, since they state different interests.
+    let mut seen: HashMap<String, u32> = HashMap::new();
     for (i, s) in statements.iter_mut().enumerate() {
         s.record_id = ids[i].clone();
         s.rank = rank[i];
         if let RecordDetails::Relationship(r) = &mut s.details {
+            let n = seen.entry(s.statement_id.clone()).or_insert(0);
+            *n += 1;
+            if *n > 1 {
+                s.record_id = format!("{}#{n}", s.statement_id);
+                s.annotations.push(format!(
+                    "statementID {} is used by {n} statements in the file: this one is read as record {}",
+                    s.statement_id, s.record_id
+                ));
+            }
             s.replaces = std::mem::take(&mut replaces[i]);
             for p in [&mut r.subject, &mut r.interested_party] {
                 if let PartyRef::Record(id) = p {
