@@ -67,13 +67,14 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
     let started = std::time::Instant::now();
     let graph = args.graph.load()?;
     let loaded = started.elapsed();
-    let t = target(&graph, &args.target, &args.graph.graph)?;
+    let t = target(&graph, &args.target, args.graph.file())?;
     let options = CheckOptions {
         regimes: args.regime.regimes().into_iter().collect(),
         policies: args.policies.policies(),
         chain_limits: ChainLimits { per_holder: args.max_chains, ..ChainLimits::default() },
     };
-    let answer = law::check(&graph, t, &options).map_err(|e| super::common::closed_loop(&args.graph.graph, e))?;
+    let mut answer = law::check(&graph, t, &options).map_err(|e| super::common::closed_loop(args.graph.file(), e))?;
+    answer.notes.extend(super::common::quarantine_note(&graph));
     let analysed = started.elapsed();
     let text = match args.format {
         Format::Text => report::text::check(&answer, args.lang.lang),

@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use clap::ValueEnum;
 use owngraph::input::{self, InputErrors};
 use owngraph::law::{DualCitizens, Lang, NonprofitStatus, ParticipationBase, Policies, Regime};
-use owngraph::model::{Graph, PartyIdx};
+use owngraph::model::{Country, Graph, PartyIdx};
 
 /// Why a command failed.
 #[derive(Debug)]
@@ -48,22 +48,78 @@ impl fmt::Display for CliError {
 /// The graph file and the date of the analysis.
 #[derive(clap::Args, Debug)]
 pub struct GraphArgs {
-    /// The ownership graph: native JSON (`.json`), JSON Lines (`.jsonl`), or the CSV pair
-    /// (a directory with `parties.csv` and `relations.csv`, or the two files); see README.md.
-    pub graph: PathBuf,
-
-    /// The second file of a CSV pair, when the first is `parties.csv`.
-    #[arg(value_name = "RELATIONS_CSV")]
-    pub relations: Option<PathBuf>,
+    /// The ownership graph: native JSON (`.json`), JSON Lines (`.jsonl`), BODS, the CSV pair (a
+    /// directory with `parties.csv` and `relations.csv`, or the two files), or EGRUL XML (one or
+    /// more files, directories of them, `.zip` archives of them; they merge into one graph); see
+    /// README.md.
+    #[arg(required = true, num_args = 1.., value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
 
     /// Analyse as of this date (YYYY-MM-DD): only relations in force that day count
     /// (since <= date < until). Default: today.
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub as_of: Option<NaiveDate>,
+
+    #[command(flatten)]
+    pub egrul: EgrulArgs,
+}
+
+/// What EGRUL input needs: a citizenship for persons whose records state none, and strictness.
+#[derive(clap::Args, Debug, Clone)]
+pub struct EgrulArgs {
+    /// EGRUL: the citizenship (ISO code, e.g. RU) of every natural person whose records state
+    /// none (no СвГраждФЛ, as in format 4.05); noted on each. Persons whose records state a
+    /// citizenship keep it. Without it such persons are undisclosed holders.
+    #[arg(long, value_name = "CC", value_parser = parse_country)]
+    pub assume_citizenship: Option<Country>,
+
+    /// EGRUL: refuse the whole input when any record has a problem, instead of quarantining
+    /// that record and answering every target it cannot change.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+impl EgrulArgs {
+    /// The importer's options.
+    pub fn options(&self) -> input::egrul::Options {
+        input::egrul::Options { assume_citizenship: self.assume_citizenship, strict: self.strict }
+    }
+}
+
+fn parse_country(s: &str) -> Result<Country, String> {
+    Country::parse(s)
 }
 
 fn parse_date(s: &str) -> Result<NaiveDate, String> {
     input::parse_date(s)
+}
+
+/// The inputs as read, with the quarantined records announced on standard error.
+pub fn load_inputs(inputs: &[PathBuf], as_of: NaiveDate, egrul: &EgrulArgs) -> Result<Graph, CliError> {
+    let paths: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
+    let options = input::LoadOptions { as_of, egrul: egrul.options() };
+    let graph = input::load_inputs(&paths, &options).map_err(CliError::Input)?;
+    if !graph.quarantined().is_empty() {
+        eprintln!("{}", quarantine_summary(&graph));
+    }
+    Ok(graph)
+}
+
+/// The quarantined records, one per line, for standard error.
+pub fn quarantine_summary(graph: &Graph) -> String {
+    let q = graph.quarantined();
+    let mut out = format!(
+        "owngraph: warning: {} record{} quarantined (set aside with the reason; answers that depend on them are refused, the others are given):",
+        q.len(),
+        if q.len() == 1 { "" } else { "s" }
+    );
+    for x in q {
+        let p = graph.party(x.party);
+        for r in &x.reasons {
+            out.push_str(&format!("\n  {} ({}): {r}", p.id, p.name));
+        }
+    }
+    out
 }
 
 impl GraphArgs {
@@ -72,11 +128,14 @@ impl GraphArgs {
         self.as_of.unwrap_or_else(|| chrono::Local::now().date_naive())
     }
 
+    /// The first input, to name the input in messages.
+    pub fn file(&self) -> &Path {
+        self.inputs.first().map(PathBuf::as_path).unwrap_or(Path::new("(input)"))
+    }
+
     /// Reads and checks the graph; every problem is reported.
     pub fn load(&self) -> Result<Graph, CliError> {
-        let mut paths = vec![self.graph.as_path()];
-        paths.extend(self.relations.as_deref());
-        input::load_paths(&paths, self.date()).map_err(CliError::Input)
+        load_inputs(&self.inputs, self.date(), &self.egrul)
     }
 }
 
@@ -149,13 +208,70 @@ pub struct LangArg {
     pub lang: Lang,
 }
 
-/// Finds the target by id, suggesting similar ids when it is not there.
+/// Finds the target by id, else by ИНН (or ОГРН) when exactly one party has it, suggesting
+/// similar ids when it is not there; refuses a target whose answer depends on a quarantined
+/// record, naming the record and why.
 pub fn target(graph: &Graph, id: &str, file: &Path) -> Result<PartyIdx, CliError> {
-    graph.lookup(id).ok_or_else(|| {
+    let t = find_target(graph, id).ok_or_else(|| {
         let near = graph.similar_ids(id);
         let hint = if near.is_empty() { String::new() } else { format!(" (similar: {})", near.join(", ")) };
-        CliError::Usage(format!("{}: no party has id \"{id}\"{hint}", file.display()))
+        CliError::Usage(format!("{}: no party has id, ИНН or ОГРН \"{id}\"{hint}", file.display()))
+    })?;
+    answerable(graph, t, file)?;
+    Ok(t)
+}
+
+/// The party with this id, or the only one with this ИНН or ОГРН.
+pub fn find_target(graph: &Graph, id: &str) -> Option<PartyIdx> {
+    let id = id.trim();
+    graph.lookup(id).or_else(|| {
+        let mut hits = graph
+            .parties()
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.inn() == Some(id) || p.ogrn() == Some(id))
+            .map(|(i, _)| i as PartyIdx);
+        let first = hits.next()?;
+        hits.next().is_none().then_some(first)
     })
+}
+
+/// Refuses an answer that a quarantined record could change (exit 2), naming the records.
+pub fn answerable(graph: &Graph, t: PartyIdx, file: &Path) -> Result<(), CliError> {
+    let blocked = owngraph::model::quarantine::blocked_by(graph, t);
+    if blocked.is_empty() {
+        return Ok(());
+    }
+    let mut m = format!(
+        "{}: \"{}\" cannot be answered: its ownership or control reaches {} quarantined record{}:",
+        file.display(),
+        graph.party(t).id,
+        blocked.len(),
+        if blocked.len() == 1 { "" } else { "s" }
+    );
+    for q in blocked {
+        let p = graph.party(q);
+        for r in graph.quarantine_of(q).map(|x| x.reasons.as_slice()).unwrap_or(&[]) {
+            m.push_str(&format!("\n  {} ({}): {r}", p.id, p.name));
+        }
+    }
+    m.push_str("\n(fix or complete those records; --strict refuses the whole input instead)");
+    Err(CliError::Usage(m))
+}
+
+/// The note of an answer given while other records are quarantined.
+pub fn quarantine_note(graph: &Graph) -> Option<owngraph::law::Statement> {
+    use owngraph::law::wording::{Param, Statement};
+    let q = graph.quarantined();
+    if q.is_empty() {
+        return None;
+    }
+    let ids: Vec<String> = q.iter().map(|x| graph.party(x.party).id.clone()).collect();
+    Some(
+        Statement::new("note.quarantine_elsewhere")
+            .with("count", Param::text(q.len().to_string()))
+            .with("ids", Param::List(ids)),
+    )
 }
 
 /// Writes `content` to `path` atomically (a temporary file renamed at the end), or to

@@ -7,11 +7,10 @@ use std::process::ExitCode;
 
 use chrono::NaiveDate;
 use clap::ValueEnum;
-use owngraph::input::{self, InputErrors, egrul};
-use owngraph::model::Country;
+use owngraph::input;
 use owngraph::report;
 
-use super::common::{CliError, write_output};
+use super::common::{CliError, EgrulArgs, load_inputs, quarantine_summary, write_output};
 
 /// Output formats of `convert`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -24,22 +23,27 @@ pub enum To {
     BodsLines,
 }
 
-/// Convert ownership data: BODS 0.4 or EGRUL extracts into the native format, or a graph into
-/// BODS 0.4. Several EGRUL extracts (one per company of the chain) merge into one graph, their
-/// parties matched by OGRN, then INN.
+/// Convert ownership data: BODS 0.4 or EGRUL into the native format, or a graph into BODS 0.4.
+/// EGRUL files, directories of them and `.zip` archives of them (one extract per company, or FNS
+/// packages of hundreds) merge into one graph, parties matched by ОГРН, then ИНН; a company
+/// repeated in several documents is its latest version.
 ///
 /// Examples:
 ///   owngraph convert fixtures/bods/indirect-ownership.json -o graph.json
 ///   owngraph convert fixtures/egrul/target.xml fixtures/egrul/holding.xml -o graph.json
+///   owngraph convert egrul-packages/ --assume-citizenship RU -o graph.json
 ///   owngraph convert fixtures/example-01.json -o example-01.bods.json
 ///   owngraph convert graph.json --to bods-lines -o graph.jsonl
 ///
 /// The output format follows --to, else the output name (*.bods.json → BODS, *.jsonl → BODS
-/// JSON Lines, anything else → native). Exit 0 done, 2 bad input (no output file is left).
+/// JSON Lines, anything else → native). An EGRUL record that cannot be used is quarantined: the
+/// other records are written, the quarantined ones are listed on standard error and in the
+/// native output's "quarantined" (with --strict the whole input is refused instead).
+/// Exit 0 done, 2 bad input (no output file is left), or every record quarantined.
 #[derive(clap::Args, Debug)]
 #[command(verbatim_doc_comment)]
 pub struct Args {
-    /// Input files: one BODS or native file, or one or more EGRUL XML extracts.
+    /// Inputs: one BODS or native file, or EGRUL XML files, directories, `.zip` archives.
     #[arg(required = true)]
     pub inputs: Vec<PathBuf>,
 
@@ -52,46 +56,28 @@ pub struct Args {
     pub to: Option<To>,
 
     /// Read the data as of this date (YYYY-MM-DD): BODS statements and relations in force that
-    /// day. Default: today.
+    /// day, the EGRUL version current that day. Default: today.
     #[arg(long, value_name = "DATE", value_parser = input::parse_date)]
     pub as_of: Option<NaiveDate>,
 
-    /// EGRUL extracts do not state a founder's citizenship: take this one (ISO code, e.g. RU)
-    /// for every natural person, with a note. Without it they are unknown holders.
-    #[arg(long, value_name = "CC", value_parser = parse_country)]
-    pub assume_citizenship: Option<Country>,
+    #[command(flatten)]
+    pub egrul: EgrulArgs,
 
     /// The declaration subject of a BODS output (default: the entity at the bottom of the chains).
     #[arg(long, value_name = "ID")]
     pub subject: Option<String>,
 }
 
-fn parse_country(s: &str) -> Result<Country, String> {
-    Country::parse(s)
-}
-
-fn read(path: &PathBuf) -> Result<(String, Vec<u8>), CliError> {
-    let name = path.display().to_string();
-    let bytes =
-        std::fs::read(path).map_err(|e| CliError::Input(InputErrors::whole(&name, format!("cannot read: {e}"))))?;
-    Ok((name, bytes))
-}
-
 /// Runs `convert`.
 pub fn run(args: Args) -> Result<ExitCode, CliError> {
     let as_of = args.as_of.unwrap_or_else(|| chrono::Local::now().date_naive());
-    let files = args.inputs.iter().map(read).collect::<Result<Vec<_>, _>>()?;
-    let all_xml = files.iter().all(|(_, b)| egrul::looks_like_xml(b));
-    let options = egrul::Options { assume_citizenship: args.assume_citizenship };
-    let graph = if all_xml {
-        egrul::parse_files(&files, &options, as_of).map_err(CliError::Input)?
-    } else if let [one] = args.inputs.as_slice() {
-        input::load(one, as_of).map_err(CliError::Input)?
-    } else {
-        return Err(CliError::Usage(
-            "several inputs are merged only when all are EGRUL XML extracts; give one BODS or native file".into(),
-        ));
-    };
+    let graph = load_inputs(&args.inputs, as_of, &args.egrul)?;
+    if !graph.quarantined().is_empty() && graph.relations().is_empty() {
+        return Err(CliError::Usage(format!(
+            "nothing to convert: every record of the input is quarantined\n{}",
+            quarantine_summary(&graph)
+        )));
+    }
     let to = args.to.unwrap_or_else(|| {
         let name = args.output.as_ref().map(|p| p.display().to_string().to_lowercase()).unwrap_or_default();
         if name.ends_with(".bods.json") {
@@ -102,7 +88,7 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
             To::Native
         }
     });
-    let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    let names: Vec<String> = args.inputs.iter().map(|p| p.display().to_string()).collect();
     let text = match to {
         To::Native => {
             report::native::to_string(&graph, &format!("converted by owngraph from {} as of {as_of}", names.join(", ")))

@@ -89,11 +89,11 @@ pub struct Args {
 /// Runs `disclose`.
 pub fn run(args: Args) -> Result<ExitCode, CliError> {
     let graph = args.graph.load()?;
-    let t = target(&graph, &args.target, &args.graph.graph)?;
+    let t = target(&graph, &args.target, args.graph.file())?;
     let policies = args.policies.policies();
     let (_, assessment) =
         disclosure_document::assess(&graph, t, args.regime.regime(), &policies, ChainLimits::default())
-            .map_err(|e| closed_loop(&args.graph.graph, e))?;
+            .map_err(|e| closed_loop(args.graph.file(), e))?;
     let doc = disclosure_document::document(&graph, t, &assessment, &policies);
     let lang = args.lang.lang;
     let text = match args.format {

@@ -94,14 +94,16 @@ impl ViewArgs {
         policies: &PolicyArgs,
     ) -> Result<CheckReport, CliError> {
         let options = CheckOptions { policies: policies.policies(), ..CheckOptions::default() };
-        match law::check(graph, t, &options) {
-            Ok(r) => Ok(r),
+        let mut report = match law::check(graph, t, &options) {
+            Ok(r) => r,
             Err(e) if self.regime == RegimeChoice::Pak => {
                 let options = CheckOptions { regimes: [Regime::Pak].into_iter().collect(), ..options };
-                law::check(graph, t, &options).map_err(|_| super::common::closed_loop(file, &e))
+                law::check(graph, t, &options).map_err(|_| super::common::closed_loop(file, &e))?
             }
-            Err(e) => Err(super::common::closed_loop(file, &e)),
-        }
+            Err(e) => return Err(super::common::closed_loop(file, &e)),
+        };
+        report.notes.extend(super::common::quarantine_note(graph));
+        Ok(report)
     }
 
     /// The diagram.
@@ -155,8 +157,8 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
         }
     }
     let graph = args.graph.load()?;
-    let t = target(&graph, &args.target, &args.graph.graph)?;
-    let report = args.view.check(&graph, t, &args.graph.graph, &args.policies)?;
+    let t = target(&graph, &args.target, args.graph.file())?;
+    let report = args.view.check(&graph, t, args.graph.file(), &args.policies)?;
     let d = args.view.diagram(&graph, t, &report, args.lang);
     let bytes = match format {
         None => dot::to_dot(&d).into_bytes(),

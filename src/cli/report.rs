@@ -49,16 +49,22 @@ pub struct Args {
 
 /// Runs `report`.
 pub fn run(args: Args) -> Result<ExitCode, CliError> {
-    let file = &args.graph.graph;
-    let bytes = std::fs::read(file).map_err(|e| CliError::Io(format!("{}: cannot read: {e}", file.display())))?;
-    let sha256: String = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
+    let file = args.graph.file();
+    // The digest of every input file, in order (the files of a directory in name order).
+    let mut hasher = Sha256::new();
+    for f in owngraph::input::input_files(&args.graph.inputs) {
+        let bytes = std::fs::read(&f).map_err(|e| CliError::Io(format!("{}: cannot read: {e}", f.display())))?;
+        hasher.update(&bytes);
+    }
+    let sha256: String = hasher.finalize().iter().map(|b| format!("{b:02x}")).collect();
     let graph = args.graph.load()?;
     let t = target(&graph, &args.target, file)?;
     let report = args.view.check(&graph, t, file, &args.policies)?;
     let d = args.view.diagram(&graph, t, &report, args.lang);
     let out_name = args.output.clone().unwrap_or_else(|| PathBuf::from("-"));
     let (svg, by_dot) = diagram_svg(&d, args.view.layout).map_err(|e| draw_error(e, &out_name))?;
-    let source = html::Provenance { file: file.display().to_string(), sha256 };
+    let names: Vec<String> = args.graph.inputs.iter().map(|p| p.display().to_string()).collect();
+    let source = html::Provenance { file: names.join(", "), sha256 };
     let page = html::render(&report, &svg, &dot::caption(args.lang.lang, by_dot), &source, args.lang.lang);
     write_output(args.output.as_deref(), page.as_bytes())?;
     Ok(ExitCode::SUCCESS)

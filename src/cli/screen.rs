@@ -238,7 +238,7 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
             .par_chunks(512)
             .map(|ts| render_block(&screen, ts, format))
             .collect::<Result<_, String>>()
-            .map_err(|e| CliError::Usage(format!("{}: {e}", args.graph.graph.display())))?;
+            .map_err(|e| CliError::Usage(format!("{}: {e}", args.graph.file().display())))?;
         for (bytes, c) in blocks {
             for (i, row) in c.iter().enumerate() {
                 for (j, n) in row.iter().enumerate() {

@@ -112,11 +112,11 @@ fn declared(path: &Path) -> Result<Declaration, CliError> {
 fn check(args: &Args, declaration: &Declaration) -> Result<Verification, CliError> {
     let graph = args.graph.load()?;
     let id = args.target.as_deref().ok_or_else(|| CliError::Usage("--target is required".into()))?;
-    let t = target(&graph, id, &args.graph.graph)?;
+    let t = target(&graph, id, args.graph.file())?;
     let policies = args.policies.policies();
     let limits = ChainLimits { per_holder: args.max_chains, ..ChainLimits::default() };
     let (prepared, assessment) = disclosure_document::assess(&graph, t, args.regime.regime(), &policies, limits)
-        .map_err(|e| closed_loop(&args.graph.graph, e))?;
+        .map_err(|e| closed_loop(args.graph.file(), e))?;
     let options = VerifyOptions { tolerance: args.tolerance.clone(), policies };
     Ok(verification::verify(&graph, t, &prepared, &assessment, declaration, &options))
 }
@@ -129,7 +129,7 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
             Format::Json => super::verify_bods::Format::Json,
         };
         return super::verify_bods::run(super::verify_bods::Args {
-            file: args.graph.graph,
+            file: args.graph.file().to_path_buf(),
             as_of: args.graph.as_of,
             format,
             lang: args.lang,

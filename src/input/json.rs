@@ -10,7 +10,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqA
 use serde_json::value::RawValue;
 
 use super::InputErrors;
-use super::records::{Fractions, PartyFields, RelationFields, add_party, add_relation};
+use super::records::{Fractions, PartyFields, RelationFields, add_relation, insert_party, party_from};
 use crate::fraction::Share;
 use crate::model::{DeclaredStatus, Graph, GraphBuilder, Origin, Problem, RecordRef, Section};
 
@@ -25,6 +25,31 @@ struct Document<'a> {
     _description: Option<&'a RawValue>,
     #[serde(borrow, default, rename = "meta")]
     _meta: Option<&'a RawValue>,
+    #[serde(default)]
+    quarantined: Vec<RawQuarantined>,
+}
+
+/// A record set aside: `{"id": "...", "reasons": ["..."]}`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawQuarantined {
+    id: String,
+    #[serde(default)]
+    reasons: Vec<String>,
+}
+
+/// Sets aside the records a document lists as quarantined.
+fn quarantine(b: &mut GraphBuilder, list: Vec<RawQuarantined>) {
+    for (i, q) in list.into_iter().enumerate() {
+        match b.resolve(&q.id) {
+            Ok(p) => b.quarantine(p, q.reasons),
+            Err(m) => b.problem(Problem {
+                record: RecordRef { section: Section::Document, origin: Origin::default(), label: String::new() },
+                field: None,
+                message: format!("quarantined[{i}]: {m}"),
+            }),
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -50,6 +75,10 @@ pub(crate) struct RawParty<'a> {
     address: Option<String>,
     #[serde(default)]
     declared: Option<RawDeclared>,
+    #[serde(default)]
+    stateless: Option<bool>,
+    #[serde(default)]
+    citizenship_source: Option<String>,
     #[serde(default)]
     note: Option<Note>,
 }
@@ -227,6 +256,10 @@ impl<'de> Visitor<'de> for Streaming<'_> {
                 "description" | "meta" => {
                     map.next_value::<IgnoredAny>()?;
                 }
+                "quarantined" if parties => {
+                    let list: Vec<RawQuarantined> = map.next_value()?;
+                    quarantine(self.b, list);
+                }
                 _ => return Err(de::Error::custom("read record by record")),
             }
         }
@@ -295,6 +328,7 @@ fn parse_by_record(file: &str, text: &str, as_of: NaiveDate) -> Result<Graph, In
             }),
         }
     }
+    quarantine(&mut b, doc.quarantined);
     for (i, raw) in doc.relations.iter().enumerate() {
         let origin = Origin { index: i as u32, line: lines.of(text, raw.get()) };
         match serde_json::from_str::<RawRelation>(raw.get()) {
@@ -309,8 +343,16 @@ fn parse_by_record(file: &str, text: &str, as_of: NaiveDate) -> Result<Graph, In
     b.finish(as_of).map_err(|problems| InputErrors { file: file.to_string(), problems, files: Vec::new() })
 }
 
-fn read_party(b: &mut GraphBuilder, rp: RawParty, origin: Origin) {
-    add_party(b, party_fields(rp), origin);
+pub(crate) fn read_party(b: &mut GraphBuilder, mut rp: RawParty, origin: Origin) {
+    let stateless = rp.stateless.take().unwrap_or(false);
+    let source = rp.citizenship_source.take();
+    let (mut party, problems) = party_from(party_fields(rp), origin);
+    if stateless || source.is_some() {
+        let d = party.details_mut();
+        d.stateless = stateless;
+        d.citizenship_source = source;
+    }
+    insert_party(b, party, problems);
 }
 
 /// The flat fields of a party record.

@@ -10,8 +10,8 @@ use serde::Deserialize;
 use serde::de::IgnoredAny;
 
 use super::InputErrors;
-use super::json::{RawParty, RawRelation, party_fields, relation_fields};
-use super::records::{RelationFields, add_party, add_relation};
+use super::json::{RawParty, RawRelation, read_party, relation_fields};
+use super::records::{RelationFields, add_relation};
 use crate::model::{Graph, GraphBuilder, Origin, Problem, RecordRef, Section};
 
 #[derive(Deserialize)]
@@ -88,7 +88,7 @@ pub fn parse(path: &Path, as_of: NaiveDate) -> Result<Graph, InputErrors> {
             let origin = Origin { index: parties, line: line_no };
             parties += 1;
             match serde_json::from_str::<RawParty>(&text) {
-                Ok(p) => add_party(&mut b, party_fields(p), origin),
+                Ok(p) => read_party(&mut b, p, origin),
                 Err(e) => b.problem(problem(Section::Parties, origin, clean(&e))),
             }
         } else {

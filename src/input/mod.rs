@@ -52,10 +52,48 @@ impl fmt::Display for InputErrors {
 
 impl std::error::Error for InputErrors {}
 
+/// How to read the inputs: the date of the analysis and, for EGRUL, what to assume and how
+/// strict to be.
+#[derive(Clone, Debug)]
+pub struct LoadOptions {
+    /// Only relations in force on this date count.
+    pub as_of: NaiveDate,
+    /// EGRUL options (citizenship to assume, quarantine or all-or-nothing).
+    pub egrul: egrul::Options,
+}
+
+impl LoadOptions {
+    /// Default options for a date.
+    pub fn at(as_of: NaiveDate) -> LoadOptions {
+        LoadOptions { as_of, egrul: egrul::Options::default() }
+    }
+}
+
 /// Reads a graph as of `as_of` from one path or a pair, choosing the format from the files:
-/// native JSON (`.json`), JSON Lines (`.jsonl`, `.ndjson`), or the CSV pair (`parties.csv` and
-/// `relations.csv`, given both or as their directory).
+/// native JSON (`.json`), JSON Lines (`.jsonl`, `.ndjson`), the CSV pair (`parties.csv` and
+/// `relations.csv`, given both or as their directory), BODS, or EGRUL XML (see [`load_inputs`]).
 pub fn load_paths(paths: &[&Path], as_of: NaiveDate) -> Result<Graph, InputErrors> {
+    load_inputs(paths, &LoadOptions::at(as_of))
+}
+
+/// An input that is EGRUL: an XML file, a directory of them, or a `.zip` of them.
+fn egrul_source(path: &Path) -> bool {
+    if path.is_dir() {
+        return !(path.join("parties.csv").exists() && path.join("relations.csv").exists());
+    }
+    let mut head = [0u8; 512];
+    let n = std::fs::File::open(path).and_then(|mut f| std::io::Read::read(&mut f, &mut head)).unwrap_or(0);
+    head[..n].starts_with(b"PK\x03\x04") || egrul::looks_like_xml(&head[..n])
+}
+
+/// Reads every input into one graph. EGRUL inputs (XML files, directories holding XML files,
+/// `.zip` archives of them, any mix) merge into one graph; otherwise one graph file (native
+/// JSON, JSON Lines, BODS) or the CSV pair.
+pub fn load_inputs(paths: &[&Path], options: &LoadOptions) -> Result<Graph, InputErrors> {
+    if !paths.is_empty() && paths.iter().all(|p| egrul_source(p)) {
+        return load_egrul(paths, options);
+    }
+    let as_of = options.as_of;
     match paths {
         [one] => load(one, as_of),
         [a, b] => {
@@ -70,9 +108,102 @@ pub fn load_paths(paths: &[&Path], as_of: NaiveDate) -> Result<Graph, InputError
         }
         _ => Err(InputErrors::whole(
             "(input)",
-            "give one graph file, a directory with parties.csv and relations.csv, or those two files",
+            "give one graph file, a directory with parties.csv and relations.csv, those two files, or EGRUL XML files, directories or .zip archives",
         )),
     }
+}
+
+/// The XML files and archives under a directory, in name order, subdirectories included
+/// (walked with a stack, not recursion).
+fn egrul_files(dir: &Path) -> Result<Vec<std::path::PathBuf>, InputErrors> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let name = d.display().to_string();
+        let entries = std::fs::read_dir(&d).map_err(|e| InputErrors::whole(&name, format!("cannot read: {e}")))?;
+        let mut here: Vec<std::path::PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        here.sort();
+        for p in here.into_iter().rev() {
+            if p.is_dir() {
+                stack.push(p);
+            } else if matches!(
+                p.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref(),
+                Some("xml" | "zip")
+            ) {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// The files the inputs name: a file itself; for a directory, its graph files (the CSV pair,
+/// else its XML and zip files, in name order).
+pub fn input_files(paths: &[std::path::PathBuf]) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for p in paths {
+        if !p.is_dir() {
+            out.push(p.clone());
+        } else if p.join("parties.csv").exists() && p.join("relations.csv").exists() {
+            out.extend([p.join("parties.csv"), p.join("relations.csv")]);
+        } else {
+            out.extend(egrul_files(p).unwrap_or_default());
+        }
+    }
+    out
+}
+
+/// Reads EGRUL inputs, each file streamed: memory grows with the companies kept, not the files.
+fn load_egrul(paths: &[&Path], options: &LoadOptions) -> Result<Graph, InputErrors> {
+    let mut importer = egrul::Importer::new(options.egrul.clone(), options.as_of);
+    let mut files = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let found = egrul_files(p)?;
+            if found.is_empty() {
+                return Err(InputErrors::whole(
+                    &p.display().to_string(),
+                    "the directory holds no .xml or .zip file (and no parties.csv with relations.csv)",
+                ));
+            }
+            files.extend(found);
+        } else {
+            files.push(p.to_path_buf());
+        }
+    }
+    for path in &files {
+        let name = path.display().to_string();
+        let file = std::fs::File::open(path).map_err(|e| InputErrors::whole(&name, format!("cannot read: {e}")))?;
+        let mut reader = std::io::BufReader::with_capacity(1 << 16, file);
+        let zip = std::io::BufRead::fill_buf(&mut reader).map(|h| h.starts_with(b"PK\x03\x04")).unwrap_or(false);
+        if zip {
+            read_zip(&mut importer, &name, reader.into_inner())?;
+        } else {
+            importer.read(&name, reader)?;
+        }
+    }
+    importer.finish()
+}
+
+/// Reads the XML members of a zip archive, in the archive's order.
+fn read_zip(importer: &mut egrul::Importer, name: &str, file: std::fs::File) -> Result<(), InputErrors> {
+    let mut archive =
+        zip::ZipArchive::new(file).map_err(|e| InputErrors::whole(name, format!("not a readable zip archive: {e}")))?;
+    let mut any = false;
+    for i in 0..archive.len() {
+        let member = archive.by_index(i).map_err(|e| InputErrors::whole(name, format!("zip member {i}: {e}")))?;
+        let inner = member
+            .name()
+            .map(|n| n.into_owned())
+            .map_err(|e| InputErrors::whole(name, format!("zip member {i}: {e}")))?;
+        if member.is_dir() || !inner.to_ascii_lowercase().ends_with(".xml") {
+            continue;
+        }
+        any = true;
+        importer.read(&format!("{name}:{inner}"), std::io::BufReader::with_capacity(1 << 16, member))?;
+    }
+    if any { Ok(()) } else { Err(InputErrors::whole(name, "the zip archive holds no .xml file")) }
 }
 
 /// Reads a graph from `path` as of `as_of`, choosing the format from the file (see [`load_paths`]).
@@ -83,7 +214,7 @@ pub fn load(path: &Path, as_of: NaiveDate) -> Result<Graph, InputErrors> {
         if p.exists() && r.exists() {
             return csv::parse_pair(&p, &r, as_of);
         }
-        return Err(InputErrors::whole(&name, "a directory must hold parties.csv and relations.csv"));
+        return load_egrul(&[path], &LoadOptions::at(as_of));
     }
     let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).unwrap_or_default();
     match ext.as_str() {
@@ -96,10 +227,10 @@ pub fn load(path: &Path, as_of: NaiveDate) -> Result<Graph, InputErrors> {
         }
         _ => {}
     }
-    let bytes = read_bytes(path)?;
-    if egrul::looks_like_xml(&bytes) {
-        return egrul::parse_files(&[(name, bytes)], &egrul::Options::default(), as_of);
+    if egrul_source(path) {
+        return load_egrul(&[path], &LoadOptions::at(as_of));
     }
+    let bytes = read_bytes(path)?;
     let text = utf8(&name, bytes)?;
     if bods::looks_like_bods(&text) {
         return bods::parse(&name, &text, as_of);

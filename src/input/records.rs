@@ -89,6 +89,7 @@ pub fn party_from(f: PartyFields, origin: Origin) -> (Party, Vec<Problem>) {
         address: f.address.filter(|s| !s.trim().is_empty()),
         declared: f.declared,
         notes: f.notes,
+        ..PartyDetails::default()
     };
     if details != PartyDetails::default() {
         party.details = Some(Box::new(details));

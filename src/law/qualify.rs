@@ -140,6 +140,8 @@ pub enum Basis {
     RussianCitizenNotMember,
     /// A citizen of an EAEU member state.
     EaeuCitizen,
+    /// A stateless person: no citizenship, so not Russian, not of a member state, foreign.
+    Stateless,
 }
 
 impl Basis {
@@ -160,6 +162,12 @@ impl Basis {
         let country = || Param::text(party.country.map(|c| c.as_str().to_string()).unwrap_or_default());
         let cit = || Param::text(codes(&party.citizenship));
         let st = Statement::new;
+        // A person's basis quotes where the citizenship comes from, when the input says.
+        let source = || match party.citizenship_source() {
+            Some(src) => Param::Statement(Box::new(st("qual.citizenship_source").with("source", Param::text(src)))),
+            None => Param::text(""),
+        };
+        let person = |s: Statement| s.with("source", source());
         match self {
             UnknownHolder => st("qual.unknown_holder"),
             InternationalOrg => st("qual.international_org"),
@@ -171,15 +179,16 @@ impl Basis {
             Region => st("qual.region"),
             Municipality => st("qual.municipality"),
             RussianPublicNotMember => st("qual.russian_public_not_member"),
-            RussianCitizen => st("qual.russian_citizen"),
-            RussianDualCitizen => st("qual.russian_dual_citizen").with("citizenship", cit()),
-            DualCitizenForeign => st("qual.dual_citizen_foreign").with("citizenship", cit()),
-            ForeignCitizen => st("qual.foreign_citizen").with("citizenship", cit()),
-            RussianCitizenNotMember => st("qual.russian_citizen_not_member"),
+            RussianCitizen => person(st("qual.russian_citizen")),
+            RussianDualCitizen => person(st("qual.russian_dual_citizen").with("citizenship", cit())),
+            DualCitizenForeign => person(st("qual.dual_citizen_foreign").with("citizenship", cit())),
+            ForeignCitizen => person(st("qual.foreign_citizen").with("citizenship", cit())),
+            RussianCitizenNotMember => person(st("qual.russian_citizen_not_member")),
             EaeuCitizen => {
                 let member: Vec<Country> = party.citizenship.iter().copied().filter(Country::is_eaeu_member).collect();
-                st("qual.eaeu_citizen").with("citizenship", Param::text(codes(&member)))
+                person(st("qual.eaeu_citizen").with("citizenship", Param::text(codes(&member))))
             }
+            Stateless => person(st("qual.stateless")),
         }
     }
 }
@@ -205,6 +214,7 @@ pub fn judge(party: &Party, regime: Regime, policies: &Policies) -> Option<Basis
         (Regime::Ru | Regime::Pak, PartyKind::Region) => Region,
         (Regime::Ru | Regime::Pak, PartyKind::Municipality) => Municipality,
         (Regime::Eaeu, PartyKind::Region | PartyKind::Municipality) => RussianPublicNotMember,
+        (_, PartyKind::Person) if party.is_stateless() => Stateless,
         (Regime::Ru | Regime::Pak, PartyKind::Person) => {
             if !party.is_russian_citizen() {
                 ForeignCitizen

@@ -218,23 +218,33 @@ fn template(code: &'static str, lang: Lang) -> &'static str {
             "субъект РФ или муниципальное образование не учитывается по п. 42 «а» (п. 2 Правил исключает Россию)",
             "a Russian region or municipality does not count under p. 42 \"а\" (p. 2 of the Rules excludes Russia)",
         ),
-        "qual.russian_citizen" => ("гражданин Российской Федерации", "citizen of the Russian Federation"),
+        "qual.russian_citizen" => {
+            ("гражданин Российской Федерации{source}", "citizen of the Russian Federation{source}")
+        }
         "qual.russian_dual_citizen" => (
-            "гражданин Российской Федерации (гражданство: {citizenship}; политика P1: russian)",
-            "citizen of the Russian Federation (citizenship: {citizenship}; policy P1: russian)",
+            "гражданин Российской Федерации (гражданство: {citizenship}; политика P1: russian){source}",
+            "citizen of the Russian Federation (citizenship: {citizenship}; policy P1: russian){source}",
         ),
         "qual.dual_citizen_foreign" => (
-            "двойное гражданство ({citizenship}): по политике P1 foreign не учитывается",
-            "dual citizen ({citizenship}): does not count under policy P1 foreign",
+            "двойное гражданство ({citizenship}): по политике P1 foreign не учитывается{source}",
+            "dual citizen ({citizenship}): does not count under policy P1 foreign{source}",
         ),
-        "qual.foreign_citizen" => ("иностранный гражданин ({citizenship})", "foreign citizen ({citizenship})"),
-        "qual.russian_citizen_not_member" => (
-            "гражданин РФ не учитывается по п. 42 «а» (п. 2 Правил исключает Россию)",
-            "a Russian citizen does not count under p. 42 \"а\" (p. 2 of the Rules excludes Russia)",
-        ),
-        "qual.eaeu_citizen" => {
-            ("гражданин государства - члена ЕАЭС ({citizenship})", "citizen of an EAEU member state ({citizenship})")
+        "qual.foreign_citizen" => {
+            ("иностранный гражданин ({citizenship}){source}", "foreign citizen ({citizenship}){source}")
         }
+        "qual.russian_citizen_not_member" => (
+            "гражданин РФ не учитывается по п. 42 «а» (п. 2 Правил исключает Россию){source}",
+            "a Russian citizen does not count under p. 42 \"а\" (p. 2 of the Rules excludes Russia){source}",
+        ),
+        "qual.eaeu_citizen" => (
+            "гражданин государства - члена ЕАЭС ({citizenship}){source}",
+            "citizen of an EAEU member state ({citizenship}){source}",
+        ),
+        "qual.stateless" => (
+            "лицо без гражданства: не гражданин РФ и не гражданин государства - члена ЕАЭС; иностранное лицо для п. 5¹ «а»{source}",
+            "stateless person: neither a Russian citizen nor a citizen of an EAEU member state; a foreign person for p. 5¹ \"а\"{source}",
+        ),
+        "qual.citizenship_source" => ("; гражданство по данным: {source}", "; citizenship from: {source}"),
         "qual.company" => {
             ("коммерческая организация: учитываются её участники", "commercial organization: its holders are followed")
         }
@@ -325,6 +335,10 @@ fn template(code: &'static str, lang: Lang) -> &'static str {
         "note.chains_truncated" => (
             "цепочек слишком много: показаны крупнейшие; доли посчитаны по всем",
             "too many chains: the largest are shown; the shares count all of them",
+        ),
+        "note.quarantine_elsewhere" => (
+            "во входных данных {count} записей на карантине ({ids}): на этот ответ они не влияют, так как не входят в цепочки владения и контроля правообладателя",
+            "{count} records of the input are quarantined ({ids}): they do not affect this answer, being outside the rights holder's ownership and control chains",
         ),
         "note.excluded_by_date" => (
             "{count} связей не действуют на {date} и не учтены",

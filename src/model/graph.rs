@@ -12,6 +12,7 @@ use petgraph::algo::kosaraju_scc;
 use petgraph::graph::{DiGraph, NodeIndex};
 
 use super::party::{Origin, Party, PartyIdx, PartyKind};
+use super::quarantine::Quarantined;
 use super::relation::{Interest, Relation, RelationIdx};
 use crate::fraction::{Fraction, PERCENT_DECIMALS};
 
@@ -226,9 +227,20 @@ pub struct Graph {
     outgoing: Adjacency,
     as_of: NaiveDate,
     excluded_by_date: usize,
+    quarantined: Vec<Quarantined>,
 }
 
 impl Graph {
+    /// The records set aside with their reasons, in party order (see [`super::quarantine`]).
+    pub fn quarantined(&self) -> &[Quarantined] {
+        &self.quarantined
+    }
+
+    /// The quarantine of one party, if its record was set aside.
+    pub fn quarantine_of(&self, p: PartyIdx) -> Option<&Quarantined> {
+        self.quarantined.binary_search_by_key(&p, |q| q.party).ok().map(|i| &self.quarantined[i])
+    }
+
     /// All parties; a party's position is its [`PartyIdx`].
     pub fn parties(&self) -> &[Party] {
         &self.parties
@@ -316,6 +328,8 @@ pub struct GraphBuilder {
     faulty: rustc_hash::FxHashSet<PartyIdx>,
     /// The party last resolved for each field (inputs list a company's holders together).
     recent: Recent,
+    /// Parties whose own record was set aside, with the reasons.
+    quarantined: Vec<(PartyIdx, Vec<String>)>,
 }
 
 /// The party last resolved for each end of a relation (0: from, 1: to, 2: of), with the hash of
@@ -447,9 +461,40 @@ impl GraphBuilder {
         !self.problems.is_empty()
     }
 
+    /// Sets the record of `party` aside (see [`super::quarantine`]): the party stays (others may
+    /// hold it or be held by it) but the relations its own record gives, those into it, are
+    /// dropped, and every answer whose ownership or control ancestry reaches it is blocked.
+    pub fn quarantine(&mut self, party: PartyIdx, reasons: Vec<String>) {
+        match self.quarantined.iter_mut().find(|(p, _)| *p == party) {
+            Some((_, r)) => r.extend(reasons),
+            None => self.quarantined.push((party, reasons)),
+        }
+    }
+
     /// Keeps the relations in force on `as_of` and checks everything; all problems are
     /// returned, not only the first.
-    pub fn finish(mut self, as_of: NaiveDate) -> Result<Graph, Vec<Problem>> {
+    pub fn finish(self, as_of: NaiveDate) -> Result<Graph, Vec<Problem>> {
+        self.finish_with(as_of, None)
+    }
+
+    /// As [`GraphBuilder::finish`], but a problem of one entity's record (its holders summing
+    /// above 1, votes disposed of beyond what their owner holds, a relation it cannot receive,
+    /// a closed ownership loop it belongs to) sets that record aside instead of refusing the
+    /// input: the entity is quarantined with the problem, described by `describe`. Problems of
+    /// the input as a whole and of a party's own fields still refuse it.
+    pub fn finish_quarantining(
+        self,
+        as_of: NaiveDate,
+        describe: &dyn Fn(&Problem) -> String,
+    ) -> Result<Graph, Vec<Problem>> {
+        self.finish_with(as_of, Some(describe))
+    }
+
+    fn finish_with(
+        mut self,
+        as_of: NaiveDate,
+        describe: Option<&dyn Fn(&Problem) -> String>,
+    ) -> Result<Graph, Vec<Problem>> {
         for (i, p) in self.parties.iter().enumerate() {
             if self.faulty.contains(&(i as PartyIdx)) {
                 continue;
@@ -458,17 +503,28 @@ impl GraphBuilder {
                 self.problems.push(Problem::party(p, m));
             }
         }
+        let mut quarantined: rustc_hash::FxHashMap<PartyIdx, Vec<String>> = Default::default();
+        for (p, reasons) in std::mem::take(&mut self.quarantined) {
+            quarantined.entry(p).or_default().extend(reasons);
+        }
         let mut excluded = 0;
-        let (parties, problems) = (&self.parties, &mut self.problems);
+        let mut attributed: Vec<(PartyIdx, Problem)> = Vec::new();
+        let parties = &self.parties;
         self.relations.retain(|r| {
+            if quarantined.contains_key(&r.to) {
+                return false;
+            }
             if let (Some(s), Some(u)) = (r.since, r.until)
                 && s >= u
             {
-                problems.push(relation_problem(
-                    parties,
-                    r,
-                    Some("until"),
-                    format!("until {u} is not after since {s}: the relation is never in force"),
+                attributed.push((
+                    r.to,
+                    relation_problem(
+                        parties,
+                        r,
+                        Some("until"),
+                        format!("until {u} is not after since {s}: the relation is never in force"),
+                    ),
                 ));
                 return false;
             }
@@ -478,7 +534,7 @@ impl GraphBuilder {
         });
         let kept = std::mem::take(&mut self.relations);
         let n = self.parties.len();
-        let graph = Graph {
+        let mut graph = Graph {
             incoming: Adjacency::build(n, &kept, |r| r.to),
             outgoing: Adjacency::build(n, &kept, |r| r.from),
             parties: self.parties,
@@ -486,12 +542,54 @@ impl GraphBuilder {
             index: self.index,
             as_of,
             excluded_by_date: excluded,
+            quarantined: Vec::new(),
         };
-        let mut problems = self.problems;
-        problems.extend(check_relations(&graph));
-        problems.extend(check_totals(&graph));
-        problems.extend(check_closed_loops(&graph));
-        if problems.is_empty() { Ok(graph) } else { Err(problems) }
+        attributed.extend(check_relations(&graph));
+        attributed.extend(check_totals(&graph));
+        attributed.extend(check_closed_loops(&graph));
+        let fatal = self.problems;
+        match describe {
+            Some(describe) if fatal.is_empty() => {
+                // One more pass at most: dropping the relations into a quarantined entity
+                // cannot make another entity's record wrong.
+                while !attributed.is_empty() {
+                    let mut hit = rustc_hash::FxHashSet::default();
+                    for (p, problem) in attributed.drain(..) {
+                        let reasons = quarantined.entry(p).or_default();
+                        let text = describe(&problem);
+                        if !reasons.contains(&text) {
+                            reasons.push(text);
+                        }
+                        hit.insert(p);
+                    }
+                    graph.relations.retain(|r| !hit.contains(&r.to));
+                    graph.incoming = Adjacency::build(n, &graph.relations, |r| r.to);
+                    graph.outgoing = Adjacency::build(n, &graph.relations, |r| r.from);
+                    attributed.extend(check_relations(&graph));
+                    attributed.extend(check_totals(&graph));
+                    attributed.extend(check_closed_loops(&graph));
+                }
+            }
+            _ => {
+                let mut problems = fatal;
+                let mut seen_loops = rustc_hash::FxHashSet::default();
+                for (_, p) in attributed {
+                    // A closed loop is attributed to each of its members: report it once.
+                    if p.message.starts_with("closed ownership loop") && !seen_loops.insert(p.message.clone()) {
+                        continue;
+                    }
+                    problems.push(p);
+                }
+                if !problems.is_empty() {
+                    return Err(problems);
+                }
+            }
+        }
+        let mut list: Vec<Quarantined> =
+            quarantined.into_iter().map(|(party, reasons)| Quarantined { party, reasons }).collect();
+        list.sort_by_key(|q| q.party);
+        graph.quarantined = list;
+        Ok(graph)
     }
 }
 
@@ -513,13 +611,13 @@ fn pct(f: &Fraction) -> String {
     format!("{} ({} %)", f, f.percent(PERCENT_DECIMALS))
 }
 
-/// What each relation type may connect.
-fn check_relations(g: &Graph) -> Vec<Problem> {
+/// What each relation type may connect; each problem is the held entity's.
+fn check_relations(g: &Graph) -> Vec<(PartyIdx, Problem)> {
     let mut out = Vec::new();
     for r in &g.relations {
         let to = g.party(r.to);
         let from = g.party(r.from);
-        let mut bad = |field: Option<&str>, m: String| out.push(relation_problem(&g.parties, r, field, m));
+        let mut bad = |field: Option<&str>, m: String| out.push((r.to, relation_problem(&g.parties, r, field, m)));
         match &r.interest {
             Interest::Shares { .. } => {
                 if r.from == r.to && to.kind != PartyKind::Company {
@@ -610,12 +708,12 @@ fn check_relations(g: &Graph) -> Vec<Problem> {
 
 /// Per entity: capital, votes, governing body and board fractions never sum above 1, and votes
 /// disposed of come out of what their owner holds.
-fn check_totals(g: &Graph) -> Vec<Problem> {
+fn check_totals(g: &Graph) -> Vec<(PartyIdx, Problem)> {
     use rayon::prelude::*;
     (0..g.parties.len() as PartyIdx)
         .into_par_iter()
         .filter(|&p| !g.incoming.of(p).is_empty())
-        .flat_map_iter(|p| check_totals_of(g, p))
+        .flat_map_iter(|p| check_totals_of(g, p).into_iter().map(move |m| (p, m)))
         .collect()
 }
 
@@ -719,16 +817,16 @@ fn check_totals_of(g: &Graph, pi: PartyIdx) -> Vec<Problem> {
 
 /// A set of companies that owns itself entirely, with no outside holder, leaves the
 /// participation equations without a solution (docs/DOMAIN.md, "Participation").
-fn check_closed_loops(g: &Graph) -> Vec<Problem> {
+fn check_closed_loops(g: &Graph) -> Vec<(PartyIdx, Problem)> {
     closed_ownership_loops(g, |r| match &r.interest {
         Interest::Shares { capital, .. } => Some(capital.value()),
         _ => None,
     })
     .into_iter()
-    .map(|set| {
+    .flat_map(|set| {
         let ids: Vec<&str> = set.iter().map(|&p| g.party(p).id.as_str()).collect();
         let first = g.party(set[0]);
-        Problem::party(
+        let problem = Problem::party(
             first,
             format!(
                 "closed ownership loop: {} own{} {} entirely, with no outside holder; participation has no solution",
@@ -736,7 +834,8 @@ fn check_closed_loops(g: &Graph) -> Vec<Problem> {
                 if ids.len() == 1 { "s" } else { "" },
                 if ids.len() == 1 { "itself" } else { "each other" },
             ),
-        )
+        );
+        set.into_iter().map(move |p| (p, problem.clone()))
     })
     .collect()
 }

@@ -5,6 +5,7 @@
 mod country;
 mod graph;
 mod party;
+pub mod quarantine;
 mod relation;
 
 pub use country::Country;
@@ -12,4 +13,5 @@ pub use graph::{
     Graph, GraphBuilder, Ids, Problem, Recent, RecordRef, Section, closed_ownership_loops, relation_label,
 };
 pub use party::{DeclaredStatus, Origin, Party, PartyDetails, PartyIdx, PartyKind};
+pub use quarantine::Quarantined;
 pub use relation::{DisposalBasis, Interest, Relation, RelationIdx, RelationMeta, RelationType};

@@ -135,6 +135,11 @@ pub struct PartyDetails {
     pub declared: Option<DeclaredStatus>,
     /// Remarks carried from the input: warnings of an importer, data it could not map.
     pub notes: Vec<String>,
+    /// A person without any citizenship (лицо без гражданства): not Russian, foreign for p. 5¹.
+    pub stateless: bool,
+    /// Where a person's citizenship (or statelessness) comes from, quoted in the reasons: a
+    /// register record (`ЕГРЮЛ, ОГРН …, СвГраждФЛ КодГражд=2 ОКСМ=156`) or an assumption.
+    pub citizenship_source: Option<String>,
 }
 
 impl Party {
@@ -161,6 +166,16 @@ impl Party {
     /// A nonprofit's declared status.
     pub fn declared(&self) -> Option<&DeclaredStatus> {
         self.details.as_ref().and_then(|d| d.declared.as_ref())
+    }
+
+    /// A person without any citizenship.
+    pub fn is_stateless(&self) -> bool {
+        self.kind == PartyKind::Person && self.details.as_ref().is_some_and(|d| d.stateless)
+    }
+
+    /// Where a person's citizenship comes from, when the input says.
+    pub fn citizenship_source(&self) -> Option<&str> {
+        self.details.as_ref().and_then(|d| d.citizenship_source.as_deref())
     }
 
     /// Remarks carried from the input.
@@ -213,16 +228,22 @@ impl Party {
                     ));
                 }
             }
-            PartyKind::Person if self.citizenship.is_empty() => {
+            PartyKind::Person if self.citizenship.is_empty() && !self.is_stateless() => {
                 problems.push(
-                    "a person needs at least one \"citizenship\" (ISO codes; use kind \"unknown\" if it is not known)"
+                    "a person needs at least one \"citizenship\" (ISO codes; use kind \"unknown\" if it is not known, \"stateless\": true for a person without one)"
                         .into(),
                 );
+            }
+            PartyKind::Person if self.is_stateless() && !self.citizenship.is_empty() => {
+                problems.push("a stateless person has no \"citizenship\"".into());
             }
             _ => {}
         }
         if self.kind != PartyKind::Person && !self.citizenship.is_empty() {
             problems.push(format!("\"citizenship\" is for persons, not for a {}", self.kind.as_str()));
+        }
+        if self.details.as_ref().is_some_and(|d| d.stateless) && self.kind != PartyKind::Person {
+            problems.push(format!("\"stateless\" is for persons, not for a {}", self.kind.as_str()));
         }
         if self.declared().is_some() && self.kind != PartyKind::Nonprofit {
             problems.push(format!("\"declared\" status is for nonprofits, not for a {}", self.kind.as_str()));

@@ -1,6 +1,6 @@
 //! The native JSON format written back (docs/DOMAIN.md, "Parties" and "Relations"): what `convert`
 //! produces from BODS or EGRUL, readable by every command. Fractions are exact (`"1/3"`), notes
-//! of the importers are kept in `note`.
+//! of the importers are kept in `note`, records set aside in `quarantined` (ids and reasons).
 
 use serde_json::{Map, Value, json};
 
@@ -31,6 +31,10 @@ fn party(p: &Party) -> Value {
     if !p.citizenship.is_empty() {
         m.insert("citizenship".into(), json!(p.citizenship.iter().map(|c| c.as_str()).collect::<Vec<_>>()));
     }
+    if p.is_stateless() {
+        m.insert("stateless".into(), Value::Bool(true));
+    }
+    put(&mut m, "citizenship_source", p.citizenship_source().map(|s| json!(s)));
     put(&mut m, "inn", p.inn().map(|s| json!(s)));
     put(&mut m, "ogrn", p.ogrn().map(|s| json!(s)));
     put(&mut m, "document", p.document().map(|s| json!(s)));
@@ -92,11 +96,18 @@ fn relation(g: &Graph, r: &Relation) -> Value {
 
 /// The graph in the native format, pretty printed, ending with a newline.
 pub fn to_string(g: &Graph, description: &str) -> String {
-    let doc = json!({
+    let mut doc = json!({
         "description": description,
         "parties": g.parties().iter().map(party).collect::<Vec<_>>(),
         "relations": g.relations().iter().map(|r| relation(g, r)).collect::<Vec<_>>(),
     });
+    if !g.quarantined().is_empty()
+        && let Value::Object(m) = &mut doc
+    {
+        let q: Vec<Value> =
+            g.quarantined().iter().map(|q| json!({"id": g.party(q.party).id, "reasons": q.reasons})).collect();
+        m.insert("quarantined".into(), Value::Array(q));
+    }
     let mut s = serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     s.push('\n');
     s
