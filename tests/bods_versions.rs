@@ -311,3 +311,42 @@ fn an_interest_stated_three_times_counts_once() {
         p.notes().iter().filter(|n| n.contains("stated again (first in relationship o1): counted once")).collect();
     assert_eq!(again.len(), 4, "{:?}", p.notes());
 }
+
+#[test]
+fn contradicting_records_are_quarantined_and_block_exactly_their_answers() {
+    let path = fixture("bods-cases/two-holders-75-100.json");
+    // Two corporate holders each at 75–100 % of C: C's record is set aside; T, which C holds
+    // 40 % of, cannot be answered; D, outside C's reach, is answered with a note.
+    owngraph()
+        .args(["check"])
+        .arg(&path)
+        .args(["--target", "t", "--as-of", "2026-01-01", "--lang", "en"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "\"t\" cannot be answered: its ownership or control reaches 1 quarantined record",
+        ))
+        .stderr(predicates::str::contains("c (C Ltd): "))
+        .stderr(predicates::str::contains(
+            "the shares held in it sum to 3/2 (150 %) of the charter capital, more than 1",
+        ));
+    let out = check_json(&path, "d", &["--lang", "en"]);
+    assert_eq!(out["regimes"]["ru"]["verdict"], "eligible");
+    assert_eq!(frac(&out["regimes"]["ru"]["share"]), "1/1");
+    // The holding that started and ended on one day is never in force: a note, no problem.
+    let g = load(&path, "2026-01-01");
+    let a = g.party(g.lookup("a").unwrap());
+    assert!(a.notes().iter().any(|n| n.contains("started and ended on 2017-05-01: never in force")), "{:?}", a.notes());
+    assert_eq!(g.quarantined().len(), 1);
+}
+
+#[test]
+fn records_outside_the_file_are_unknown_parties() {
+    let g = load(&version("0.2-gleif-outside-references.json"), "2026-01-01");
+    assert!(g.parties().iter().all(|p| p.kind == PartyKind::Unknown));
+    let p = g.party(g.lookup("97e2090a-9a29-3d48-3229-6cf390a8cf55").unwrap());
+    assert_eq!(
+        p.notes()[0],
+        "interested party of relationship d459ada3-ee9d-5ee9-f40a-ac5aadecdd64: a record the file does not describe (an unknown party)"
+    );
+}

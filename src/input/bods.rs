@@ -1624,6 +1624,14 @@ pub fn to_graph(file: &str, snap: &Snapshot) -> Result<Graph, InputErrors> {
             .interests
             .iter()
             .filter(|it| {
+                if it.start.is_some() && it.start == it.end {
+                    again.push(format!(
+                        "interest {} started and ended on {}: never in force",
+                        describe_interest(it),
+                        it.start.map(|d| d.to_string()).unwrap_or_default()
+                    ));
+                    return false;
+                }
                 let key = StatedKey {
                     subject,
                     holder,
@@ -1815,19 +1823,20 @@ pub fn to_graph(file: &str, snap: &Snapshot) -> Result<Graph, InputErrors> {
         }
     }
     let labels: HashMap<u32, String> = snap.records.iter().map(|s| (s.index, s.record_id.clone())).collect();
-    b.finish(snap.as_of).map_err(|problems| InputErrors {
+    let relabel = |mut p: Problem| {
+        if matches!(p.record.section, Section::Parties | Section::Relations) {
+            p.record.label = labels.get(&p.record.origin.index).cloned().unwrap_or(p.record.label);
+            p.record.section = Section::Statements;
+        }
+        p
+    };
+    // An entity whose statements contradict each other (holders above 100 %, an interest
+    // ending before it starts, …) is quarantined with the reason, not the whole file refused.
+    let describe = |p: &Problem| format!("{file}: {}", relabel(p.clone()));
+    b.finish_quarantining(snap.as_of, &describe).map_err(|problems| InputErrors {
         file: file.to_string(),
         files: Vec::new(),
-        problems: problems
-            .into_iter()
-            .map(|mut p| {
-                if matches!(p.record.section, Section::Parties | Section::Relations) {
-                    p.record.label = labels.get(&p.record.origin.index).cloned().unwrap_or(p.record.label);
-                    p.record.section = Section::Statements;
-                }
-                p
-            })
-            .collect(),
+        problems: problems.into_iter().map(relabel).collect(),
     })
 }
 
