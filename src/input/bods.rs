@@ -974,6 +974,8 @@ pub struct Snapshot {
     index: HashMap<String, usize>,
     /// Statements dated after `as_of`, not used.
     pub later_statements: usize,
+    /// The earliest date of those.
+    pub earliest_later: Option<NaiveDate>,
     /// Records closed on or before `as_of`.
     pub closed: Vec<String>,
 }
@@ -984,10 +986,12 @@ impl Snapshot {
         let mut order: Vec<String> = Vec::new();
         let mut latest: HashMap<String, Statement> = HashMap::new();
         let mut later = 0;
+        let mut earliest_later = None;
         let mut replaced: HashSet<String> = HashSet::new();
         for s in statements {
-            if s.date.is_some_and(|d| d > as_of) {
+            if let Some(d) = s.date.filter(|d| *d > as_of) {
                 later += 1;
+                earliest_later = Some(earliest_later.map_or(d, |e: NaiveDate| e.min(d)));
                 continue;
             }
             replaced.extend(s.replaces.iter().cloned());
@@ -1021,7 +1025,7 @@ impl Snapshot {
             }
         }
         let index = records.iter().enumerate().map(|(i, s)| (s.record_id.clone(), i)).collect();
-        Snapshot { as_of, records, index, later_statements: later, closed }
+        Snapshot { as_of, records, index, later_statements: later, earliest_later, closed }
     }
 
     /// The live record with this id.
@@ -1066,7 +1070,7 @@ fn identifier_value(ids: &[Identifier], names: &[&str]) -> Option<String> {
     ids.iter().find(|i| i.is(names)).and_then(|i| i.id.clone())
 }
 
-const INN: &[&str] = &["ИНН", "INN", "RU-INN"];
+const INN: &[&str] = &["ИНН", "INN", "RU-INN", "RUS-TAXID"];
 const OGRN: &[&str] = &["ОГРН", "OGRN", "RU-OGRN"];
 
 /// Who stands in which relation to an arrangement, read from the live relationships.
@@ -1248,8 +1252,8 @@ fn plan_person(s: &Statement, d: &PersonDetails) -> PartyPlan {
             p.details_mut().notes.push("natural person whose nationality is not stated: an unknown holder".into())
         }
         other => match &d.unspecified {
-            Some(u) => p.details_mut().notes.push(format!("{other}: {}", u.describe())),
-            None => p.details_mut().notes.push(format!("{other}: not identified")),
+            Some(u) => p.details_mut().notes.push(format!("natural person ({other}): {}", u.describe())),
+            None => p.details_mut().notes.push(format!("natural person ({other}): not identified")),
         },
     }
     p.details_mut().notes.extend(s.annotations.iter().cloned());
@@ -1844,6 +1848,16 @@ pub fn to_graph(file: &str, snap: &Snapshot) -> Result<Graph, InputErrors> {
 pub fn parse(file: &str, text: &str, as_of: NaiveDate) -> Result<Graph, InputErrors> {
     let statements = parse_statements(file, text)?;
     let snap = Snapshot::build(statements, as_of);
+    if snap.records.is_empty()
+        && let Some(first) = snap.earliest_later
+    {
+        return Err(InputErrors::whole(
+            file,
+            format!(
+                "every statement is dated after the analysis date {as_of} (the earliest on {first}): nothing is in force then; give --as-of {first} or later"
+            ),
+        ));
+    }
     to_graph(file, &snap)
 }
 
