@@ -21,9 +21,8 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use super::{
-    EntityDetails, PartyRef, PersonDetails, RawAnnotation, RawIdentifier, RawInterest, RawName, RawPlace,
-    RecordDetails, RecordStatus, Statement, Unspecified, identifiers, interests, non_empty, parse_date_prefix,
-    person_names,
+    EntityDetails, PartyRef, RawAnnotation, RawIdentifier, RawInterest, RawName, RawPerson, RawPlace, RecordDetails,
+    RecordStatus, Statement, Unspecified, identifiers, interests, non_empty, parse_date_prefix, person_details,
 };
 
 /// The fields of a 0.1–0.3 statement owngraph reads.
@@ -74,6 +73,9 @@ struct RawLink {
     unspecified: Option<Unspecified>,
 }
 
+/// A problem with one field of a statement.
+pub(super) type FieldProblem = (&'static str, String);
+
 /// The 0.3/0.4 name of an interest type of any version.
 pub(super) fn interest_type(t: &str) -> String {
     match t {
@@ -119,11 +121,7 @@ fn link(l: Option<RawLink>, field: &'static str) -> Result<PartyRef, (&'static s
 
 /// One 0.1–0.3 statement as a 0.4 statement whose record id is, for now, its own statement id
 /// (see [`link_records`]); the ids it replaces are returned beside it.
-pub(super) fn statement(
-    raw: RawLegacy,
-    index: u32,
-    line: u32,
-) -> Result<(Statement, Vec<String>), Vec<(&'static str, String)>> {
+pub(super) fn statement(raw: RawLegacy, index: u32, line: u32) -> Result<(Statement, Vec<String>), Vec<FieldProblem>> {
     let mut problems: Vec<(&'static str, String)> = Vec::new();
     let id = non_empty(raw.statement_id.clone()).unwrap_or_default();
     if id.is_empty() {
@@ -162,16 +160,16 @@ pub(super) fn statement(
                 ext: None,
             }))
         }
-        Some("personStatement") => Ok(RecordDetails::Person(PersonDetails {
-            person_type: raw.person_type.unwrap_or_else(|| "unknownPerson".into()),
-            names: person_names(raw.names),
-            nationalities: raw.nationalities.into_iter().filter_map(|n| non_empty(n.code)).collect(),
-            identifiers: identifiers(raw.identifiers),
-            address: raw.addresses.into_iter().find_map(|a| non_empty(a.address)),
-            unspecified: raw.unspecified_person_details,
-            is_component,
-            ext: None,
-        })),
+        Some("personStatement") => Ok(RecordDetails::Person(person_details(RawPerson {
+            is_component: Some(is_component),
+            person_type: raw.person_type,
+            names: raw.names,
+            nationalities: raw.nationalities,
+            identifiers: raw.identifiers,
+            addresses: raw.addresses,
+            unspecified_person_details: raw.unspecified_person_details,
+            owngraph: None,
+        }))),
         Some("ownershipOrControlStatement") => {
             let subject = link(raw.subject, "subject");
             let party = link(raw.interested_party, "interestedParty");
