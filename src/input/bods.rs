@@ -1,21 +1,27 @@
-//! BODS 0.4 input (Beneficial Ownership Data Standard of Open Ownership): statements about
-//! entities, persons and relationships, as a JSON array or JSON Lines, read as of one date and
-//! mapped to the parties and relations of docs/DOMAIN.md (p. 5 "а", p. 5¹ "а" of the Rules).
+//! BODS input (Beneficial Ownership Data Standard of Open Ownership), every version 0.1–0.4:
+//! statements about entities, persons and relationships, as a JSON array, JSON Lines or one
+//! object, read as of one date and mapped to the parties and relations of docs/DOMAIN.md (p. 5
+//! "а", p. 5¹ "а" of the Rules). BODS 0.1–0.3 statements are read into the records of 0.4 by
+//! [`legacy`]; the version is told from each statement's shape and `bodsVersion`.
 //!
-//! Mapping, in the law's terms:
+//! Mapping, in the law's terms (README, "What each BODS interest proves", has the full table):
 //! - entities: `registeredEntity`/`legalEntity` → company (country from the jurisdiction, or
-//!   from an identifier scheme such as `GB-COH`); `arrangement` → a company when Russian, else a
-//!   foreign structure; a `nomination` arrangement is its nominator when exactly one is given,
-//!   else an unknown holder ("a stake held through a foreign nominee is an `unknown` holder
-//!   unless the beneficial owner is given"); `state`, `stateBody` → state (a state body is the
-//!   state acting); anonymous and unknown entities → unknown;
+//!   from an identifier scheme such as `GB-COH`); an `arrangement` whose members are stated
+//!   (direct shareholders of it) → a company its holding passes through, else a foreign structure
+//!   unless Russian; a `nomination` arrangement is its nominator when exactly one is given, else
+//!   an unknown holder ("a stake held through a foreign nominee is an `unknown` holder unless the
+//!   beneficial owner is given"); `state`, `stateBody` → state (a state body is the state
+//!   acting); anonymous and unknown entities, and records the file does not describe → unknown;
 //! - persons: `knownPerson` with nationalities → person (nationalities → citizenship); without
-//!   a nationality, anonymous or unknown → unknown;
+//!   a nationality, anonymous or unknown → unknown, noted as a natural person;
 //! - direct interests: `shareholding` → capital, `votingRights` → votes (alone: a vote
-//!   disposal), `appointmentOfBoard` → appoints (the board), `rightsGrantedByContract`,
-//!   `otherInfluenceOrControl`, `controlViaCompanyRulesOrArticles`, `controlByLegalFramework` →
-//!   decision rights, `trustee` of a company → trust management of votes; every other interest,
-//!   and every indirect one, is kept as a note on the party or relation, never dropped;
+//!   disposal), `appointmentOfBoard` → appoints (the board), `otherInfluenceOrControl`, contract
+//!   rights, control by articles or by law, unknown interests → influence (possible control, not
+//!   proof: the right to determine decisions only when the details state it), `trustee` of a
+//!   company → trust management of votes; every other interest, and every indirect one, is kept
+//!   as a note on the party or relation, never dropped;
+//! - the same interest stated again counts once (noted); records that contradict each other are
+//!   quarantined ([`crate::model::quarantine`]) rather than refusing the file;
 //! - a range (`minimum`/`exclusiveMinimum` … `maximum`/`exclusiveMaximum`) imports its lower
 //!   bound as the holder's share; the rest of the ranges of one company goes to one `unknown`
 //!   holder (at most what the lower bounds leave), so participation gives exactly the interval
@@ -23,8 +29,9 @@
 //! - an unspecified interested party (`noBeneficialOwners`, …) is an unknown holder named by
 //!   its reason, holding the capital no listed holder accounts for.
 //!
-//! A snapshot as of a date takes, for each record, its latest statement dated on or before
-//! that date; a `closed` record is gone. Interest dates become `since` / `until`.
+//! A snapshot as of a date takes, for each record, its latest statement dated on or before that
+//! date; a `closed` record is gone. Interest dates become `since` / `until`. Time and memory are
+//! linear in the number of statements.
 
 use std::collections::{HashMap, HashSet};
 
