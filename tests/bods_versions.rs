@@ -177,6 +177,24 @@ fn foreign_influence_makes_pak_undetermined_not_not_eligible() {
             "holdco → t (BODS interest otherInfluenceOrControl (direct) «significant influence or control»"
         )
     );
+    // Screening gives the same verdicts as check.
+    let dir = tempfile::tempdir().unwrap();
+    let rows = dir.path().join("rows.jsonl");
+    owngraph()
+        .arg("screen")
+        .arg(fixture("bods-cases/foreign-influence.json"))
+        .args(["--all", "--as-of", "2026-01-01", "-o"])
+        .arg(&rows)
+        .assert()
+        .code(0);
+    let row = std::fs::read_to_string(&rows)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .find(|r| r["target"] == "t")
+        .unwrap();
+    assert_eq!(row["regimes"]["ru"]["verdict"], "eligible");
+    assert_eq!(row["regimes"]["pak"]["verdict"], "undetermined");
 }
 
 #[test]
