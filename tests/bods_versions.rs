@@ -248,7 +248,7 @@ fn json_lines_single_objects_and_gzip_are_read() {
     let one = dir.path().join("one.json");
     std::fs::write(&one, serde_json::to_string_pretty(&statements[0]).unwrap()).unwrap();
     let g = load(&one, "2026-01-01");
-    assert_eq!((g.len(), g.party(0).kind), (1, PartyKind::Company));
+    assert_eq!((g.len(), g.parties()[0].kind), (1, PartyKind::Company));
     // Gzip, whatever the name.
     let gz = dir.path().join("sample.json.gz");
     let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());

@@ -4,8 +4,10 @@
 
 use std::collections::BTreeSet;
 
+use owngraph::Fraction;
 use owngraph::input::json;
-use owngraph::law::screen::{Screen, ScreenOptions};
+use owngraph::law::engine::{Engine, EngineOptions};
+use owngraph::law::qualify::Status;
 use owngraph::law::{self, CheckOptions, Policies, Regime};
 use owngraph::model::{Graph, PartyKind};
 use proptest::prelude::*;
@@ -29,9 +31,12 @@ fn random_graph(seed: Vec<u32>, nc: usize, np: usize, nn: usize) -> Value {
         parties.push(json!({"id": format!("p{i}"), "kind": "person", "citizenship": cits[next(6) as usize]}));
     }
     for i in 0..nn {
-        parties.push(
-            json!({"id": format!("n{i}"), "kind": "nonprofit", "country": if next(4) == 0 { "DE" } else { "RU" }}),
-        );
+        let mut n =
+            json!({"id": format!("n{i}"), "kind": "nonprofit", "country": if next(4) == 0 { "DE" } else { "RU" }});
+        if next(2) == 0 {
+            n["declared"] = json!({"ru": next(2) == 0, "eaeu": next(2) == 0, "reason": "устав"});
+        }
+        parties.push(n);
     }
     parties.push(json!({"id": "u", "kind": "unknown"}));
     let n = parties.len();
@@ -89,65 +94,123 @@ fn random_graph(seed: Vec<u32>, nc: usize, np: usize, nn: usize) -> Value {
     json!({"parties": parties, "relations": rels})
 }
 
+/// The policy sets every random graph is screened under: the defaults, each policy alone, all.
+fn policy_sets() -> Vec<(&'static str, Policies)> {
+    let d = Policies::default();
+    vec![
+        ("defaults", d),
+        ("P1 dual citizens foreign", Policies { dual_citizens: law::DualCitizens::Foreign, ..d }),
+        ("P2 aggregate foreign", Policies { aggregate_foreign: true, ..d }),
+        ("P3 declared nonprofit status", Policies { nonprofit_status: law::NonprofitStatus::Declared, ..d }),
+        ("P4 votes", Policies { participation_base: law::ParticipationBase::Votes, ..d }),
+        (
+            "all",
+            Policies {
+                dual_citizens: law::DualCitizens::Foreign,
+                aggregate_foreign: true,
+                nonprofit_status: law::NonprofitStatus::Declared,
+                participation_base: law::ParticipationBase::Votes,
+            },
+        ),
+    ]
+}
+
+/// Every target's `screen` row against `check`: the same verdicts, shares, bounds and foreign
+/// controllers; and `check`'s explanation adds up to its answer (the holders' shares to the
+/// share and bound, its foreign controllers to the row's). A target one side cannot answer the
+/// other must refuse with the same error. Returns how many targets were compared.
 fn compare(graph: &Graph, policies: Policies) -> Result<usize, TestCaseError> {
     let regimes: BTreeSet<Regime> = [Regime::Ru, Regime::Eaeu, Regime::Pak].into_iter().collect();
-    let screen = Screen::new(graph, ScreenOptions { regimes: regimes.clone(), policies });
+    let screen = Engine::new(graph, EngineOptions { regimes: regimes.clone(), policies });
     let mut compared = 0;
-    for t in 0..graph.len() as u32 {
-        if graph.party(t).kind != PartyKind::Company {
-            continue;
-        }
-        let row = match screen.row(t) {
-            Ok(r) => r,
-            Err(_) => continue,
-        };
-        let check =
-            match law::check(graph, t, &CheckOptions { regimes: regimes.clone(), policies, ..CheckOptions::default() })
-            {
-                Ok(c) => c,
-                Err(_) => continue,
-            };
+    for t in graph.party_indices() {
         let id = &graph.party(t).id;
+        let options = CheckOptions { regimes: regimes.clone(), policies, ..CheckOptions::default() };
+        let (row, check) = match (screen.row(t), law::check(graph, t, &options)) {
+            (Ok(r), Ok(c)) => (r, c),
+            (Err(a), Err(b)) => {
+                prop_assert_eq!(a, b, "{} refused differently", id);
+                compared += 1;
+                continue;
+            }
+            (a, b) => {
+                return Err(TestCaseError::fail(format!("{id}: screen {:?}, check {:?}", a.err(), b.err())));
+            }
+        };
         for (ours, theirs) in [(&row.regimes.ru, &check.regimes.ru), (&row.regimes.eaeu, &check.regimes.eaeu)] {
             let (o, c) = (ours.as_ref().unwrap(), theirs.as_ref().unwrap());
             prop_assert_eq!(o.verdict, c.verdict, "{} verdict", id);
             prop_assert_eq!(&o.share, &c.share, "{} share", id);
             prop_assert_eq!(&o.upper, &c.upper, "{} upper", id);
+            if graph.party(t).kind == PartyKind::Company {
+                let sum =
+                    |s: Status| -> Fraction { c.holders.iter().filter(|h| h.status == s).map(|h| &h.share).sum() };
+                prop_assert_eq!(&sum(Status::Qualifying), &c.share, "{} holders add up to the share", id);
+                prop_assert_eq!(
+                    &(&sum(Status::Qualifying) + &sum(Status::Unknown)),
+                    &c.upper,
+                    "{} holders add up to the upper bound",
+                    id
+                );
+            }
         }
         let (o, c) = (row.regimes.pak.as_ref().unwrap(), check.regimes.pak.as_ref().unwrap());
         prop_assert_eq!(o.verdict, c.verdict, "{} pak verdict ({})", id, c.reason_code);
-        let of: BTreeSet<&str> = o.controllers.iter().map(|c| c.id.as_str()).collect();
-        let cf: BTreeSet<&str> = c.controllers.iter().filter(|c| c.foreign).map(|c| c.id.as_str()).collect();
-        prop_assert_eq!(of, cf, "{} foreign controllers", id);
+        let of: BTreeSet<&str> = o.controllers.iter().filter(|c| !c.group).map(|c| c.id.as_str()).collect();
+        let cf: BTreeSet<&str> = c
+            .controllers
+            .iter()
+            .filter(|c| c.foreign && !c.id.starts_with("foreign-group:"))
+            .map(|c| c.id.as_str())
+            .collect();
+        if owngraph::law::control::russian_entity(graph.party(t)) {
+            prop_assert_eq!(of, cf, "{} foreign controllers", id);
+        }
         let ru = check.regimes.ru.as_ref().unwrap();
-        prop_assert_eq!(row.ultimate_holders as usize, ru.holders.len(), "{} holders", id);
+        if graph.party(t).kind == PartyKind::Company {
+            prop_assert_eq!(row.ultimate_holders as usize, ru.holders.len(), "{} holders", id);
+            prop_assert_eq!(row.in_cycle, check.graph.cycles.iter().any(|c| c.contains(id)), "{} in cycle", id);
+        }
         prop_assert_eq!(&row.unknown_share, &(&ru.upper - &ru.share), "{} unknown share", id);
-        prop_assert_eq!(row.in_cycle, check.graph.cycles.iter().any(|c| c.contains(id)), "{} in cycle", id);
         compared += 1;
     }
     Ok(compared)
 }
 
-proptest! {
-    #![proptest_config(common::proptest_config(500))]
+fn parse(g: &Value) -> Option<Graph> {
+    let date = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+    json::parse("random.json", &g.to_string(), date).ok()
+}
 
-    #[test]
-    fn screen_equals_check_for_every_target(
-        seed in proptest::collection::vec(any::<u32>(), 120),
-        nc in 2usize..9, np in 1usize..7, nn in 0usize..4,
-        aggregate in any::<bool>(), dual_foreign in any::<bool>(), votes_base in any::<bool>(),
-    ) {
-        let g = random_graph(seed, nc, np, nn);
-        let date = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
-        let Ok(graph) = json::parse("random.json", &g.to_string(), date) else { return Ok(()) };
-        let policies = Policies {
-            aggregate_foreign: aggregate,
-            dual_citizens: if dual_foreign { law::DualCitizens::Foreign } else { law::DualCitizens::Russian },
-            participation_base: if votes_base { law::ParticipationBase::Votes } else { law::ParticipationBase::Capital },
-            ..Policies::default()
-        };
-        compare(&graph, policies)?;
-    }
+/// One property test per policy set, 2 000 random graphs each (`PROPTEST_CASES` overrides).
+macro_rules! screen_equals_check {
+    ($($name:ident => $set:expr;)*) => {
+        proptest! {
+            #![proptest_config(common::proptest_config(2000))]
+            $(
+                #[test]
+                fn $name(
+                    seed in proptest::collection::vec(any::<u32>(), 120),
+                    nc in 2usize..9, np in 1usize..7, nn in 0usize..4,
+                ) {
+                    let g = random_graph(seed, nc, np, nn);
+                    // A graph the input check refuses (holders above 1, ...) has no answers.
+                    let Some(graph) = parse(&g) else { return Ok(()) };
+                    let (_, policies) = policy_sets()[$set];
+                    compare(&graph, policies)?;
+                }
+            )*
+        }
+    };
+}
+
+screen_equals_check! {
+    screen_equals_check_under_the_defaults => 0;
+    screen_equals_check_under_p1_dual_citizens_foreign => 1;
+    screen_equals_check_under_p2_aggregate_foreign => 2;
+    screen_equals_check_under_p3_declared_status => 3;
+    screen_equals_check_under_p4_votes => 4;
+    screen_equals_check_under_all_policies => 5;
 }
 
 #[test]
@@ -156,7 +219,32 @@ fn screen_equals_check_on_the_worked_examples() {
         let path = format!("{}/fixtures/example-{n:02}.json", env!("CARGO_MANIFEST_DIR"));
         let date = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
         let graph = json::parse(&path, &std::fs::read_to_string(&path).unwrap(), date).unwrap();
-        let compared = compare(&graph, Policies::default()).unwrap();
-        assert!(compared > 0, "example {n}");
+        for (name, policies) in policy_sets() {
+            let compared = compare(&graph, policies).unwrap_or_else(|e| panic!("example {n}, {name}: {e}"));
+            assert_eq!(compared, graph.len(), "example {n}");
+        }
+    }
+}
+
+/// The graphs on which `screen` and `check` once disagreed under P2 (fixtures/regressions), with
+/// the answers both must give.
+#[test]
+fn foreign_nonprofits_under_p2_regressions() {
+    let p2 = Policies { aggregate_foreign: true, ..Policies::default() };
+    let p2_p1 = Policies { dual_citizens: law::DualCitizens::Foreign, ..p2 };
+    for (file, target, policies, share, upper) in [
+        ("p2-foreign-nonprofit-share.json", "c0", p2, "0/1", "569/576"),
+        ("p2-foreign-nonprofit-upper.json", "c4", p2_p1, "0/1", "11/24"),
+        ("p2-foreign-nonprofit-upper.json", "c4", p2, "0/1", "1/2"),
+    ] {
+        let path = format!("{}/fixtures/regressions/{file}", env!("CARGO_MANIFEST_DIR"));
+        let date = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+        let graph = json::parse(&path, &std::fs::read_to_string(&path).unwrap(), date).unwrap();
+        compare(&graph, policies).unwrap_or_else(|e| panic!("{file}: {e}"));
+        let t = graph.lookup(target).unwrap();
+        let regimes: BTreeSet<Regime> = [Regime::Ru, Regime::Eaeu, Regime::Pak].into_iter().collect();
+        let row = Engine::new(&graph, EngineOptions { regimes, policies }).row(t).unwrap();
+        let eaeu = row.regimes.eaeu.unwrap();
+        assert_eq!((eaeu.share.to_string(), eaeu.upper.to_string()), (share.to_string(), upper.to_string()), "{file}");
     }
 }

@@ -1,4 +1,4 @@
-//! Participation of every company and nonprofit at once (issue 6): the same equations as
+//! Participation of every company and nonprofit at once: the same equations as
 //! [`participation`](super::participation), solved forward instead of per target.
 //!
 //! For each company `v`, `share(v) = Σ_h c(h, v)·counts(h)` and `unknown(v) = Σ_h c(h, v)·
@@ -8,14 +8,20 @@
 //! caller decides it from them. The graph of companies and nonprofits is condensed into strongly
 //! connected components and swept in topological order, level by level, each level in parallel;
 //! a cycle of companies is solved exactly once ([`linear::solve`](super::linear::solve)). A cycle
-//! through a nonprofit is not linear: its members, and everything they hold, are marked
-//! `deferred` for the caller to answer one target at a time.
+//! through a nonprofit is not linear (the nonprofit passes on a threshold of its sums, not the
+//! sums): its values are the least fixpoint, found by solving the companies of the cycle with
+//! the nonprofits' values fixed, from "does not count" upward, until no value changes (each
+//! value can only rise, so at most twice the number of its nonprofits rounds).
+//!
+//! A set of companies whose equations have no solution (a closed ownership loop, possible only
+//! on the votes measure) has no value; neither has anything it holds: those results carry the
+//! loop instead.
 //!
 //! Cost: O(V + E) exact operations plus the elimination inside cycles; memory O(V + E) plus the
 //! holder sets, each freed once every company it feeds has been computed.
 
 use std::collections::HashMap;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use petgraph::algo::kosaraju_scc;
 use petgraph::graph::{DiGraph, NodeIndex};
@@ -64,14 +70,19 @@ pub struct NodeResult {
     pub holders: u32,
     /// True when the number of holders reached the cap and is a lower bound.
     pub holders_capped: bool,
-    /// A cycle through a nonprofit lies above it: the caller must answer it per target.
-    pub deferred: bool,
+    /// A closed ownership loop lies above it (its members): it has no value.
+    pub closed_loop: Option<Arc<[PartyIdx]>>,
     /// For a nonprofit, the value the law gives it (what it contributes to what it holds); a
     /// company contributes its share and unknown part.
     status: Option<TerminalValue>,
 }
 
 impl NodeResult {
+    /// For a nonprofit, the value the law gave it from its supreme body.
+    pub fn status(&self) -> Option<TerminalValue> {
+        self.status
+    }
+
     /// What it contributes to what it holds, per unit held.
     fn value(&self) -> (Fraction, Fraction) {
         match self.status {
@@ -92,7 +103,7 @@ pub struct BatchResults {
 impl BatchResults {
     /// The result of `party` under valuation `k` (`None` when it is not a company or nonprofit).
     pub fn get(&self, party: PartyIdx, k: usize) -> Option<&NodeResult> {
-        let v = *self.local.get(party as usize)?;
+        let v = *self.local.get(party.index())?;
         if v == u32::MAX || k >= self.k {
             return None;
         }
@@ -121,15 +132,17 @@ struct Node {
 
 /// Participation of every company and nonprofit of `graph` (`None` for other parties), under
 /// each of `valuations` (one result vector per valuation; the sweep and the holder sets are
-/// shared).
-pub fn all(graph: &Graph, measure: Measure, valuations: &[&dyn Valuation]) -> BatchResults {
+/// shared). With `scope`, only the companies and nonprofits marked there are computed; the
+/// scope must be closed under "holds" (every holder of a marked party marked too).
+pub fn all(graph: &Graph, measure: Measure, scope: Option<&[bool]>, valuations: &[&dyn Valuation]) -> BatchResults {
     let n = graph.len();
+    let in_scope = |p: PartyIdx| scope.is_none_or(|s| s.get(p.index()).copied().unwrap_or(false));
     // Nodes: companies and nonprofits, with their holder edges.
     let mut local = vec![u32::MAX; n];
     let mut nodes: Vec<Node> = Vec::new();
-    for p in 0..n as PartyIdx {
+    for p in (0..n).map(PartyIdx::new) {
         let kind = graph.party(p).kind;
-        if !matches!(kind, PartyKind::Company | PartyKind::Nonprofit) {
+        if !matches!(kind, PartyKind::Company | PartyKind::Nonprofit) || !in_scope(p) {
             continue;
         }
         let mut holders: Vec<(PartyIdx, Fraction)> = Vec::new();
@@ -149,14 +162,12 @@ pub fn all(graph: &Graph, measure: Measure, valuations: &[&dyn Valuation]) -> Ba
             if r.from == p {
                 self_share += w;
             }
-            match holders.iter_mut().find(|(h, _)| *h == r.from) {
-                Some((_, acc)) => *acc += w,
-                None => holders.push((r.from, w.clone())),
-            }
+            holders.push((r.from, w.clone()));
         }
+        super::participation::sum_by_holder(&mut holders);
         let listed: Fraction = holders.iter().map(|(_, w)| w).sum();
         let rest = &Fraction::one() - &listed;
-        local[p as usize] = nodes.len() as u32;
+        local[p.index()] = nodes.len() as u32;
         nodes.push(Node {
             party: p,
             nonprofit: kind == PartyKind::Nonprofit,
@@ -174,7 +185,7 @@ pub fn all(graph: &Graph, measure: Measure, valuations: &[&dyn Valuation]) -> Ba
     }
     for (v, node) in nodes.iter().enumerate() {
         for (h, _) in &node.holders {
-            let hl = local[*h as usize];
+            let hl = local[(*h).index()];
             if hl != u32::MAX && hl as usize != v {
                 pg.add_edge(NodeIndex::new(hl as usize), NodeIndex::new(v), ());
             }
@@ -219,7 +230,7 @@ pub fn all(graph: &Graph, measure: Measure, valuations: &[&dyn Valuation]) -> Ba
     for (v, node) in nodes.iter().enumerate() {
         let mut seen: Vec<u32> = Vec::new();
         for (h, _) in &node.holders {
-            let hl = local[*h as usize];
+            let hl = local[(*h).index()];
             if hl != u32::MAX && comp[hl as usize] != comp[v] && !seen.contains(&hl) {
                 seen.push(hl);
                 consumers[hl as usize] += 1;
@@ -230,36 +241,36 @@ pub fn all(graph: &Graph, measure: Measure, valuations: &[&dyn Valuation]) -> Ba
     let k = valuations.len();
     // Each result is written once, by the thread that computes it, and read by later levels.
     let results: Vec<OnceLock<NodeResult>> = (0..m * k).map(|_| OnceLock::new()).collect();
-    let mut sets: Vec<Option<Vec<u64>>> = vec![None; m];
+    let mut sets: Vec<Option<HolderSet>> = vec![None; m];
     for lvl in &levels {
         let stored = Stored { results: &results, k };
-        let kept: Vec<(Vec<usize>, Vec<u64>)> = lvl
+        let kept: Vec<Vec<(usize, HolderSet)>> = lvl
             .par_iter()
-            .filter_map(|&c| {
+            .map(|&c| {
                 let members: Vec<usize> = sccs[c as usize].iter().map(|x| x.index()).collect();
-                let (rs, set) = solve_component(&nodes, &local, &comp, &members, stored, &sets, valuations);
-                for (v, r) in rs {
+                let solved = solve_component(&nodes, &local, &comp, &members, stored, &sets, valuations);
+                let mut keep = Vec::new();
+                for (v, r, set) in solved {
                     for (i, r) in r.into_iter().enumerate() {
                         let _ = results[v * k + i].set(r);
                     }
+                    // Only a set some later component reads is kept.
+                    if consumers[v] > 0 {
+                        keep.push((v, set));
+                    }
                 }
-                // Only a set some later component reads is kept.
-                members.iter().any(|&v| consumers[v] > 0).then_some((members, set))
+                keep
             })
             .collect();
-        for (members, set) in kept {
-            for v in members {
-                if consumers[v] > 0 {
-                    sets[v] = Some(set.clone());
-                }
-            }
+        for (v, set) in kept.into_iter().flatten() {
+            sets[v] = Some(set);
         }
         // Free the sets no later component needs any more.
         for &c in lvl {
             for x in &sccs[c as usize] {
                 let v = x.index();
                 for (h, _) in &nodes[v].holders {
-                    let hl = local[*h as usize];
+                    let hl = local[(*h).index()];
                     if hl != u32::MAX && comp[hl as usize] != comp[v] {
                         let left = &mut consumers[hl as usize];
                         *left = left.saturating_sub(1);
@@ -288,12 +299,15 @@ impl Stored<'_> {
     }
 }
 
-/// The results of one component's members (one per valuation), and their common holder set.
-type Solved = (Vec<(usize, Vec<NodeResult>)>, Vec<u64>);
+/// The ultimate holders of a company, as holder-set keys (shared by the members of a cycle).
+type HolderSet = Arc<Vec<u64>>;
+
+/// The results of one component's members (one per valuation), each with its holder set.
+type Solved = Vec<(usize, Vec<NodeResult>, HolderSet)>;
 
 /// Holder-set keys: a party, or the undisclosed remainder of a company (`1 << 32 | company`).
 fn undisclosed_key(p: PartyIdx) -> u64 {
-    (1u64 << 32) | u64::from(p)
+    (1u64 << 32) | u64::from(p.raw())
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -303,48 +317,31 @@ fn solve_component(
     comp: &[u32],
     members: &[usize],
     results: Stored,
-    sets: &[Option<Vec<u64>>],
+    sets: &[Option<HolderSet>],
     valuations: &[&dyn Valuation],
 ) -> Solved {
     let c = comp[members[0]];
-    let nonprofit = members.iter().any(|&v| nodes[v].nonprofit);
     let cyclic = members.len() > 1 || !nodes[members[0]].self_share.is_zero();
     let inside = |h: PartyIdx| {
-        let hl = local[h as usize];
+        let hl = local[h.index()];
         hl != u32::MAX && comp[hl as usize] == c
     };
-    // Holder set: everything the members' holders bring, plus their remainders.
-    let mut set: Vec<u64> = Vec::new();
-    let mut deferred = false;
+    let mut closed_loop: Option<Arc<[PartyIdx]>> = None;
     for &v in members {
-        for (h, _) in &nodes[v].holders {
-            if inside(*h) {
-                continue;
+        for (h, _) in nodes[v].holders.iter().filter(|(h, _)| !inside(*h)) {
+            let hl = local[(*h).index()];
+            if hl != u32::MAX
+                && closed_loop.is_none()
+                && let Some(l) = results.get(hl as usize, 0).and_then(|r| r.closed_loop.clone())
+            {
+                closed_loop = Some(l);
             }
-            let hl = local[*h as usize];
-            if hl != u32::MAX {
-                deferred |= results.get(hl as usize, 0).is_some_and(|r| r.deferred);
-            }
-            if hl != u32::MAX && !nodes[hl as usize].nonprofit {
-                if let Some(s) = &sets[hl as usize] {
-                    set.extend_from_slice(s);
-                }
-            } else {
-                set.push(u64::from(*h));
-            }
-        }
-        if !nodes[v].remainder.is_zero() {
-            set.push(undisclosed_key(nodes[v].party));
         }
     }
-    set.sort_unstable();
-    set.dedup();
-    let capped = set.len() >= HOLDER_CAP;
-    set.truncate(HOLDER_CAP);
-    let holders = set.len() as u32;
+    let member_sets = holder_sets(nodes, local, members, &inside, sets);
     let k = valuations.len();
     let value_of = |h: PartyIdx, i: usize| -> (Fraction, Fraction) {
-        let hl = local[h as usize];
+        let hl = local[h.index()];
         if hl != u32::MAX {
             return match results.get(hl as usize, i) {
                 Some(r) => r.value(),
@@ -353,26 +350,37 @@ fn solve_component(
         }
         valuations[i].terminal(h).pair()
     };
-    let finish = |v: usize, i: usize, share: Fraction, unknown: Fraction, deferred: bool| -> NodeResult {
-        let party = nodes[v].party;
-        let status = if deferred {
-            Some(TerminalValue::UNKNOWN)
-        } else if nodes[v].nonprofit {
-            Some(valuations[i].nonprofit(party, &share, &unknown))
-        } else {
-            None
-        };
-        NodeResult { share, unknown, in_cycle: cyclic, holders, holders_capped: capped, deferred, status }
+    let result = |j: usize, share: Fraction, unknown: Fraction, status: Option<TerminalValue>| -> NodeResult {
+        let (set, in_cycle) = &member_sets[j];
+        NodeResult {
+            share,
+            unknown,
+            in_cycle: *in_cycle,
+            holders: set.len().min(HOLDER_CAP) as u32,
+            holders_capped: set.len() >= HOLDER_CAP,
+            closed_loop: None,
+            status,
+        }
     };
-    let all_deferred = |set: Vec<u64>| -> Solved {
-        let rs = members
-            .iter()
-            .map(|&v| (v, (0..k).map(|i| finish(v, i, Fraction::zero(), Fraction::one(), true)).collect()))
-            .collect();
-        (rs, set)
+    let finish = |j: usize, i: usize, share: Fraction, unknown: Fraction| -> NodeResult {
+        let v = members[j];
+        let status = nodes[v].nonprofit.then(|| valuations[i].nonprofit(nodes[v].party, &share, &unknown));
+        result(j, share, unknown, status)
     };
-    if deferred || (nonprofit && cyclic) {
-        return all_deferred(set);
+    let no_value = |l: Arc<[PartyIdx]>| -> Solved {
+        (0..members.len())
+            .map(|j| {
+                let r =
+                    NodeResult { closed_loop: Some(l.clone()), ..result(j, Fraction::zero(), Fraction::one(), None) };
+                (members[j], vec![r; k], member_sets[j].0.clone())
+            })
+            .collect()
+    };
+    let done = |solved: Vec<Vec<NodeResult>>| -> Solved {
+        solved.into_iter().enumerate().map(|(j, rs)| (members[j], rs, member_sets[j].0.clone())).collect()
+    };
+    if let Some(l) = closed_loop {
+        return no_value(l);
     }
     // External inflow of each member under each valuation: Σ over holders outside the component.
     let external: Vec<Vec<(Fraction, Fraction)>> = members
@@ -392,44 +400,198 @@ fn solve_component(
         })
         .collect();
     if !cyclic {
-        let v = members[0];
         let rs: Vec<NodeResult> =
-            external[0].iter().enumerate().map(|(i, (s, u))| finish(v, i, s.clone(), u.clone(), false)).collect();
-        return (vec![(v, rs)], set);
-    }
-    // x_v − Σ_{h ∈ S} c(h, v)·x_h = external_v, for the share and the unknown part of each valuation.
-    let pos: HashMap<usize, usize> = members.iter().enumerate().map(|(i, &v)| (v, i)).collect();
-    let mut entries = Vec::new();
-    for (i, &v) in members.iter().enumerate() {
-        entries.push((i, i, Fraction::one()));
-        for (h, w) in &nodes[v].holders {
-            let hl = local[*h as usize];
-            if hl != u32::MAX
-                && let Some(&j) = pos.get(&(hl as usize))
-            {
-                entries.push((i, j, -w.clone()));
-            }
-        }
+            external[0].iter().enumerate().map(|(i, (s, u))| finish(0, i, s.clone(), u.clone())).collect();
+        return done(vec![rs]);
     }
     let mut solved: Vec<Vec<NodeResult>> = members.iter().map(|_| Vec::with_capacity(k)).collect();
     for i in 0..k {
-        let b_share: Vec<Fraction> = external.iter().map(|e| e[i].0.clone()).collect();
-        let b_unknown: Vec<Fraction> = external.iter().map(|e| e[i].1.clone()).collect();
-        match (
-            linear::solve(members.len(), entries.clone(), b_share),
-            linear::solve(members.len(), entries.clone(), b_unknown),
-        ) {
-            (Ok(s), Ok(u)) => {
-                for (j, &v) in members.iter().enumerate() {
-                    solved[j].push(finish(v, i, s[j].clone(), u[j].clone(), false));
+        let ext: Vec<(Fraction, Fraction)> = external.iter().map(|e| e[i].clone()).collect();
+        match cycle_values(nodes, local, members, &ext, valuations[i]) {
+            Ok(values) => {
+                for (j, (s, u)) in values.into_iter().enumerate() {
+                    solved[j].push(finish(j, i, s, u));
                 }
             }
-            // A closed loop: the input check refuses these, so this is only reached with the
-            // votes measure; the caller answers per target (and reports the loop).
-            _ => return all_deferred(set),
+            Err(linear::Singular) => {
+                let mut l: Vec<PartyIdx> =
+                    members.iter().filter(|&&v| !nodes[v].nonprofit).map(|&v| nodes[v].party).collect();
+                l.sort_unstable();
+                return no_value(l.into());
+            }
         }
     }
-    (members.iter().copied().zip(solved).collect(), set)
+    done(solved)
+}
+
+/// The ultimate holders of each member of a component, and whether it sits in a cycle of
+/// holdings. In a cycle of companies every member has the same holders. A nonprofit passes on
+/// no holders (it is an ultimate holder itself), so in a cycle through a nonprofit the
+/// companies fall into smaller cycles of shares, each with its own holders, found here in
+/// order (holders first).
+fn holder_sets(
+    nodes: &[Node],
+    local: &[u32],
+    members: &[usize],
+    inside: &dyn Fn(PartyIdx) -> bool,
+    sets: &[Option<HolderSet>],
+) -> Vec<(HolderSet, bool)> {
+    // What a holder outside the component brings.
+    let outside = |h: PartyIdx, set: &mut Vec<u64>| {
+        let hl = local[h.index()];
+        if hl != u32::MAX && !nodes[hl as usize].nonprofit {
+            if let Some(s) = &sets[hl as usize] {
+                set.extend_from_slice(s);
+            }
+        } else {
+            set.push(u64::from(h.raw()));
+        }
+    };
+    let finish = |mut set: Vec<u64>| -> HolderSet {
+        set.sort_unstable();
+        set.dedup();
+        set.truncate(HOLDER_CAP);
+        Arc::new(set)
+    };
+    if members.iter().all(|&v| !nodes[v].nonprofit) {
+        let mut set = Vec::new();
+        for &v in members {
+            for (h, _) in nodes[v].holders.iter().filter(|(h, _)| !inside(*h)) {
+                outside(*h, &mut set);
+            }
+            if !nodes[v].remainder.is_zero() {
+                set.push(undisclosed_key(nodes[v].party));
+            }
+        }
+        let cyclic = members.len() > 1 || !nodes[members[0]].self_share.is_zero();
+        let set = finish(set);
+        return members.iter().map(|_| (set.clone(), cyclic)).collect();
+    }
+    // Cycles of shares among the companies of the component.
+    let pos: HashMap<usize, usize> = members.iter().enumerate().map(|(j, &v)| (v, j)).collect();
+    let member_of = |h: PartyIdx| -> Option<usize> {
+        let hl = local[h.index()];
+        (hl != u32::MAX).then(|| pos.get(&(hl as usize)).copied()).flatten()
+    };
+    let mut shares: DiGraph<(), ()> = DiGraph::with_capacity(members.len(), 0);
+    for _ in members {
+        shares.add_node(());
+    }
+    for (j, &v) in members.iter().enumerate() {
+        for (h, _) in &nodes[v].holders {
+            // A company's holders reach what it holds and the nonprofits it forms; a nonprofit
+            // passes nothing on.
+            if let Some(i) = member_of(*h).filter(|&i| i != j && !nodes[members[i]].nonprofit) {
+                shares.add_edge(NodeIndex::new(i), NodeIndex::new(j), ());
+            }
+        }
+    }
+    let mut out: Vec<Option<(HolderSet, bool)>> = vec![None; members.len()];
+    // `kosaraju_scc` gives the components held first; holders must come first.
+    for sub in kosaraju_scc(&shares).into_iter().rev() {
+        let js: Vec<usize> = sub.iter().map(|x| x.index()).collect();
+        let mut set = Vec::new();
+        for &j in &js {
+            let v = members[j];
+            for (h, _) in &nodes[v].holders {
+                match member_of(*h) {
+                    None => outside(*h, &mut set),
+                    Some(i) if nodes[members[i]].nonprofit => set.push(u64::from(h.raw())),
+                    Some(i) if js.contains(&i) => {}
+                    Some(i) => {
+                        if let Some((s, _)) = &out[i] {
+                            set.extend_from_slice(s);
+                        }
+                    }
+                }
+            }
+            if !nodes[v].remainder.is_zero() {
+                set.push(undisclosed_key(nodes[v].party));
+            }
+        }
+        let v = members[js[0]];
+        let cyclic = if nodes[v].nonprofit { true } else { js.len() > 1 || !nodes[v].self_share.is_zero() };
+        let set = finish(set);
+        for j in js {
+            out[j] = Some((set.clone(), cyclic));
+        }
+    }
+    out.into_iter().map(|x| x.unwrap_or_default()).collect()
+}
+
+/// The (share, unknown) sums of every member of one cycle under one valuation, given what the
+/// holders outside it bring (`external`).
+///
+/// The companies are one linear system with every nonprofit a holder of fixed value. A
+/// nonprofit's own sums count the walks that come back to it the way a company's do (its
+/// stake in a company that forms its supreme body is like treasury shares: the rest is scaled
+/// up), with the other nonprofits at fixed values; when it forms itself entirely, nobody else
+/// does and its sums are zero. The nonprofits' values are the least fixpoint from "does not
+/// count" (see the module documentation).
+fn cycle_values(
+    nodes: &[Node],
+    local: &[u32],
+    members: &[usize],
+    external: &[(Fraction, Fraction)],
+    valuation: &dyn Valuation,
+) -> Result<Vec<(Fraction, Fraction)>, linear::Singular> {
+    let pos: HashMap<usize, usize> = members.iter().enumerate().map(|(i, &v)| (v, i)).collect();
+    let member_of = |h: PartyIdx| -> Option<usize> {
+        let hl = local[h.index()];
+        (hl != u32::MAX).then(|| pos.get(&(hl as usize)).copied()).flatten()
+    };
+    let companies: Vec<usize> = (0..members.len()).filter(|&j| !nodes[members[j]].nonprofit).collect();
+    let nonprofits: Vec<usize> = (0..members.len()).filter(|&j| nodes[members[j]].nonprofit).collect();
+    let mut status: Vec<TerminalValue> = vec![TerminalValue::NOT; members.len()];
+    // The system whose unknowns are the companies and, when given, one nonprofit passing its
+    // holdings through: x_v − Σ_{h unknown} c(h, v)·x_h = external_v + Σ_{h other nonprofit} c(h, v)·value(h).
+    let solve = |through: Option<usize>, status: &[TerminalValue]| {
+        let unknowns: Vec<usize> = companies.iter().copied().chain(through).collect();
+        let row_of: HashMap<usize, usize> = unknowns.iter().enumerate().map(|(r, &j)| (j, r)).collect();
+        let mut entries = Vec::new();
+        let (mut b_share, mut b_unknown) = (Vec::new(), Vec::new());
+        for (r, &j) in unknowns.iter().enumerate() {
+            entries.push((r, r, Fraction::one()));
+            let (mut s, mut u) = external[j].clone();
+            for (h, w) in &nodes[members[j]].holders {
+                let Some(m) = member_of(*h) else { continue };
+                match row_of.get(&m) {
+                    Some(&col) => entries.push((r, col, -w.clone())),
+                    None => {
+                        let (hs, hu) = status[m].pair();
+                        s += &(w * &hs);
+                        u += &(w * &hu);
+                    }
+                }
+            }
+            b_share.push(s);
+            b_unknown.push(u);
+        }
+        let xs = linear::solve(unknowns.len(), entries.clone(), b_share)?;
+        let xu = linear::solve(unknowns.len(), entries, b_unknown)?;
+        Ok::<_, linear::Singular>((xs, xu))
+    };
+    loop {
+        let mut values: Vec<(Fraction, Fraction)> = vec![Default::default(); members.len()];
+        let (xs, xu) = solve(None, &status)?;
+        for (r, &j) in companies.iter().enumerate() {
+            values[j] = (xs[r].clone(), xu[r].clone());
+        }
+        let mut next = status.clone();
+        for &j in &nonprofits {
+            let (s, u) = match solve(Some(j), &status) {
+                Ok((xs, xu)) => (xs[companies.len()].clone(), xu[companies.len()].clone()),
+                // It forms itself entirely, through companies it holds: nobody else forms it.
+                Err(linear::Singular) => (Fraction::zero(), Fraction::zero()),
+            };
+            next[j] = valuation.nonprofit(nodes[members[j]].party, &s, &u);
+            values[j] = (s, u);
+        }
+        if next == status {
+            return Ok(values);
+        }
+        status = next;
+    }
 }
 
 #[cfg(test)]
@@ -474,7 +636,7 @@ mod tests {
             [(1, "33/40", "0/1"), (4, "3/4", "0/1"), (5, "1/2", "0/1"), (6, "7399/10000", "2601/10000")]
         {
             let g = example(n);
-            let all = all(&g, Measure::Capital, &[&Russian(&g)]);
+            let all = all(&g, Measure::Capital, None, &[&Russian(&g)]);
             let t = all.get(g.lookup("T").unwrap(), 0).unwrap();
             assert_eq!(
                 (t.share.to_string(), t.unknown.to_string()),
@@ -483,7 +645,7 @@ mod tests {
             );
         }
         let g = example(4);
-        let all = all(&g, Measure::Capital, &[&Russian(&g)]);
+        let all = all(&g, Measure::Capital, None, &[&Russian(&g)]);
         let t = all.get(g.lookup("T").unwrap(), 0).unwrap();
         assert!(t.in_cycle);
         assert_eq!(t.holders, 2);

@@ -18,9 +18,27 @@ use rustc_hash::FxHashMap as HashMap;
 use crate::fraction::Fraction;
 use crate::model::{Graph, Interest, PartyIdx, PartyKind, RelationIdx};
 
-/// A node of the control network: a party (`< parties`), or the unknown remainder of an
-/// entity's votes or supreme body (`>= parties`).
-pub type Node = u32;
+/// A node of the control network: a party, or the unknown remainder of an entity's votes or
+/// supreme body (numbered after the parties; [`ControlNetwork::party_of`] and
+/// [`ControlNetwork::unknown_remainder_of`] tell which).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Node(u32);
+
+impl Node {
+    fn new(i: usize) -> Node {
+        Node(i as u32)
+    }
+
+    fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+impl From<PartyIdx> for Node {
+    fn from(p: PartyIdx) -> Node {
+        Node(p.raw())
+    }
+}
 
 /// Levers that add up across a group and give control above their quota.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, PartialOrd, Ord)]
@@ -85,8 +103,13 @@ pub struct Influence {
 
 /// Entities the group `seeds` controls: the fixpoint of [`GroupControl`] without its proofs,
 /// for screening many groups fast. `sums` is scratch space reused between calls.
-pub fn reach(net: &ControlNetwork, seeds: &[Node], sums: &mut rustc_hash::FxHashMap<Node, [Fraction; 4]>) -> Vec<Node> {
+pub fn reach<S: Into<Node> + Copy>(
+    net: &ControlNetwork,
+    seeds: &[S],
+    sums: &mut rustc_hash::FxHashMap<Node, [Fraction; 4]>,
+) -> Vec<Node> {
     sums.clear();
+    let seeds: Vec<Node> = seeds.iter().map(|&s| s.into()).collect();
     let seed_set: rustc_hash::FxHashSet<Node> = seeds.iter().copied().collect();
     let mut done: rustc_hash::FxHashSet<Node> = rustc_hash::FxHashSet::default();
     let mut controlled: Vec<Node> = Vec::new();
@@ -136,7 +159,7 @@ pub struct ControlNetwork {
 type EntityChunk = (Vec<Influence>, Vec<(PartyIdx, Fraction)>);
 
 /// A holder placeholder for the unknown remainder of the entity being built.
-const UNKNOWN_HOLDER: Node = Node::MAX;
+const UNKNOWN_HOLDER: Node = Node(u32::MAX);
 
 impl ControlNetwork {
     /// Builds the network for the entities marked in `scope` (all when `None`). `threshold`
@@ -150,8 +173,9 @@ impl ControlNetwork {
     pub fn build(graph: &Graph, scope: Option<&[bool]>, threshold: &Fraction) -> ControlNetwork {
         use rayon::prelude::*;
         let n = graph.len();
-        let in_scope = |p: PartyIdx| scope.is_none_or(|s| s.get(p as usize).copied().unwrap_or(false));
-        let entity: Vec<u8> = (0..n as PartyIdx)
+        let in_scope = |p: PartyIdx| scope.is_none_or(|s| s.get(p.index()).copied().unwrap_or(false));
+        let entity: Vec<u8> = (0..n)
+            .map(PartyIdx::new)
             .map(|p| match graph.party(p).kind {
                 _ if !in_scope(p) => 0,
                 PartyKind::Company => 1,
@@ -159,7 +183,7 @@ impl ControlNetwork {
                 _ => 0,
             })
             .collect();
-        let ids: Vec<PartyIdx> = (0..n as PartyIdx).filter(|&p| entity[p as usize] != 0).collect();
+        let ids: Vec<PartyIdx> = (0..n).map(PartyIdx::new).filter(|&p| entity[p.index()] != 0).collect();
         let chunks: Vec<EntityChunk> = ids
             .par_chunks(4096)
             .map(|ys| {
@@ -178,7 +202,7 @@ impl ControlNetwork {
         let unknowns: Vec<usize> =
             chunks.par_iter().map(|(infl, _)| infl.iter().filter(|i| i.from == UNKNOWN_HOLDER).count()).collect();
         let total: usize = unknowns.iter().sum();
-        let mut unknown_of = vec![0 as PartyIdx; total];
+        let mut unknown_of = vec![PartyIdx::new(0); total];
         let mut slices: Vec<(usize, &mut [PartyIdx])> = Vec::with_capacity(chunks.len());
         let (mut rest, mut first) = (unknown_of.as_mut_slice(), 0);
         for u in &unknowns {
@@ -189,8 +213,8 @@ impl ControlNetwork {
         }
         chunks.par_iter_mut().zip(slices).for_each(|((infl, _), (first, of))| {
             for (k, i) in infl.iter_mut().filter(|i| i.from == UNKNOWN_HOLDER).enumerate() {
-                of[k] = i.to;
-                i.from = (n + first + k) as Node;
+                of[k] = PartyIdx::new(i.to.index());
+                i.from = Node::new(n + first + k);
             }
         });
         let mut circulation = HashMap::default();
@@ -203,7 +227,7 @@ impl ControlNetwork {
         let nodes = n + unknown_of.len();
         let mut offsets = vec![0u32; nodes + 1];
         for i in &all {
-            offsets[i.from as usize + 1] += 1;
+            offsets[i.from.index() + 1] += 1;
         }
         for k in 0..nodes {
             offsets[k + 1] += offsets[k];
@@ -211,7 +235,7 @@ impl ControlNetwork {
         let mut fill = offsets.clone();
         let mut order = vec![0u32; all.len()];
         for (pos, i) in all.iter().enumerate() {
-            let k = i.from as usize;
+            let k = i.from.index();
             order[fill[k] as usize] = pos as u32;
             fill[k] += 1;
         }
@@ -228,20 +252,25 @@ impl ControlNetwork {
     }
 
     /// The entity whose unknown remainder `node` is, if it is one.
-    pub fn unknown_remainder_of(&self, node: Node) -> Option<PartyIdx> {
-        (node as usize).checked_sub(self.parties).and_then(|i| self.unknown_of.get(i).copied())
+    pub fn unknown_remainder_of(&self, node: impl Into<Node>) -> Option<PartyIdx> {
+        node.into().index().checked_sub(self.parties).and_then(|i| self.unknown_of.get(i).copied())
+    }
+
+    /// The party a node is, when it is one (not an unknown remainder).
+    pub fn party_of(&self, node: Node) -> Option<PartyIdx> {
+        (node.index() < self.parties).then(|| PartyIdx::new(node.index()))
     }
 
     /// All unknown remainder nodes.
     pub fn unknown_nodes(&self) -> impl Iterator<Item = Node> + '_ {
-        (0..self.unknown_of.len()).map(move |i| (self.parties + i) as Node)
+        (0..self.unknown_of.len()).map(move |i| Node::new(self.parties + i))
     }
 
     /// The quota of a channel of an entity (what must be exceeded), if the entity has one.
     pub fn quota(&self, entity: Node, channel: Channel) -> Option<Fraction> {
-        let kind = self.entity.get(entity as usize).copied().unwrap_or(0);
+        let kind = self.entity.get(entity.index()).copied().unwrap_or(0);
         match (kind, channel) {
-            (1, Channel::Votes) => Some(match self.circulation.get(&entity) {
+            (1, Channel::Votes) => Some(match self.circulation.get(&PartyIdx::new(entity.index())) {
                 Some(c) => &self.threshold * c,
                 None => self.threshold.clone(),
             }),
@@ -254,15 +283,15 @@ impl ControlNetwork {
 
     /// Votes in circulation of a company: 1 − treasury votes.
     pub fn circulation(&self, company: PartyIdx) -> Option<Fraction> {
-        match self.entity.get(company as usize) {
+        match self.entity.get(company.index()) {
             Some(1) => Some(self.circulation.get(&company).cloned().unwrap_or_else(Fraction::one)),
             _ => None,
         }
     }
 
     /// The influences a node holds.
-    pub fn influences_from(&self, node: Node) -> impl Iterator<Item = &Influence> + '_ {
-        let k = node as usize;
+    pub fn influences_from(&self, node: impl Into<Node>) -> impl Iterator<Item = &Influence> + '_ {
+        let k = node.into().index();
         let range = match (self.offsets.get(k), self.offsets.get(k + 1)) {
             (Some(&a), Some(&b)) => a as usize..b as usize,
             _ => 0..0,
@@ -271,7 +300,7 @@ impl ControlNetwork {
     }
 
     /// True when the node holds any lever at all.
-    pub fn has_influence(&self, node: Node) -> bool {
+    pub fn has_influence(&self, node: impl Into<Node>) -> bool {
         self.influences_from(node).next().is_some()
     }
 }
@@ -286,8 +315,9 @@ fn entity_influences(graph: &Graph, y: PartyIdx, out: &mut Vec<Influence>) -> Op
     let mut treasury = Fraction::zero();
     let mut listed = Fraction::zero();
     let mut governs = Fraction::zero();
-    let mut push =
-        |from: Node, lever: Lever, relation: Option<RelationIdx>| out.push(Influence { from, to: y, lever, relation });
+    let mut push = |from: Node, lever: Lever, relation: Option<RelationIdx>| {
+        out.push(Influence { from, to: y.into(), lever, relation })
+    };
     for (ri, r) in graph.incoming(y) {
         match &r.interest {
             Interest::Shares { votes, .. } if kind == PartyKind::Company => {
@@ -309,26 +339,30 @@ fn entity_influences(graph: &Graph, y: PartyIdx, out: &mut Vec<Influence>) -> Op
                     },
                     None => listed += votes.value(),
                 }
-                push(r.from, Lever::Share(Channel::Votes, votes.value().clone()), Some(ri));
+                push(r.from.into(), Lever::Share(Channel::Votes, votes.value().clone()), Some(ri));
             }
             Interest::Governs { share } if kind == PartyKind::Nonprofit => {
                 governs += share.value();
-                push(r.from, Lever::Share(Channel::SupremeBody, share.value().clone()), Some(ri));
+                push(r.from.into(), Lever::Share(Channel::SupremeBody, share.value().clone()), Some(ri));
             }
             Interest::Appoints { sole_executive, executive_board, board } => {
                 if *sole_executive {
-                    push(r.from, Lever::Right(Right::SoleExecutive), Some(ri));
+                    push(r.from.into(), Lever::Right(Right::SoleExecutive), Some(ri));
                 }
                 if executive_board.value().is_positive() {
-                    push(r.from, Lever::Share(Channel::ExecutiveBoard, executive_board.value().clone()), Some(ri));
+                    push(
+                        r.from.into(),
+                        Lever::Share(Channel::ExecutiveBoard, executive_board.value().clone()),
+                        Some(ri),
+                    );
                 }
                 if board.value().is_positive() {
-                    push(r.from, Lever::Share(Channel::Board, board.value().clone()), Some(ri));
+                    push(r.from.into(), Lever::Share(Channel::Board, board.value().clone()), Some(ri));
                 }
             }
-            Interest::DecisionRights => push(r.from, Lever::Right(Right::DecisionRights), Some(ri)),
-            Interest::ManagementCompany => push(r.from, Lever::Right(Right::ManagementCompany), Some(ri)),
-            Interest::Influence => push(r.from, Lever::Right(Right::Influence), Some(ri)),
+            Interest::DecisionRights => push(r.from.into(), Lever::Right(Right::DecisionRights), Some(ri)),
+            Interest::ManagementCompany => push(r.from.into(), Lever::Right(Right::ManagementCompany), Some(ri)),
+            Interest::Influence => push(r.from.into(), Lever::Right(Right::Influence), Some(ri)),
             _ => {}
         }
     }
@@ -338,7 +372,7 @@ fn entity_influences(graph: &Graph, y: PartyIdx, out: &mut Vec<Influence>) -> Op
             let gone = disposed_of.iter().find(|(o, _)| *o == h).map(|(_, d)| d.clone()).unwrap_or_default();
             let net_votes = &v - &gone;
             if net_votes.is_positive() {
-                push(h, Lever::Share(Channel::Votes, net_votes), Some(ri));
+                push(h.into(), Lever::Share(Channel::Votes, net_votes), Some(ri));
             }
         }
         let circulation = &one - &treasury;
@@ -409,7 +443,7 @@ pub struct GroupControl {
 
 impl GroupControl {
     /// The fixpoint for the group `seeds`.
-    pub fn of(net: &ControlNetwork, seeds: impl IntoIterator<Item = Node>) -> GroupControl {
+    pub fn of<S: Into<Node>>(net: &ControlNetwork, seeds: impl IntoIterator<Item = S>) -> GroupControl {
         let mut g = GroupControl::default();
         g.extend(net, seeds);
         g
@@ -419,7 +453,7 @@ impl GroupControl {
     /// hypothetical world of the undetermined rule, in which every undisclosed vote and seat is the
     /// group's and every influence of unstated extent ([`Right::Influence`]) is the right to
     /// determine decisions. Members added later ([`GroupControl::extend`], a clone) share it.
-    pub fn undisclosed(net: &ControlNetwork, seeds: impl IntoIterator<Item = Node>) -> GroupControl {
+    pub fn undisclosed<S: Into<Node>>(net: &ControlNetwork, seeds: impl IntoIterator<Item = S>) -> GroupControl {
         let mut g = GroupControl { undisclosed: true, ..GroupControl::default() };
         g.extend(net, seeds);
         g
@@ -431,8 +465,8 @@ impl GroupControl {
     }
 
     /// Adds members to the group and continues to the new fixpoint (control only grows).
-    pub fn extend(&mut self, net: &ControlNetwork, seeds: impl IntoIterator<Item = Node>) {
-        for s in seeds {
+    pub fn extend<S: Into<Node>>(&mut self, net: &ControlNetwork, seeds: impl IntoIterator<Item = S>) {
+        for s in seeds.into_iter().map(Into::into) {
             if self.seeds.insert(s).is_none() && !self.controlled.contains_key(&s) {
                 self.queue.push_back(s);
             }
@@ -463,18 +497,18 @@ impl GroupControl {
     }
 
     /// True when the group controls `entity`.
-    pub fn controls(&self, entity: Node) -> bool {
-        self.controlled.contains_key(&entity)
+    pub fn controls(&self, entity: impl Into<Node>) -> bool {
+        self.controlled.contains_key(&entity.into())
     }
 
     /// How control of `entity` was acquired.
-    pub fn acquired(&self, entity: Node) -> Option<&Acquired> {
-        self.controlled.get(&entity)
+    pub fn acquired(&self, entity: impl Into<Node>) -> Option<&Acquired> {
+        self.controlled.get(&entity.into())
     }
 
     /// What the group holds over `entity`.
-    pub fn standing(&self, entity: Node) -> Option<&Standing> {
-        self.standing.get(&entity)
+    pub fn standing(&self, entity: impl Into<Node>) -> Option<&Standing> {
+        self.standing.get(&entity.into())
     }
 
     /// Entities controlled, in the order control was acquired.
@@ -486,13 +520,14 @@ impl GroupControl {
 
     /// The entities the group would control beyond those it does if `extra` joined it, without
     /// changing the group: only what `extra` reaches is looked at. `sums` is scratch space.
-    pub fn would_also_control(
+    pub fn would_also_control<S: Into<Node> + Copy>(
         &self,
         net: &ControlNetwork,
-        extra: &[Node],
+        extra: &[S],
         sums: &mut HashMap<Node, [Fraction; 4]>,
     ) -> Vec<Node> {
         sums.clear();
+        let extra: Vec<Node> = extra.iter().map(|&e| e.into()).collect();
         let mut newly = Vec::new();
         let mut done: rustc_hash::FxHashSet<Node> = rustc_hash::FxHashSet::default();
         // A member the group already has already counts.
@@ -541,13 +576,14 @@ impl GroupControl {
     }
 
     /// True when `node` is one of the group's own members (not a controlled entity).
-    pub fn is_seed(&self, node: Node) -> bool {
-        self.seeds.contains(&node)
+    pub fn is_seed(&self, node: impl Into<Node>) -> bool {
+        self.seeds.contains(&node.into())
     }
 
     /// The chain of control from a seed down to `entity`: each step's controller is the member
     /// whose lever completed control of the next.
-    pub fn chain(&self, entity: Node) -> Vec<Node> {
+    pub fn chain(&self, entity: impl Into<Node>) -> Vec<Node> {
+        let entity = entity.into();
         let mut chain = vec![entity];
         let mut at = entity;
         while let Some(a) = self.controlled.get(&at) {
@@ -562,7 +598,8 @@ impl GroupControl {
     }
 
     /// The channels whose sum exceeds the quota, and the rights held, over `entity`.
-    pub fn levers_over(&self, net: &ControlNetwork, entity: Node) -> (Vec<Channel>, Vec<Right>) {
+    pub fn levers_over(&self, net: &ControlNetwork, entity: impl Into<Node>) -> (Vec<Channel>, Vec<Right>) {
+        let entity = entity.into();
         let Some(st) = self.standing.get(&entity) else { return (Vec::new(), Vec::new()) };
         let channels = Channel::ALL
             .into_iter()

@@ -61,6 +61,20 @@ impl UltimateShare {
     }
 }
 
+/// Adds up the fractions of holders listed several times (several relations from one holder),
+/// leaving them in index order. Sorting, so a million holders cost O(k log k), not O(k²).
+pub fn sum_by_holder(holders: &mut Vec<(PartyIdx, Fraction)>) {
+    holders.sort_by_key(|(h, _)| *h);
+    holders.dedup_by(|(h, w), (h0, acc)| {
+        if h == h0 {
+            *acc += &*w;
+            true
+        } else {
+            false
+        }
+    });
+}
+
 /// The company ancestors of a target with their direct holders: the part of the graph that
 /// participation and its chains look at.
 #[derive(Clone, Debug)]
@@ -103,11 +117,9 @@ impl Ancestry {
                 if w.is_zero() {
                     continue;
                 }
-                match hs.iter_mut().find(|(h, _)| *h == r.from) {
-                    Some((_, acc)) => *acc += w,
-                    None => hs.push((r.from, w.clone())),
-                }
+                hs.push((r.from, w.clone()));
             }
+            sum_by_holder(&mut hs);
             let listed: Fraction = hs.iter().map(|(_, w)| w).sum();
             let rest = &Fraction::one() - &listed;
             for (h, _) in &hs {

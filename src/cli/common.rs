@@ -215,7 +215,7 @@ pub fn target(graph: &Graph, id: &str, file: &Path) -> Result<PartyIdx, CliError
     let t = find_target(graph, id).ok_or_else(|| {
         let near = graph.similar_ids(id);
         let hint = if near.is_empty() { String::new() } else { format!(" (similar: {})", near.join(", ")) };
-        CliError::Usage(format!("{}: no party has id, ИНН or ОГРН \"{id}\"{hint}", file.display()))
+        CliError::Usage(format!("{}: no party has id \"{id}\" (nor that ИНН or ОГРН){hint}", file.display()))
     })?;
     answerable(graph, t, file)?;
     Ok(t)
@@ -230,7 +230,7 @@ pub fn find_target(graph: &Graph, id: &str) -> Option<PartyIdx> {
             .iter()
             .enumerate()
             .filter(|(_, p)| p.inn() == Some(id) || p.ogrn() == Some(id))
-            .map(|(i, _)| i as PartyIdx);
+            .map(|(i, _)| PartyIdx::new(i));
         let first = hits.next()?;
         hits.next().is_none().then_some(first)
     })

@@ -1,6 +1,7 @@
 //! The command line: one module per subcommand, each with its `Args` and its `run`; the shared
 //! plumbing (reading a graph, the policies, writing output) is in [`common`]. Exit codes: 0 done
-//! (whatever the verdict), 1 findings (`verify`), 2 bad input or usage.
+//! (whatever the verdict), 1 findings (`verify`), 2 bad input or usage (a target whose answer
+//! depends on a quarantined record included).
 
 mod check;
 mod common;
@@ -28,8 +29,10 @@ Examples:
   owngraph render fixtures/example-06.json --target T -o example-06.svg
   owngraph report fixtures/example-06.json --target T -o report.html
 
-The input format is described in README.md (parties and relations as JSON).
-Exit codes: 0 done, 1 findings (verify), 2 bad input or usage.")]
+The input format is described in README.md (parties and relations as JSON); BODS 0.4 and
+EGRUL XML (files, directories, .zip; ids are ОГРН, a target may be given by ИНН) are read too.
+Exit codes: 0 done, 1 findings (verify), 2 bad input or usage, or a target whose answer
+depends on a quarantined EGRUL record.")]
 struct Cli {
     #[command(subcommand)]
     command: Command,

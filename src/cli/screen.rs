@@ -8,9 +8,9 @@ use std::time::Instant;
 use clap::ValueEnum;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use owngraph::fraction::PERCENT_DECIMALS;
-use owngraph::law::screen::{Screen, ScreenOptions, ScreenRow};
+use owngraph::law::engine::{Engine, EngineOptions, RowParticipation, ScreenRow};
 use owngraph::law::{Regime, Verdict};
-use owngraph::model::{Graph, PartyIdx};
+use owngraph::model::{Graph, PartyIdx, quarantine};
 use rayon::prelude::*;
 
 use super::common::{AtomicOutput, CliError, GraphArgs, PolicyArgs, RegimeChoice};
@@ -34,7 +34,9 @@ pub enum Format {
 ///   owngraph screen parties.csv relations.csv --targets ids.txt -o verdicts.jsonl
 ///   owngraph screen graph.json --all --regime pak --threads 2
 ///
-/// The targets file has one id per line (`#` starts a comment). `--all` screens every company.
+/// The targets file has one id (or ИНН, ОГРН) per line (`#` starts a comment). `--all` screens
+/// every company. A target whose ownership or control reaches a quarantined EGRUL record is not
+/// answered: its row has no verdicts and its notes name the records and why.
 /// A summary (verdicts per regime, times, rows written) goes to standard error; the output file is
 /// written whole or not at all.
 #[derive(clap::Args, Debug)]
@@ -81,7 +83,7 @@ fn read_targets(path: &Path, graph: &Graph) -> Result<Vec<PartyIdx>, CliError> {
         if id.is_empty() || (i == 0 && id == "id") {
             continue;
         }
-        match graph.lookup(id) {
+        match super::common::find_target(graph, id) {
             Some(p) => out.push(p),
             None => missing.push(format!("{}:{}: no party has id \"{id}\"", path.display(), i + 1)),
         }
@@ -120,7 +122,7 @@ const COLUMNS: &[&str] = &[
 ];
 
 fn csv_row(r: &ScreenRow) -> Vec<String> {
-    let part = |p: &Option<owngraph::law::screen::RowParticipation>| -> [String; 5] {
+    let part = |p: &Option<RowParticipation>| -> [String; 5] {
         match p {
             Some(p) => [
                 p.verdict.as_str().to_string(),
@@ -154,12 +156,90 @@ fn csv_row(r: &ScreenRow) -> Vec<String> {
     row
 }
 
-/// The rows of some targets, written out, with their verdicts counted per regime.
-fn render_block(screen: &Screen, targets: &[PartyIdx], format: Format) -> Result<(Vec<u8>, [[usize; 3]; 3]), String> {
-    let mut counts = [[0usize; 3]; 3];
+/// Why a target's row has no answer: the quarantined records its ownership or control reaches,
+/// `id: reason` each.
+fn blocked_reasons(graph: &Graph, t: PartyIdx) -> Vec<(String, Vec<String>)> {
+    quarantine::blocked_by(graph, t)
+        .into_iter()
+        .map(|q| {
+            let reasons = graph.quarantine_of(q).map(|x| x.reasons.clone()).unwrap_or_default();
+            (graph.party(q).id.clone(), reasons)
+        })
+        .collect()
+}
+
+/// A row that cannot be answered: no verdicts, and the records that block it.
+fn blocked_row(r: &ScreenRow, format: Format, why: &[(String, Vec<String>)]) -> Result<Vec<u8>, String> {
+    match format {
+        Format::Csv => {
+            let mut row = csv_row(r);
+            // Every verdict and share column is empty: only the id, name, country and the note.
+            for cell in row.iter_mut().skip(3) {
+                cell.clear();
+            }
+            let list: Vec<String> = why.iter().map(|(id, rs)| format!("{id} ({})", rs.join("; "))).collect();
+            if let Some(notes) = row.last_mut() {
+                *notes = format!("not_answered: quarantined record in its ownership or control: {}", list.join(", "));
+            }
+            let mut w = csv::Writer::from_writer(Vec::new());
+            w.write_record(row).map_err(|e| e.to_string())?;
+            w.into_inner().map_err(|e| e.to_string())
+        }
+        Format::Jsonl => {
+            let records: Vec<serde_json::Value> =
+                why.iter().map(|(id, rs)| serde_json::json!({"id": id, "reasons": rs})).collect();
+            let v = serde_json::json!({
+                "target": r.target,
+                "name": r.name,
+                "country": r.country,
+                "regimes": {},
+                "not_answered": {"reason": "quarantined", "records": records},
+                "notes": ["not_answered"],
+            });
+            let mut out = serde_json::to_vec(&v).map_err(|e| e.to_string())?;
+            out.push(b'\n');
+            Ok(out)
+        }
+    }
+}
+
+/// The rows of some targets, written out, with their verdicts counted per regime (a target that
+/// cannot be answered counts in the fourth column of each regime).
+fn render_block(
+    screen: &Engine,
+    graph: &Graph,
+    blocked: &[bool],
+    targets: &[PartyIdx],
+    format: Format,
+) -> Result<(Vec<u8>, [[usize; 4]; 3]), String> {
+    let mut counts = [[0usize; 4]; 3];
     let mut csv = (format == Format::Csv).then(|| csv::Writer::from_writer(Vec::with_capacity(targets.len() * 200)));
     let mut buf: Vec<u8> = Vec::new();
     for &t in targets {
+        if blocked.get(t.index()).copied().unwrap_or(false) {
+            let party = graph.party(t);
+            let r = ScreenRow {
+                target: party.id.clone(),
+                name: party.name.clone(),
+                country: party.country.map(|c| c.to_string()),
+                regimes: Default::default(),
+                ultimate_holders: 0,
+                ultimate_holders_capped: false,
+                unknown_share: Default::default(),
+                in_cycle: false,
+                notes: Vec::new(),
+            };
+            for c in counts.iter_mut() {
+                c[3] += 1;
+            }
+            if let Some(w) = csv.as_mut() {
+                // Rows so far go out first, in target order.
+                let done = std::mem::replace(w, csv::Writer::from_writer(Vec::new()));
+                buf.extend(done.into_inner().map_err(|e| e.to_string())?);
+            }
+            buf.extend(blocked_row(&r, format, &blocked_reasons(graph, t))?);
+            continue;
+        }
         let r = screen.row(t).map_err(|e| e.to_string())?;
         let verdicts = [
             r.regimes.ru.as_ref().map(|p| p.verdict),
@@ -180,7 +260,7 @@ fn render_block(screen: &Screen, targets: &[PartyIdx], format: Format) -> Result
         }
     }
     if let Some(w) = csv {
-        buf = w.into_inner().map_err(|e| e.to_string())?;
+        buf.extend(w.into_inner().map_err(|e| e.to_string())?);
     }
     Ok((buf, counts))
 }
@@ -210,11 +290,12 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
     let loaded = started.elapsed();
     let targets = match &args.targets {
         Some(path) => read_targets(path, &graph)?,
-        None => (0..graph.len() as PartyIdx).filter(|&p| graph.party(p).kind.is_company()).collect(),
+        None => graph.party_indices().filter(|&p| graph.party(p).kind.is_company()).collect(),
     };
     spinner.set_message("computing participation and control for every company");
     let regimes = args.regime.regimes().into_iter().collect();
-    let screen = Screen::new(&graph, ScreenOptions { regimes, policies: args.policies.policies() });
+    let screen = Engine::new(&graph, EngineOptions { regimes, policies: args.policies.policies() });
+    let blocked = quarantine::blocked_parties(&graph);
     let computed = started.elapsed();
     spinner.finish_and_clear();
 
@@ -226,7 +307,7 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
     });
     let mut out = AtomicOutput::create(args.output.as_deref())?;
     let bar = progress(targets.len() as u64, "writing rows");
-    let mut counts: [[usize; 3]; 3] = [[0; 3]; 3];
+    let mut counts: [[usize; 4]; 3] = [[0; 4]; 3];
     if format == Format::Csv {
         let mut w = csv::Writer::from_writer(Vec::new());
         w.write_record(COLUMNS).map_err(|e| CliError::Io(e.to_string()))?;
@@ -234,9 +315,9 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
     }
     // Rows are made and written out in parallel blocks, then appended in target order.
     for chunk in targets.chunks(1 << 16) {
-        let blocks: Vec<(Vec<u8>, [[usize; 3]; 3])> = chunk
+        let blocks: Vec<(Vec<u8>, [[usize; 4]; 3])> = chunk
             .par_chunks(512)
-            .map(|ts| render_block(&screen, ts, format))
+            .map(|ts| render_block(&screen, &graph, &blocked, ts, format))
             .collect::<Result<_, String>>()
             .map_err(|e| CliError::Usage(format!("{}: {e}", args.graph.file().display())))?;
         for (bytes, c) in blocks {
@@ -262,7 +343,7 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
     );
     for (i, regime) in [Regime::Ru, Regime::Eaeu, Regime::Pak].into_iter().enumerate() {
         let c = counts[i];
-        if c.iter().sum::<usize>() > 0 {
+        if c[..3].iter().sum::<usize>() > 0 {
             summary.push_str(&format!(
                 "\n  {:<5} {}: {}, {}: {}, {}: {}",
                 regime.as_str(),
@@ -274,6 +355,12 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
                 c[2]
             ));
         }
+    }
+    if counts[0][3] > 0 {
+        summary.push_str(&format!(
+            "\n  not answered: {} (their ownership or control reaches a quarantined record; see the notes column)",
+            counts[0][3]
+        ));
     }
     if let Some(p) = &args.output {
         summary.push_str(&format!("\n  {} rows written to {}", targets.len(), p.display()));

@@ -6,11 +6,12 @@ use std::collections::BTreeSet;
 use serde::Serialize;
 
 use super::control::{self, ControlAssessment};
+use super::engine::{Engine, EngineOptions};
 use super::nonprofit::ClosedLoopError;
 use super::participation::{self, ParticipationAssessment, Prepared};
 use super::policy::{Policies, Regime};
 use super::wording::{Param, Statement};
-use crate::analysis::{Ancestry, ChainLimits, attribute, chains};
+use crate::analysis::{Ancestry, Attribution, ChainLimits, attribute, chains};
 use crate::model::{Country, Graph, PartyIdx, PartyKind};
 
 /// What to check and how.
@@ -112,29 +113,43 @@ pub fn prepare(
     limits: ChainLimits,
 ) -> Result<Prepared, ClosedLoopError> {
     let ancestry = Ancestry::collect(graph, target, policies.participation_base.measure());
-    let attribution =
-        attribute(&ancestry).map_err(|l| ClosedLoopError(l.0.iter().map(|&p| graph.party(p).id.clone()).collect()))?;
+    let attribution = match attribute(&ancestry) {
+        Ok(a) => a,
+        // A nonprofit that forms its supreme body entirely through companies it holds: nobody
+        // else forms it, so it has no ultimate holders (its status says so).
+        Err(l) if graph.party(target).kind == PartyKind::Nonprofit && l.0.contains(&target) => {
+            Attribution { holders: Vec::new(), weight: Vec::new(), cycles: vec![l.0] }
+        }
+        Err(l) => return Err(ClosedLoopError(l.0.iter().map(|&p| graph.party(p).id.clone()).collect())),
+    };
     let chains = chains::enumerate(&ancestry, limits);
     Ok(Prepared { ancestry, attribution, chains })
 }
 
-/// Checks `target` under the regimes and policies of `options`.
+/// The engine that decides the answers for `target` (see [`Engine::for_target`]).
+pub fn engine_for<'g>(graph: &'g Graph, target: PartyIdx, options: &CheckOptions) -> Engine<'g> {
+    Engine::for_target(graph, target, EngineOptions { regimes: options.regimes.clone(), policies: options.policies })
+}
+
+/// Checks `target` under the regimes and policies of `options`: the [`Engine`]'s answers with
+/// the holders, chains and controllers that explain them.
 pub fn check(graph: &Graph, target: PartyIdx, options: &CheckOptions) -> Result<CheckReport, ClosedLoopError> {
     let party = graph.party(target);
+    let engine = engine_for(graph, target, options);
     let wants_participation = options.regimes.contains(&Regime::Ru) || options.regimes.contains(&Regime::Eaeu);
     let prepared =
         if wants_participation { Some(prepare(graph, target, &options.policies, options.chain_limits)?) } else { None };
     let mut regimes = RegimeResults::default();
     if let Some(p) = &prepared {
         if options.regimes.contains(&Regime::Ru) {
-            regimes.ru = Some(participation::assess(graph, target, Regime::Ru, &options.policies, p)?);
+            regimes.ru = Some(participation::assess(&engine, target, Regime::Ru, p)?);
         }
         if options.regimes.contains(&Regime::Eaeu) {
-            regimes.eaeu = Some(participation::assess(graph, target, Regime::Eaeu, &options.policies, p)?);
+            regimes.eaeu = Some(participation::assess(&engine, target, Regime::Eaeu, p)?);
         }
     }
     if options.regimes.contains(&Regime::Pak) {
-        regimes.pak = Some(control::assess(graph, target, &options.policies));
+        regimes.pak = Some(control::assess(&engine, target));
     }
     let mut notes = Vec::new();
     if graph.excluded_by_date() > 0 {

@@ -7,6 +7,7 @@ use std::collections::{BTreeSet, VecDeque};
 
 use serde::Serialize;
 
+use super::engine::Engine;
 use super::policy::{Policies, Regime};
 use super::qualify::{Foreignness, foreignness};
 use super::verdict::Verdict;
@@ -198,16 +199,46 @@ impl ControlFindings {
     }
 }
 
+/// The outcome of the control test of p. 5¹ "а" for one entity (also part (b) of a
+/// nonprofit's status).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ControlStatus {
+    /// A foreign person controls it (or, under P2, all foreign persons together).
+    Foreign,
+    /// Nothing is proven, but undisclosed votes or seats could give a foreign person control.
+    Undetermined,
+    /// No foreign person controls it, whoever the undisclosed holders are.
+    NotForeign,
+}
+
+/// A Russian legal entity: the only kind of manufacturer p. 5¹ "а" admits.
+pub fn russian_entity(party: &crate::model::Party) -> bool {
+    party.kind.is_organization() && party.country.is_some_and(|c| c.is_russia())
+}
+
+/// The `pak` verdict (p. 5¹ "а"): a Russian legal entity not under foreign control.
+pub fn verdict_of(party: &crate::model::Party, control: ControlStatus) -> Verdict {
+    if !russian_entity(party) {
+        return Verdict::NotEligible;
+    }
+    match control {
+        ControlStatus::Foreign => Verdict::NotEligible,
+        ControlStatus::Undetermined => Verdict::Undetermined,
+        ControlStatus::NotForeign => Verdict::Eligible,
+    }
+}
+
 /// Parties with a chain of relations of any type into `target`, and the target: the only
 /// parties whose levers can reach it. Breadth-first, no recursion.
 pub fn scope_of(graph: &Graph, target: PartyIdx) -> Vec<bool> {
     let mut seen = vec![false; graph.len()];
-    seen[target as usize] = true;
+    seen[target.index()] = true;
     let mut queue = VecDeque::from([target]);
     while let Some(v) = queue.pop_front() {
         for (_, r) in graph.incoming(v) {
-            if !seen[r.from as usize] {
-                seen[r.from as usize] = true;
+            if !seen[r.from.index()] {
+                seen[r.from.index()] = true;
                 queue.push_back(r.from);
             }
         }
@@ -224,7 +255,7 @@ impl Namer<'_> {
     fn id(&self, n: Node) -> String {
         match self.net.unknown_remainder_of(n) {
             Some(p) => format!("?votes:{}", self.graph.party(p).id),
-            None => self.graph.party(n).id.clone(),
+            None => self.net.party_of(n).map(|p| self.graph.party(p).id.clone()).unwrap_or_default(),
         }
     }
 }
@@ -249,7 +280,9 @@ fn steps_for(namer: &Namer, gc: &GroupControl, chain: &[Node]) -> Vec<ControlSte
                 .collect();
             let sum = st.sum(*ch).clone();
             let base = match ch {
-                Channel::Votes => namer.net.circulation(to).unwrap_or_else(Fraction::one),
+                Channel::Votes => {
+                    namer.net.party_of(to).and_then(|p| namer.net.circulation(p)).unwrap_or_else(Fraction::one)
+                }
                 _ => Fraction::one(),
             };
             let share = if base.is_zero() { Fraction::zero() } else { &sum / &base };
@@ -332,7 +365,7 @@ pub fn analyse(graph: &Graph, target: PartyIdx, regime: Regime, policies: &Polic
     let scope = scope_of(graph, target);
     let net = ControlNetwork::build(graph, Some(&scope), &Fraction::half());
     let namer = Namer { graph, net: &net };
-    let in_scope: Vec<PartyIdx> = (0..graph.len() as PartyIdx).filter(|&p| scope[p as usize] && p != target).collect();
+    let in_scope: Vec<PartyIdx> = graph.party_indices().filter(|&p| scope[p.index()] && p != target).collect();
 
     let mut controllers = Vec::new();
     for &x in &in_scope {
@@ -398,7 +431,7 @@ pub fn analyse(graph: &Graph, target: PartyIdx, regime: Regime, policies: &Polic
     if !single_foreign && group.is_none() {
         let unknown: Vec<Node> = net
             .unknown_nodes()
-            .chain(in_scope.iter().copied().filter(|&p| graph.party(p).kind == PartyKind::Unknown))
+            .chain(in_scope.iter().copied().filter(|&p| graph.party(p).kind == PartyKind::Unknown).map(Node::from))
             .collect();
         let base = GroupControl::undisclosed(&net, unknown.iter().copied());
         let mut found = |gc: &GroupControl, who: Option<PartyIdx>| {
@@ -406,7 +439,7 @@ pub fn analyse(graph: &Graph, target: PartyIdx, regime: Regime, policies: &Polic
             let steps = steps_for(&namer, gc, &chain);
             let mut unknown_at: BTreeSet<String> = BTreeSet::new();
             let mut influence: BTreeSet<String> = BTreeSet::new();
-            for n in gc.controlled().into_iter().chain([target]) {
+            for n in gc.controlled().into_iter().chain([Node::from(target)]) {
                 if let Some(st) = gc.standing(n) {
                     for c in &st.contributions {
                         if c.lever == Lever::Right(Right::Influence) {
@@ -416,7 +449,7 @@ pub fn analyse(graph: &Graph, target: PartyIdx, regime: Regime, policies: &Polic
                             continue;
                         }
                         if net.unknown_remainder_of(c.member).is_some()
-                            || (c.member < graph.len() as Node && graph.party(c.member).kind == PartyKind::Unknown)
+                            || net.party_of(c.member).is_some_and(|p| graph.party(p).kind == PartyKind::Unknown)
                         {
                             unknown_at.insert(namer.id(n));
                         }
@@ -450,11 +483,11 @@ pub fn analyse(graph: &Graph, target: PartyIdx, regime: Regime, policies: &Polic
                 // Its own influence of unstated extent alone could be control: named as such,
                 // even where the undisclosed votes above it would already do.
                 let own = GroupControl::undisclosed(&net, [f]);
-                if own.controls(target) {
+                if own.controls(Node::from(target)) {
                     found(&own, Some(f));
                     continue;
                 }
-                if !base.would_also_control(&net, &[f], &mut sums).contains(&target) {
+                if !base.would_also_control(&net, &[f], &mut sums).contains(&Node::from(target)) {
                     continue;
                 }
                 let mut gc = base.clone();
@@ -477,14 +510,14 @@ pub fn analyse(graph: &Graph, target: PartyIdx, regime: Regime, policies: &Polic
 /// group controls.
 fn contributing_seeds(gc: &GroupControl, net: &ControlNetwork, graph: &Graph, target: PartyIdx) -> Vec<String> {
     let mut seeds: BTreeSet<String> = BTreeSet::new();
-    let mut queue = VecDeque::from([target]);
-    let mut seen = BTreeSet::from([target]);
+    let mut queue = VecDeque::from([Node::from(target)]);
+    let mut seen = BTreeSet::from([Node::from(target)]);
     while let Some(n) = queue.pop_front() {
         let Some(st) = gc.standing(n) else { continue };
         for c in &st.contributions {
             if gc.is_seed(c.member) {
-                if net.unknown_remainder_of(c.member).is_none() {
-                    seeds.insert(graph.party(c.member).id.clone());
+                if let Some(p) = net.party_of(c.member) {
+                    seeds.insert(graph.party(p).id.clone());
                 }
             } else if gc.controls(c.member) && seen.insert(c.member) {
                 queue.push_back(c.member);
@@ -503,13 +536,19 @@ fn shortened(items: &[String], n: usize) -> Vec<String> {
     v
 }
 
-/// The `pak` verdict for `target` (p. 5¹ "а").
-pub fn assess(graph: &Graph, target: PartyIdx, policies: &Policies) -> ControlAssessment {
+/// The `pak` answer for `target` (p. 5¹ "а"): the verdict of the [`Engine`], explained by the
+/// controllers, the foreign group and the potential controllers with their chains.
+pub fn assess(engine: &Engine, target: PartyIdx) -> ControlAssessment {
+    let graph = engine.graph();
+    let policies = engine.policies();
+    let (verdict, facts) = engine.pak(target);
     let findings = analyse(graph, target, Regime::Pak, policies);
     let party = graph.party(target);
-    let russian_entity = party.kind.is_organization() && party.country.is_some_and(|c| c.is_russia());
     let mut warnings = Vec::new();
-    if let Some(w) = findings.joint_warning.clone() {
+    if facts.jointly
+        && !policies.aggregate_foreign
+        && let Some(w) = findings.joint_warning.clone()
+    {
         warnings.push(w);
     }
     if !findings.dual_citizens.is_empty() {
@@ -534,29 +573,23 @@ pub fn assess(graph: &Graph, target: PartyIdx, policies: &Policies) -> ControlAs
     }
     let indicators_param =
         |inds: &[Indicator]| Param::Statements(inds.iter().map(|i| Statement::new(i.code())).collect());
-    let (verdict, reason) = if !russian_entity {
-        (
-            Verdict::NotEligible,
-            Statement::new("control.not_russian_entity")
-                .with("kind", Param::Statement(Box::new(Statement::new(super::wording::kind_code(party.kind)))))
-                .with("country", Param::text(party.country.map(|c| c.to_string()).unwrap_or_else(|| "—".into()))),
-        )
-    } else if let Some(c) = findings.foreign_controller() {
-        (
-            Verdict::NotEligible,
-            Statement::new("control.foreign_controlled")
-                .with("controller", Param::text(c.id.clone()))
-                .with("indicators", indicators_param(&c.indicators))
-                .with("chain", Param::text(c.chain.join(" → "))),
-        )
-    } else if let Some((members, inds, _)) = &findings.group {
-        (
-            Verdict::NotEligible,
-            Statement::new("control.group_controlled")
-                .with("members", Param::List(members.clone()))
-                .with("indicators", indicators_param(inds)),
-        )
-    } else if !findings.potential.is_empty() {
+    let first_foreign = facts.foreign_controllers.first().map(|&f| graph.party(f).id.clone());
+    let reason = if !russian_entity(party) {
+        Statement::new("control.not_russian_entity")
+            .with("kind", Param::Statement(Box::new(Statement::new(super::wording::kind_code(party.kind)))))
+            .with("country", Param::text(party.country.map(|c| c.to_string()).unwrap_or_else(|| "—".into())))
+    } else if let Some(id) = first_foreign {
+        let c = findings.controllers.iter().find(|c| c.id == id);
+        Statement::new("control.foreign_controlled")
+            .with("controller", Param::text(id.clone()))
+            .with("indicators", indicators_param(c.map(|c| c.indicators.as_slice()).unwrap_or_default()))
+            .with("chain", Param::text(c.map(|c| c.chain.join(" → ")).unwrap_or(id)))
+    } else if verdict == Verdict::NotEligible {
+        let (members, inds) = findings.group.as_ref().map(|(m, i, _)| (m.clone(), i.clone())).unwrap_or_default();
+        Statement::new("control.group_controlled")
+            .with("members", Param::List(members))
+            .with("indicators", indicators_param(&inds))
+    } else if verdict == Verdict::Undetermined {
         let who: Vec<Statement> = findings
             .potential
             .iter()
@@ -574,7 +607,7 @@ pub fn assess(graph: &Graph, target: PartyIdx, policies: &Policies) -> ControlAs
             at.extend(p.unknown_at.iter().cloned());
             influence.extend(p.influence.iter().cloned());
         }
-        let reason = if !influence.is_empty() {
+        if !influence.is_empty() {
             Statement::new("control.undetermined_influence")
                 .with("influence", Param::List(influence.into_iter().collect()))
                 .with("who", Param::Statements(who))
@@ -582,11 +615,26 @@ pub fn assess(graph: &Graph, target: PartyIdx, policies: &Policies) -> ControlAs
             Statement::new("control.undetermined")
                 .with("unknown", Param::List(at.into_iter().collect()))
                 .with("who", Param::Statements(who))
-        };
-        (Verdict::Undetermined, reason)
+        }
     } else {
-        (Verdict::Eligible, Statement::new("control.none"))
+        Statement::new("control.none")
     };
+    // The evidence is found by a second, per-target computation; it must prove the verdict.
+    debug_assert_eq!(
+        verdict,
+        verdict_of(
+            party,
+            if findings.foreign_proven() {
+                ControlStatus::Foreign
+            } else if findings.potential.is_empty() {
+                ControlStatus::NotForeign
+            } else {
+                ControlStatus::Undetermined
+            }
+        ),
+        "the control evidence of {} does not prove the engine's verdict",
+        party.id
+    );
     let mut controllers = findings.controllers;
     if let Some((members, indicators, steps)) = findings.group {
         controllers.insert(

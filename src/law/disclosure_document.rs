@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use super::check::{ToolInfo, prepare};
 use super::disclosure::Branch;
+use super::engine::{Engine, EngineOptions};
 use super::nonprofit::ClosedLoopError;
 use super::participation::{self, DisclosedHolder, ParticipationAssessment, Prepared};
 use super::policy::{Policies, Regime};
@@ -133,8 +134,10 @@ pub fn assess(
     policies: &Policies,
     limits: ChainLimits,
 ) -> Result<(Prepared, ParticipationAssessment), ClosedLoopError> {
+    let regimes = [regime].into_iter().collect();
+    let engine = Engine::for_target(graph, target, EngineOptions { regimes, policies: *policies });
     let prepared = prepare(graph, target, policies, limits)?;
-    let assessment = participation::assess(graph, target, regime, policies, &prepared)?;
+    let assessment = participation::assess(&engine, target, regime, &prepared)?;
     Ok((prepared, assessment))
 }
 

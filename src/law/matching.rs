@@ -177,10 +177,10 @@ impl<'g> PartyIndex<'g> {
             let (mut inn, mut ogrn) = (Keyed::new(), Keyed::new());
             for (i, p) in self.graph.parties().iter().enumerate() {
                 if let Some(n) = p.inn().and_then(registry_number) {
-                    push(&mut inn, n, i as PartyIdx);
+                    push(&mut inn, n, PartyIdx::new(i));
                 }
                 if let Some(n) = p.ogrn().and_then(registry_number) {
-                    push(&mut ogrn, n, i as PartyIdx);
+                    push(&mut ogrn, n, PartyIdx::new(i));
                 }
             }
             (inn, ogrn)
@@ -191,7 +191,7 @@ impl<'g> PartyIndex<'g> {
         self.names.get_or_init(|| {
             let mut names = Keyed::new();
             for (i, p) in self.graph.parties().iter().enumerate() {
-                let i = i as PartyIdx;
+                let i = PartyIdx::new(i);
                 push(&mut names, normalize_name(&p.name), i);
                 push(&mut names, normalize_name(&p.id), i);
                 if p.kind == PartyKind::State && p.country.is_some_and(|c| c.is_russia()) {

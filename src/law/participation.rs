@@ -5,14 +5,15 @@
 use serde::Serialize;
 
 use super::disclosure::{self, Branch};
-use super::nonprofit::{ClosedLoopError, NonprofitFinding, Nonprofits};
-use super::policy::{Policies, Regime};
+use super::engine::Engine;
+use super::nonprofit::{self, ClosedLoopError, NonprofitFinding};
+use super::policy::Regime;
 use super::qualify::{Classification, Status, classify_direct, russian_public_or_citizen};
 use super::verdict::Verdict;
 use super::wording::{Lang, Param, Statement, as_english, percent};
 use crate::analysis::{Ancestry, Attribution, Chain, Chains, Terminal};
 use crate::fraction::Fraction;
-use crate::model::{Graph, PartyIdx, PartyKind};
+use crate::model::{Graph, Party, PartyIdx, PartyKind};
 
 /// The participation arithmetic of one target, shared by both regimes: the ancestry, how the
 /// target divides among ultimate holders, and the chains.
@@ -211,17 +212,36 @@ fn chain_view(graph: &Graph, c: &Chain) -> ChainView {
     v
 }
 
-/// The `ru` or `eaeu` answer for `target`.
+/// The verdict of p. 5 "а" / p. 42 "а" for `party`: a commercial organization by its interval
+/// `[share, upper]` of qualifying participation (p. 5 "а" also requires a Russian one); anyone
+/// else by its own status `own` under the regime's other paragraphs.
+pub fn verdict_of(party: &Party, regime: Regime, share: &Fraction, upper: &Fraction, own: Status) -> Verdict {
+    if party.kind != PartyKind::Company {
+        return match own {
+            Status::Qualifying => Verdict::Eligible,
+            Status::NotQualifying => Verdict::NotEligible,
+            Status::Unknown => Verdict::Undetermined,
+        };
+    }
+    if regime == Regime::Ru && !party.country.is_some_and(|c| c.is_russia()) {
+        return Verdict::NotEligible;
+    }
+    Verdict::of_interval(share, upper)
+}
+
+/// The `ru` or `eaeu` answer for `target`: the [`Engine`]'s verdict and shares, explained by the
+/// ultimate holders, their chains and the nonprofits met on the way.
 pub fn assess(
-    graph: &Graph,
+    engine: &Engine,
     target: PartyIdx,
     regime: Regime,
-    policies: &Policies,
     prepared: &Prepared,
 ) -> Result<ParticipationAssessment, ClosedLoopError> {
+    let graph = engine.graph();
+    let policies = engine.policies();
     let party = graph.party(target);
-    let mut nonprofits = Nonprofits::new(graph, regime, *policies);
-    let mut roots: Vec<PartyIdx> = prepared
+    let decided = engine.participation(target, regime)?;
+    let mut nonprofit_ids: Vec<PartyIdx> = prepared
         .attribution
         .holders
         .iter()
@@ -231,9 +251,18 @@ pub fn assess(
         })
         .collect();
     if party.kind == PartyKind::Nonprofit {
-        roots.push(target);
+        nonprofit_ids.push(target);
     }
-    nonprofits.resolve(&roots)?;
+    nonprofit_ids.sort_unstable();
+    nonprofit_ids.dedup();
+    let mut found: std::collections::HashMap<PartyIdx, NonprofitFinding> = std::collections::HashMap::new();
+    let mut notes: Vec<Statement> = Vec::new();
+    for &n in &nonprofit_ids {
+        if let Some(f) = nonprofit::finding(engine, n, regime)? {
+            notes.extend(nonprofit::declaration_note(engine, &f, n, regime));
+            found.insert(n, f);
+        }
+    }
 
     let classify = |t: &Terminal| -> Classification {
         match t {
@@ -245,7 +274,7 @@ pub fn assess(
                 let pp = graph.party(*p);
                 match pp.kind {
                     PartyKind::Nonprofit => {
-                        nonprofits.get(*p).map(NonprofitFinding::classification).unwrap_or(Classification {
+                        found.get(p).map(NonprofitFinding::classification).unwrap_or(Classification {
                             status: Status::Unknown,
                             basis: Statement::new("qual.nonprofit_control_unknown"),
                         })
@@ -326,22 +355,24 @@ pub fn assess(
         });
     }
     holders.sort_by(|a, b| b.share.cmp(&a.share).then_with(|| a.id.cmp(&b.id)));
-    let mut upper = &share + &unknown;
-
-    let mut notes: Vec<Statement> = nonprofits.notes().to_vec();
-    let (verdict, reason) = if party.kind == PartyKind::Company {
-        let v = Verdict::of_interval(&share, &upper);
+    if party.kind == PartyKind::Company {
+        // The holders are found by a second, per-target computation: they must add up to the
+        // engine's shares.
+        debug_assert_eq!((&share, &(&share + &unknown)), (&decided.share, &decided.upper), "holders of {}", party.id);
+    }
+    let (share, upper, verdict) = (decided.share, decided.upper, decided.verdict);
+    let reason = if party.kind == PartyKind::Company {
         let deciding: Vec<String> =
             holders.iter().filter(|h| h.status == Status::Unknown).map(|h| h.id.clone()).collect();
         if regime == Regime::Ru && !party.country.is_some_and(|c| c.is_russia()) {
             let country = party.country.map(|c| c.to_string()).unwrap_or_default();
-            (Verdict::NotEligible, Statement::new("participation.not_russian").with("country", Param::text(country)))
+            Statement::new("participation.not_russian").with("country", Param::text(country))
         } else {
-            let reason = match v {
+            match verdict {
                 Verdict::Eligible => {
                     Statement::new("participation.eligible").with("share", Param::Share(share.clone()))
                 }
-                Verdict::NotEligible if unknown.is_zero() => {
+                Verdict::NotEligible if upper == share => {
                     Statement::new("participation.not_eligible").with("share", Param::Share(share.clone()))
                 }
                 Verdict::NotEligible => Statement::new("participation.not_eligible_even_upper")
@@ -351,35 +382,23 @@ pub fn assess(
                     .with("share", Param::Share(share.clone()))
                     .with("upper", Param::Share(upper.clone()))
                     .with("deciding", Param::List(deciding)),
-            };
-            (v, reason)
+            }
         }
     } else {
         // Not a commercial organization: it needs no shares, it qualifies under its own
         // paragraph or not at all; its "share" is 1 or 0, and [0, 1] when not known. (A
         // nonprofit's supreme-body fractions are in `nonprofits`.)
         let c = classify(&Terminal::Party(target));
-        let (s, u) = match c.status {
-            Status::Qualifying => (Fraction::one(), Fraction::one()),
-            Status::NotQualifying => (Fraction::zero(), Fraction::zero()),
-            Status::Unknown => (Fraction::zero(), Fraction::one()),
-        };
-        share = s;
-        upper = u;
         let rule = Param::Rule(regime.rule());
         let basis = Param::Statement(Box::new(c.basis.clone()));
-        match c.status {
-            Status::Qualifying => (
-                Verdict::Eligible,
-                Statement::new("participation.target_qualifies").with("rule", rule).with("basis", basis),
-            ),
-            Status::NotQualifying => (
-                Verdict::NotEligible,
-                Statement::new("participation.target_not_qualifies").with("rule", rule).with("basis", basis),
-            ),
-            Status::Unknown => {
-                (Verdict::Undetermined, Statement::new("participation.target_unknown").with("basis", basis))
+        match verdict {
+            Verdict::Eligible => {
+                Statement::new("participation.target_qualifies").with("rule", rule).with("basis", basis)
             }
+            Verdict::NotEligible => {
+                Statement::new("participation.target_not_qualifies").with("rule", rule).with("basis", basis)
+            }
+            Verdict::Undetermined => Statement::new("participation.target_unknown").with("basis", basis),
         }
     };
     let deciding = if verdict == Verdict::Undetermined && party.kind == PartyKind::Company {
@@ -398,7 +417,9 @@ pub fn assess(
             );
         }
     }
-    for f in nonprofits.findings() {
+    let mut findings: Vec<NonprofitFinding> = found.into_values().collect();
+    findings.sort_by(|a, b| a.id.cmp(&b.id));
+    for f in &findings {
         if let Some(c) = &f.foreign_controller
             && holders.iter().any(|h| h.id == f.id)
         {
@@ -488,7 +509,7 @@ pub fn assess(
         deciding,
         holders,
         disclosure,
-        nonprofits: nonprofits.findings(),
+        nonprofits: findings,
         notes,
     })
 }

@@ -140,7 +140,7 @@ impl Slot {
         if (self.len as usize) <= INLINE {
             std::str::from_utf8(&self.inline[..self.len as usize]).unwrap_or("")
         } else {
-            &parties[self.idx as usize].id
+            &parties[self.idx.index()].id
         }
     }
 
@@ -148,7 +148,7 @@ impl Slot {
         if id.len() <= INLINE {
             self.len as usize == id.len() && &self.inline[..id.len()] == id.as_bytes()
         } else {
-            self.len == u8::MAX && parties[self.idx as usize].id == id
+            self.len == u8::MAX && parties[self.idx.index()].id == id
         }
     }
 }
@@ -169,7 +169,7 @@ impl IdIndex {
     /// Indexes the party at `idx` (already in `parties`), unless its id is taken: then the
     /// position of the party that has it. One probe for both.
     fn insert_new(&mut self, parties: &[Party], idx: PartyIdx) -> Option<PartyIdx> {
-        let id = &parties[idx as usize].id;
+        let id = &parties[idx.index()].id;
         let h = Self::hash(id);
         match self.table.entry(h, |slot| slot.is(parties, id), |slot| Self::hash(slot.id(parties))) {
             hashbrown::hash_table::Entry::Occupied(e) => Some(e.get().idx),
@@ -196,23 +196,23 @@ impl Adjacency {
     fn build(n: usize, relations: &[Relation], key: impl Fn(&Relation) -> PartyIdx) -> Adjacency {
         let mut offsets = vec![0u32; n + 1];
         for r in relations {
-            offsets[key(r) as usize + 1] += 1;
+            offsets[key(r).index() + 1] += 1;
         }
         for i in 0..n {
             offsets[i + 1] += offsets[i];
         }
         let mut fill = offsets.clone();
-        let mut items = vec![0; relations.len()];
+        let mut items = vec![RelationIdx::default(); relations.len()];
         for (i, r) in relations.iter().enumerate() {
-            let k = key(r) as usize;
-            items[fill[k] as usize] = i as RelationIdx;
+            let k = key(r).index();
+            items[fill[k] as usize] = RelationIdx::new(i);
             fill[k] += 1;
         }
         Adjacency { offsets, items }
     }
 
     fn of(&self, p: PartyIdx) -> &[RelationIdx] {
-        let p = p as usize;
+        let p = p.index();
         &self.items[self.offsets[p] as usize..self.offsets[p + 1] as usize]
     }
 }
@@ -253,12 +253,12 @@ impl Graph {
 
     /// One party.
     pub fn party(&self, p: PartyIdx) -> &Party {
-        &self.parties[p as usize]
+        &self.parties[p.index()]
     }
 
     /// One relation.
     pub fn relation(&self, r: RelationIdx) -> &Relation {
-        &self.relations[r as usize]
+        &self.relations[r.index()]
     }
 
     /// The party with this id.
@@ -268,12 +268,12 @@ impl Graph {
 
     /// Relations whose holder is `p`.
     pub fn outgoing(&self, p: PartyIdx) -> impl Iterator<Item = (RelationIdx, &Relation)> {
-        self.outgoing.of(p).iter().map(move |&r| (r, &self.relations[r as usize]))
+        self.outgoing.of(p).iter().map(move |&r| (r, &self.relations[r.index()]))
     }
 
     /// Relations in which `p` is the held entity.
     pub fn incoming(&self, p: PartyIdx) -> impl Iterator<Item = (RelationIdx, &Relation)> {
-        self.incoming.of(p).iter().map(move |&r| (r, &self.relations[r as usize]))
+        self.incoming.of(p).iter().map(move |&r| (r, &self.relations[r.index()]))
     }
 
     /// The date the graph describes.
@@ -284,6 +284,11 @@ impl Graph {
     /// How many relations of the input were not in force on [`Graph::as_of`].
     pub fn excluded_by_date(&self) -> usize {
         self.excluded_by_date
+    }
+
+    /// Every party's index, in order.
+    pub fn party_indices(&self) -> impl Iterator<Item = PartyIdx> + use<> {
+        (0..self.parties.len()).map(PartyIdx::new)
     }
 
     /// Number of parties.
@@ -363,7 +368,7 @@ impl Ids<'_> {
         let slot = field.min(2);
         let hash = IdIndex::hash(id);
         let (last_hash, last) = recent.0[slot];
-        if last_hash == hash && self.parties.get(last as usize).is_some_and(|p| p.id == id) {
+        if last_hash == hash && self.parties.get(last.index()).is_some_and(|p| p.id == id) {
             return Ok(last);
         }
         match self.index.get_hashed(self.parties, id, hash) {
@@ -384,11 +389,11 @@ impl GraphBuilder {
 
     /// Adds a party; a duplicate id is recorded as a problem and the party is dropped.
     pub fn add_party(&mut self, party: Party) -> Option<PartyIdx> {
-        let idx = self.parties.len() as PartyIdx;
+        let idx = PartyIdx::new(self.parties.len());
         self.parties.push(party);
         if let Some(first) = self.index.insert_new(&self.parties, idx) {
             let party = self.parties.pop()?;
-            let f = &self.parties[first as usize];
+            let f = &self.parties[first.index()];
             let at = if f.origin.line > 0 {
                 format!("parties[{}] at line {}", f.origin.index, f.origin.line)
             } else {
@@ -433,12 +438,12 @@ impl GraphBuilder {
 
     /// The party at `p`.
     pub fn party(&self, p: PartyIdx) -> &Party {
-        &self.parties[p as usize]
+        &self.parties[p.index()]
     }
 
     /// Mutable access to a party already added (importers fill details in late).
     pub fn party_mut(&mut self, p: PartyIdx) -> &mut Party {
-        &mut self.parties[p as usize]
+        &mut self.parties[p.index()]
     }
 
     /// Number of parties so far.
@@ -496,7 +501,7 @@ impl GraphBuilder {
         describe: Option<&dyn Fn(&Problem) -> String>,
     ) -> Result<Graph, Vec<Problem>> {
         for (i, p) in self.parties.iter().enumerate() {
-            if self.faulty.contains(&(i as PartyIdx)) {
+            if self.faulty.contains(&PartyIdx::new(i)) {
                 continue;
             }
             for m in p.check() {
@@ -595,7 +600,7 @@ impl GraphBuilder {
 
 /// Names a relation the way error messages do: `shares F → T`.
 pub fn relation_label(parties: &[Party], r: &Relation) -> String {
-    let id = |p: PartyIdx| parties.get(p as usize).map(|p| p.id.as_str()).unwrap_or("?");
+    let id = |p: PartyIdx| parties.get(p.index()).map(|p| p.id.as_str()).unwrap_or("?");
     format!("{} {} → {}", r.interest.relation_type().as_str(), id(r.from), id(r.to))
 }
 
@@ -710,8 +715,9 @@ fn check_relations(g: &Graph) -> Vec<(PartyIdx, Problem)> {
 /// disposed of come out of what their owner holds.
 fn check_totals(g: &Graph) -> Vec<(PartyIdx, Problem)> {
     use rayon::prelude::*;
-    (0..g.parties.len() as PartyIdx)
+    (0..g.parties.len())
         .into_par_iter()
+        .map(PartyIdx::new)
         .filter(|&p| !g.incoming.of(p).is_empty())
         .flat_map_iter(|p| check_totals_of(g, p).into_iter().map(move |m| (p, m)))
         .collect()
@@ -848,31 +854,31 @@ pub fn closed_ownership_loops<'g>(
     weight: impl Fn(&'g Relation) -> Option<&'g Fraction>,
 ) -> Vec<Vec<PartyIdx>> {
     // Only a company with a company among its holders can belong to such a set.
-    let is_company = |p: PartyIdx| g.parties[p as usize].kind == PartyKind::Company;
+    let is_company = |p: PartyIdx| g.parties[p.index()].kind == PartyKind::Company;
     let mut candidate = vec![false; g.parties.len()];
     for r in &g.relations {
         if is_company(r.from) && is_company(r.to) && weight(r).is_some_and(Fraction::is_positive) {
-            candidate[r.to as usize] = true;
+            candidate[r.to.index()] = true;
         }
     }
     let mut pg: DiGraph<PartyIdx, ()> = DiGraph::new();
     let mut node = vec![NodeIndex::end(); g.parties.len()];
     for (i, _) in candidate.iter().enumerate().filter(|(_, c)| **c) {
-        node[i] = pg.add_node(i as PartyIdx);
+        node[i] = pg.add_node(PartyIdx::new(i));
     }
     for r in &g.relations {
         if weight(r).is_some_and(Fraction::is_positive)
-            && node[r.from as usize] != NodeIndex::end()
-            && node[r.to as usize] != NodeIndex::end()
+            && node[r.from.index()] != NodeIndex::end()
+            && node[r.to.index()] != NodeIndex::end()
         {
-            pg.add_edge(node[r.from as usize], node[r.to as usize], ());
+            pg.add_edge(node[r.from.index()], node[r.to.index()], ());
         }
     }
     let sccs = kosaraju_scc(&pg);
     let mut component = vec![usize::MAX; g.parties.len()];
     for (c, scc) in sccs.iter().enumerate() {
         for &n in scc {
-            component[pg[n] as usize] = c;
+            component[pg[n].index()] = c;
         }
     }
     let mut out = Vec::new();
@@ -880,7 +886,7 @@ pub fn closed_ownership_loops<'g>(
         let closed = scc.iter().all(|&n| {
             let v = pg[n];
             let inside: Fraction =
-                g.incoming(v).filter(|(_, r)| component[r.from as usize] == c).filter_map(|(_, r)| weight(r)).sum();
+                g.incoming(v).filter(|(_, r)| component[r.from.index()] == c).filter_map(|(_, r)| weight(r)).sum();
             inside == Fraction::one()
         });
         if closed {

@@ -6,8 +6,28 @@ use serde::Serialize;
 
 use super::country::Country;
 
-/// Index of a party in its [`Graph`](super::Graph).
-pub type PartyIdx = u32;
+/// Index of a party in its [`Graph`](super::Graph): a type of its own, so it cannot be mixed up
+/// with a relation's index or a control-network node.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct PartyIdx(u32);
+
+impl PartyIdx {
+    /// The party at position `i` (graphs hold fewer than 2³² parties; the loaders refuse more).
+    pub fn new(i: usize) -> PartyIdx {
+        PartyIdx(i as u32)
+    }
+
+    /// Its position, for indexing per-party arrays.
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+
+    /// The raw number (for compact keys).
+    pub fn raw(self) -> u32 {
+        self.0
+    }
+}
 
 /// Where a record came from in its input, for error messages and audit trails.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

@@ -10,7 +10,21 @@ use super::party::{Origin, PartyIdx};
 use crate::fraction::Share;
 
 /// Index of a relation in its [`Graph`](super::Graph).
-pub type RelationIdx = u32;
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct RelationIdx(u32);
+
+impl RelationIdx {
+    /// The relation at position `i`.
+    pub fn new(i: usize) -> RelationIdx {
+        RelationIdx(i as u32)
+    }
+
+    /// Its position, for indexing per-relation arrays.
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
 
 /// On what basis a party disposes of votes it does not own (p. 5¹ "а", first indicator).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

@@ -624,13 +624,13 @@ pub fn build(graph: &Graph, target: PartyIdx, report: &CheckReport, opts: &Diagr
 
     // Every party with a chain of relations into the target, breadth first (no recursion).
     let mut dist = vec![usize::MAX; graph.len()];
-    dist[target as usize] = 0;
+    dist[target.index()] = 0;
     let mut order = vec![target];
     let mut queue = VecDeque::from([target]);
     while let Some(v) = queue.pop_front() {
         for (_, r) in graph.incoming(v) {
-            if dist[r.from as usize] == usize::MAX {
-                dist[r.from as usize] = dist[v as usize] + 1;
+            if dist[r.from.index()] == usize::MAX {
+                dist[r.from.index()] = dist[v.index()] + 1;
                 order.push(r.from);
                 queue.push_back(r.from);
             }
@@ -645,7 +645,7 @@ pub fn build(graph: &Graph, target: PartyIdx, report: &CheckReport, opts: &Diagr
         index.insert(key, items.len());
         items.push(Item {
             key,
-            dist: dist[p as usize],
+            dist: dist[p.index()],
             share: holder.map(|h| h.share.clone()),
             holder,
             protected: p == target || protected.contains(&key),
@@ -657,7 +657,7 @@ pub fn build(graph: &Graph, target: PartyIdx, report: &CheckReport, opts: &Diagr
     if let Some(a) = part {
         for h in a.holders.iter().filter(|h| h.kind == "undisclosed") {
             let Some(Key::Undisclosed(c)) = key_of(graph, &h.id) else { continue };
-            if dist[c as usize] == usize::MAX {
+            if dist[c.index()] == usize::MAX {
                 continue;
             }
             let key = Key::Undisclosed(c);
@@ -668,7 +668,7 @@ pub fn build(graph: &Graph, target: PartyIdx, report: &CheckReport, opts: &Diagr
             index.insert(key, i);
             items.push(Item {
                 key,
-                dist: dist[c as usize] + 1,
+                dist: dist[c.index()] + 1,
                 share: Some(h.share.clone()),
                 holder: Some(h),
                 protected: protected.contains(&key),

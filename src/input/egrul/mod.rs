@@ -47,7 +47,7 @@ use chrono::NaiveDate;
 use super::InputErrors;
 use crate::fraction::{Fraction, Share};
 use crate::model::{
-    Country, Graph, GraphBuilder, Interest, Origin, Party, PartyKind, Problem, RecordRef, Relation, Section,
+    Country, Graph, GraphBuilder, Interest, Origin, Party, PartyIdx, PartyKind, Problem, RecordRef, Relation, Section,
 };
 use record::{At, Founder, Record, Spec};
 
@@ -131,6 +131,12 @@ impl Importer {
             found.push((record, version));
         })
         .map_err(|f| InputErrors::whole(name, f.to_string()))?;
+        if info.companies == 0 && info.kind.as_deref().is_some_and(|k| k.starts_with("ЕГРИП")) {
+            return Err(InputErrors::whole(
+                name,
+                "an EGRIP package (ТипИнф ЕГРИП_…: individual entrepreneurs), not EGRUL: it names no founders of legal entities",
+            ));
+        }
         if info.companies == 0 {
             return Err(InputErrors::whole(
                 name,
@@ -265,7 +271,14 @@ impl Builder {
 
     /// Finds or adds a party, matched by ОГРН, then ИНН, then key; merges what each record says.
     fn upsert(&mut self, spec: Spec, subject: bool, place: usize) -> usize {
-        let found = spec.identities().find_map(|i| self.by_id.get(i)).copied();
+        // The same party: the same ОГРН; else the same ИНН or key, unless both have an ОГРН
+        // and they differ (two legal entities never share one).
+        let found = spec.identities().find_map(|i| self.by_id.get(i)).copied().filter(|&i| {
+            match (&self.nodes[i].spec.ogrn, &spec.ogrn) {
+                (Some(a), Some(b)) => a == b,
+                _ => true,
+            }
+        });
         let i = match found {
             Some(i) => {
                 let old = &mut self.nodes[i];
@@ -597,7 +610,7 @@ impl Builder {
     fn graph(self) -> Result<Graph, InputErrors> {
         let mut b = GraphBuilder::new();
         let mut used_ids: HashMap<String, usize> = HashMap::new();
-        let mut idx: Vec<Option<u32>> = vec![None; self.nodes.len()];
+        let mut idx: Vec<Option<PartyIdx>> = vec![None; self.nodes.len()];
         let assume = self.importer.options.assume_citizenship;
         for (i, n) in self.nodes.iter().enumerate() {
             if !n.used && !self.rels.iter().any(|r| r.from == i || r.to == i || r.of == Some(i)) {

@@ -574,7 +574,7 @@ mod tests {
         assert_eq!(c.el.child("СвНаимЮЛ").and_then(|n| n.attr("НаимЮЛПолн")), Some("ЁЛКА & Co"));
         assert!(c.el.child("СвАдресЮЛ").is_none(), "addresses are not kept");
         assert_eq!(c.last_record, NaiveDate::from_ymd_opt(2025, 1, 2));
-        assert_eq!(c.last_grn, Some(25_77_0000001));
+        assert_eq!(c.last_grn, Some(25_770_000_001));
     }
 
     #[test]

@@ -1,0 +1,578 @@
+//! The one law engine every command answers from: participation (p. 5 "а", p. 42 "а"),
+//! nonprofit status (their paragraphs of the same points) and foreign control (p. 5¹ "а"),
+//! decided once per graph and read per target.
+//!
+//! `screen` builds it over the whole graph and reads a row per company; `check`, `disclose`,
+//! `verify`, `render` and `report` build it over the part of the graph that can reach their
+//! target ([`Engine::for_target`]: the parties with a chain of relations of any type into it,
+//! which is everything the target's answers depend on) and then explain its answers with
+//! chains. The verdicts are decided here and only here, so no two commands can differ.
+//!
+//! Participation comes from [`batch::all`], with the law's values of terminal holders
+//! ([`judge`]) and nonprofits ([`nonprofit::status_of`]). Control comes from one run of the
+//! control fixpoint per foreign person, one for the undisclosed votes, and one per foreign
+//! person on top of those (the undetermined rule), each shared by every target.
+
+use std::collections::BTreeSet;
+use std::sync::OnceLock;
+
+use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
+use serde::Serialize;
+
+use super::control::{self, ControlStatus};
+use super::nonprofit::{self, ClosedLoopError};
+use super::participation;
+use super::policy::{Policies, Regime};
+use super::qualify::{Foreignness, Status, foreignness, judge};
+use super::verdict::Verdict;
+use crate::analysis::batch::{self, BatchResults, NodeResult, TerminalValue, Valuation};
+use crate::analysis::control::reach;
+use crate::analysis::{ControlNetwork, GroupControl, Node};
+use crate::fraction::Fraction;
+use crate::model::{Graph, PartyIdx, PartyKind};
+
+/// What to answer and under which policies.
+#[derive(Clone, Debug)]
+pub struct EngineOptions {
+    /// The regimes to answer (`ru` is always computed: it gives every row its holder count).
+    pub regimes: BTreeSet<Regime>,
+    /// The policies.
+    pub policies: Policies,
+}
+
+/// Which foreign notion a regime uses: p. 5 "а" and p. 5¹ "а" count anyone not of Russia as
+/// foreign, p. 42 "а" anyone not of Russia or another member state.
+fn notion(regime: Regime) -> usize {
+    usize::from(regime == Regime::Eaeu)
+}
+
+/// The notion's regime, for [`foreignness`].
+fn notion_regime(notion: usize) -> Regime {
+    if notion == 1 { Regime::Eaeu } else { Regime::Pak }
+}
+
+/// What the control test finds about one entity under one notion of "foreign".
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ControlFacts {
+    /// The foreign persons that each control it (indicators 1–4), in index order.
+    pub foreign_controllers: Vec<PartyIdx>,
+    /// All foreign persons other than the entity itself, taken together, control it (policy P2
+    /// counts this as foreign control; otherwise it is a warning).
+    pub jointly: bool,
+    /// No foreign control is proven, but the undisclosed votes or seats could give it to a
+    /// foreign person (or, under P2, to all of them together).
+    pub possible: bool,
+}
+
+impl ControlFacts {
+    /// Foreign control proven: a foreign controller, or all foreign persons together under P2.
+    pub fn foreign_proven(&self, policies: &Policies) -> bool {
+        !self.foreign_controllers.is_empty() || (policies.aggregate_foreign && self.jointly)
+    }
+
+    /// Foreign, undetermined, or not foreign controlled.
+    pub fn status(&self, policies: &Policies) -> ControlStatus {
+        if self.foreign_proven(policies) {
+            ControlStatus::Foreign
+        } else if self.possible {
+            ControlStatus::Undetermined
+        } else {
+            ControlStatus::NotForeign
+        }
+    }
+}
+
+/// Control facts for every entity, computed once.
+struct ControlIndex {
+    /// Parties foreign under each notion.
+    foreign: [Vec<bool>; 2],
+    /// Foreign (p. 5¹ "а" notion) controllers of each entity.
+    controllers: FxHashMap<Node, Vec<PartyIdx>>,
+    /// Entities all foreign persons together control, per notion (a foreign entity is itself a
+    /// member of that group, so for it the group is recomputed without it).
+    group: [FxHashSet<Node>; 2],
+    /// Entities the undisclosed votes alone control.
+    unknown: FxHashSet<Node>,
+    /// Entities a foreign person could control with the undisclosed votes: who.
+    potential: FxHashMap<Node, Vec<PartyIdx>>,
+    /// With P2: entities all foreign persons together with the undisclosed votes could control.
+    group_potential: [FxHashSet<Node>; 2],
+    /// Facts of foreign entities under P2, each computed without the entity in the group.
+    excluded: FxHashMap<(PartyIdx, usize), OnceLock<(bool, bool)>>,
+}
+
+impl ControlIndex {
+    fn build(graph: &Graph, scope: Option<&[bool]>, policies: &Policies) -> ControlIndex {
+        let net = ControlNetwork::build(graph, scope, &Fraction::half());
+        let n = graph.len();
+        let in_scope = |p: PartyIdx| scope.is_none_or(|s| s.get(p.index()).copied().unwrap_or(false));
+        let foreign_mask = |regime: Regime| -> Vec<bool> {
+            (0..n)
+                .map(PartyIdx::new)
+                .map(|p| in_scope(p) && foreignness(graph.party(p), regime, policies) == Foreignness::Foreign)
+                .collect()
+        };
+        let foreign_flags = [foreign_mask(Regime::Pak), foreign_mask(Regime::Eaeu)];
+        let members = |i: usize| -> Vec<PartyIdx> {
+            (0..n).map(PartyIdx::new).filter(|&p| foreign_flags[i][p.index()]).collect()
+        };
+        let foreign = members(0);
+        let foreign_eaeu = members(1);
+        let pairs: Vec<(Node, PartyIdx)> = foreign
+            .par_iter()
+            .filter(|&&f| net.has_influence(f))
+            .map_init(FxHashMap::default, |sums, &f| {
+                reach(&net, &[f], sums).into_iter().map(|y| (y, f)).collect::<Vec<_>>()
+            })
+            .flatten()
+            .collect();
+        let mut controllers: FxHashMap<Node, Vec<PartyIdx>> = FxHashMap::default();
+        for (y, f) in pairs {
+            controllers.entry(y).or_default().push(f);
+        }
+        for cs in controllers.values_mut() {
+            cs.sort_unstable();
+        }
+        let mut sums = FxHashMap::default();
+        let group = [
+            reach(&net, &foreign, &mut sums).into_iter().collect(),
+            reach(&net, &foreign_eaeu, &mut sums).into_iter().collect(),
+        ];
+        let unknown_seeds: Vec<Node> = net
+            .unknown_nodes()
+            .chain(
+                (0..n)
+                    .map(PartyIdx::new)
+                    .filter(|&p| in_scope(p) && graph.party(p).kind == PartyKind::Unknown)
+                    .map(Node::from),
+            )
+            .collect();
+        let base = GroupControl::undisclosed(&net, unknown_seeds.iter().copied());
+        let unknown: FxHashSet<Node> = base.controlled_since(0).collect();
+        let mut potential: FxHashMap<Node, Vec<PartyIdx>> = FxHashMap::default();
+        let mut group_potential = [FxHashSet::default(), FxHashSet::default()];
+        let mut excluded = FxHashMap::default();
+        if policies.aggregate_foreign {
+            for (i, members) in [&foreign, &foreign_eaeu].into_iter().enumerate() {
+                let mut gc = base.clone();
+                gc.extend(&net, members.iter().copied());
+                group_potential[i] = gc.controlled_since(0).collect();
+                // A foreign entity is a member of the group: whether the others control it is
+                // asked without it (only entities whose status can matter: companies and
+                // nonprofits), on demand.
+                for &f in members.iter() {
+                    if graph.party(f).kind.is_organization() {
+                        excluded.insert((f, i), OnceLock::new());
+                    }
+                }
+            }
+        } else {
+            let found: Vec<(Node, PartyIdx)> = foreign
+                .par_iter()
+                .filter(|&&f| net.has_influence(f))
+                .map_init(FxHashMap::default, |sums, &f| {
+                    base.would_also_control(&net, &[f], sums).into_iter().map(|y| (y, f)).collect::<Vec<_>>()
+                })
+                .flatten()
+                .collect();
+            for (y, f) in found {
+                potential.entry(y).or_default().push(f);
+            }
+            // Without P2 the group is only a warning, and only for entities that are not
+            // foreign themselves (a foreign entity fails p. 5¹ "а" whoever controls it).
+        }
+        ControlIndex { foreign: foreign_flags, controllers, group, unknown, potential, group_potential, excluded }
+    }
+
+    /// The facts about `y` under the notion of `regime`.
+    fn facts(&self, graph: &Graph, y: PartyIdx, regime: Regime, policies: &Policies) -> ControlFacts {
+        let i = notion(regime);
+        let is_foreign = |f: PartyIdx| f != y && self.foreign[i].get(f.index()).copied().unwrap_or(false);
+        let foreign_controllers: Vec<PartyIdx> = self
+            .controllers
+            .get(&Node::from(y))
+            .map(|cs| cs.iter().copied().filter(|&f| is_foreign(f)).collect())
+            .unwrap_or_default();
+        let (jointly, group_possible) = match self.excluded.get(&(y, i)) {
+            Some(cell) => *cell.get_or_init(|| excluded_facts(graph, y, i, policies)),
+            None => (self.group[i].contains(&Node::from(y)), self.group_potential[i].contains(&Node::from(y))),
+        };
+        let possible = if !foreign_controllers.is_empty() || (policies.aggregate_foreign && jointly) {
+            false
+        } else if policies.aggregate_foreign {
+            group_possible
+        } else {
+            self.unknown.contains(&Node::from(y))
+                || self.potential.get(&Node::from(y)).is_some_and(|fs| fs.iter().any(|&f| is_foreign(f)))
+        };
+        ControlFacts { foreign_controllers, jointly, possible }
+    }
+}
+
+/// Under P2, for a foreign entity `y`: do all other foreign persons together control it, and
+/// could they with the undisclosed votes? Computed over the parties that can reach `y`.
+fn excluded_facts(graph: &Graph, y: PartyIdx, notion: usize, policies: &Policies) -> (bool, bool) {
+    let scope = control::scope_of(graph, y);
+    let net = ControlNetwork::build(graph, Some(&scope), &Fraction::half());
+    let regime = notion_regime(notion);
+    let others: Vec<PartyIdx> = (0..graph.len())
+        .map(PartyIdx::new)
+        .filter(|&p| {
+            p != y && scope[p.index()] && foreignness(graph.party(p), regime, policies) == Foreignness::Foreign
+        })
+        .collect();
+    let jointly = GroupControl::of(&net, others.iter().copied()).controls(y);
+    let unknown: Vec<Node> = net
+        .unknown_nodes()
+        .chain(
+            (0..graph.len())
+                .map(PartyIdx::new)
+                .filter(|&p| scope[p.index()] && graph.party(p).kind == PartyKind::Unknown)
+                .map(Node::from),
+        )
+        .collect();
+    let mut gc = GroupControl::undisclosed(&net, unknown);
+    gc.extend(&net, others);
+    (jointly, gc.controls(y))
+}
+
+/// The law's values of holders for one participation regime.
+struct LawValuation<'a> {
+    graph: &'a Graph,
+    regime: Regime,
+    policies: Policies,
+    control: &'a ControlIndex,
+    /// Every party's value as a terminal holder, decided once.
+    terminal: Vec<TerminalValue>,
+}
+
+fn terminal_value(status: Status) -> TerminalValue {
+    match status {
+        Status::Qualifying => TerminalValue::COUNTS,
+        Status::Unknown => TerminalValue::UNKNOWN,
+        Status::NotQualifying => TerminalValue::NOT,
+    }
+}
+
+fn status_of_value(v: TerminalValue) -> Status {
+    if v.counts {
+        Status::Qualifying
+    } else if v.unknown {
+        Status::Unknown
+    } else {
+        Status::NotQualifying
+    }
+}
+
+impl<'a> LawValuation<'a> {
+    fn new(graph: &'a Graph, regime: Regime, policies: Policies, control: &'a ControlIndex) -> LawValuation<'a> {
+        let terminal = graph
+            .parties()
+            .par_iter()
+            .map(|party| terminal_value(judge(party, regime, &policies).map_or(Status::NotQualifying, |b| b.status())))
+            .collect();
+        LawValuation { graph, regime, policies, control, terminal }
+    }
+}
+
+impl Valuation for LawValuation<'_> {
+    fn terminal(&self, p: PartyIdx) -> TerminalValue {
+        self.terminal.get(p.index()).copied().unwrap_or(TerminalValue::NOT)
+    }
+
+    fn nonprofit(&self, p: PartyIdx, share: &Fraction, unknown: &Fraction) -> TerminalValue {
+        let facts = self.control.facts(self.graph, p, self.regime, &self.policies);
+        let status = nonprofit::status_of(
+            self.graph.party(p),
+            self.regime,
+            &self.policies,
+            share,
+            unknown,
+            facts.status(&self.policies),
+        );
+        terminal_value(status)
+    }
+}
+
+/// The participation answer of one target under one regime.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParticipationFacts {
+    /// eligible / not_eligible / undetermined.
+    pub verdict: Verdict,
+    /// Proven share of qualifying holders (for a target that is not a commercial organization:
+    /// 1 when it qualifies itself, else 0).
+    pub share: Fraction,
+    /// Upper bound, counting every undisclosed holder as qualifying.
+    pub upper: Fraction,
+}
+
+/// A nonprofit's status under one regime, with the numbers it rests on.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NonprofitFacts {
+    /// Qualifying, not qualifying, or unknown.
+    pub status: Status,
+    /// The proven share of its supreme body formed by qualifying persons.
+    pub governance: Fraction,
+    /// That share counting every undisclosed member as qualifying.
+    pub governance_upper: Fraction,
+    /// The control test (b).
+    pub control: ControlFacts,
+    /// It sits in a cycle of holdings (its supreme body is formed, in part, through itself).
+    pub in_cycle: bool,
+}
+
+/// The one-pass answers for a graph (or the part of it that reaches one target).
+pub struct Engine<'g> {
+    graph: &'g Graph,
+    options: EngineOptions,
+    participation: BatchResults,
+    eaeu: bool,
+    control: ControlIndex,
+}
+
+impl<'g> Engine<'g> {
+    /// Every answer for every entity of `graph`: control for every entity, participation for
+    /// every company and nonprofit under each regime asked for.
+    pub fn new(graph: &'g Graph, options: EngineOptions) -> Engine<'g> {
+        Engine::build(graph, None, options)
+    }
+
+    /// The answers for `target`: the same engine over the parties with a chain of relations of
+    /// any type into it (everything its answers depend on).
+    pub fn for_target(graph: &'g Graph, target: PartyIdx, options: EngineOptions) -> Engine<'g> {
+        let scope = control::scope_of(graph, target);
+        Engine::build(graph, Some(&scope), options)
+    }
+
+    fn build(graph: &'g Graph, scope: Option<&[bool]>, options: EngineOptions) -> Engine<'g> {
+        let control = ControlIndex::build(graph, scope, &options.policies);
+        let measure = options.policies.participation_base.measure();
+        let value = |regime: Regime| LawValuation::new(graph, regime, options.policies, &control);
+        let (ru, eaeu) = (value(Regime::Ru), value(Regime::Eaeu));
+        let with_eaeu = options.regimes.contains(&Regime::Eaeu);
+        let mut valuations: Vec<&dyn Valuation> = vec![&ru];
+        if with_eaeu {
+            valuations.push(&eaeu);
+        }
+        let participation = batch::all(graph, measure, scope, &valuations);
+        let eaeu = with_eaeu;
+        Engine { graph, options, participation, eaeu, control }
+    }
+
+    /// The graph.
+    pub fn graph(&self) -> &'g Graph {
+        self.graph
+    }
+
+    /// The policies.
+    pub fn policies(&self) -> &Policies {
+        &self.options.policies
+    }
+
+    /// The regimes asked for.
+    pub fn regimes(&self) -> &BTreeSet<Regime> {
+        &self.options.regimes
+    }
+
+    fn node(&self, p: PartyIdx, regime: Regime) -> Option<&NodeResult> {
+        match regime {
+            Regime::Ru | Regime::Pak => self.participation.get(p, 0),
+            Regime::Eaeu if self.eaeu => self.participation.get(p, 1),
+            Regime::Eaeu => None,
+        }
+    }
+
+    fn closed_loop(&self, r: &NodeResult) -> Result<(), ClosedLoopError> {
+        match &r.closed_loop {
+            Some(l) => Err(ClosedLoopError(l.iter().map(|&p| self.graph.party(p).id.clone()).collect())),
+            None => Ok(()),
+        }
+    }
+
+    /// The control facts of entity `y` under the foreign notion of `regime`.
+    pub fn control_facts(&self, y: PartyIdx, regime: Regime) -> ControlFacts {
+        self.control.facts(self.graph, y, regime, &self.options.policies)
+    }
+
+    /// A nonprofit's status under `regime` (`None` for other parties, or when `eaeu` was not
+    /// asked for).
+    pub fn nonprofit(&self, n: PartyIdx, regime: Regime) -> Result<Option<NonprofitFacts>, ClosedLoopError> {
+        if self.graph.party(n).kind != PartyKind::Nonprofit {
+            return Ok(None);
+        }
+        let Some(r) = self.node(n, regime) else { return Ok(None) };
+        self.closed_loop(r)?;
+        let status = r.status().map_or(Status::Unknown, status_of_value);
+        Ok(Some(NonprofitFacts {
+            status,
+            governance: r.share.clone(),
+            governance_upper: &r.share + &r.unknown,
+            control: self.control_facts(n, regime),
+            in_cycle: r.in_cycle,
+        }))
+    }
+
+    /// The status of any holder under `regime`: a terminal holder's by [`judge`], a nonprofit's
+    /// from the engine, a company's "not qualifying" (its holders are followed instead).
+    pub fn holder_status(&self, p: PartyIdx, regime: Regime) -> Result<Status, ClosedLoopError> {
+        let party = self.graph.party(p);
+        Ok(match party.kind {
+            PartyKind::Company => Status::NotQualifying,
+            PartyKind::Nonprofit => self.nonprofit(p, regime)?.map_or(Status::Unknown, |f| f.status),
+            _ => judge(party, regime, &self.options.policies).map_or(Status::NotQualifying, |b| b.status()),
+        })
+    }
+
+    /// The participation answer of `t` under `regime` (`ru` or `eaeu`).
+    pub fn participation(&self, t: PartyIdx, regime: Regime) -> Result<ParticipationFacts, ClosedLoopError> {
+        let party = self.graph.party(t);
+        if party.kind == PartyKind::Company {
+            let r = self.node(t, regime).ok_or_else(|| ClosedLoopError(Vec::new()))?;
+            self.closed_loop(r)?;
+            let upper = &r.share + &r.unknown;
+            let verdict = participation::verdict_of(party, regime, &r.share, &upper, Status::NotQualifying);
+            return Ok(ParticipationFacts { verdict, share: r.share.clone(), upper });
+        }
+        let own = self.holder_status(t, regime)?;
+        let (share, upper) = match own {
+            Status::Qualifying => (Fraction::one(), Fraction::one()),
+            Status::NotQualifying => (Fraction::zero(), Fraction::zero()),
+            Status::Unknown => (Fraction::zero(), Fraction::one()),
+        };
+        let verdict = participation::verdict_of(party, regime, &share, &upper, own);
+        Ok(ParticipationFacts { verdict, share, upper })
+    }
+
+    /// The `pak` verdict of `t` and the control facts it rests on.
+    pub fn pak(&self, t: PartyIdx) -> (Verdict, ControlFacts) {
+        let party = self.graph.party(t);
+        if !control::russian_entity(party) {
+            // Not a Russian legal entity: p. 5¹ "а" fails whoever controls it.
+            return (Verdict::NotEligible, ControlFacts::default());
+        }
+        let facts = self.control_facts(t, Regime::Pak);
+        (control::verdict_of(party, facts.status(&self.options.policies)), facts)
+    }
+
+    /// Targets of `screen --all`: every company.
+    pub fn all_targets(&self) -> Vec<PartyIdx> {
+        self.graph.party_indices().filter(|&p| self.graph.party(p).kind == PartyKind::Company).collect()
+    }
+
+    /// The row of one target.
+    pub fn row(&self, t: PartyIdx) -> Result<ScreenRow, ClosedLoopError> {
+        let party = self.graph.party(t);
+        let mut notes = Vec::new();
+        let mut regimes = RowRegimes::default();
+        let ru = self.participation(t, Regime::Ru)?;
+        if self.options.regimes.contains(&Regime::Ru) {
+            if party.kind == PartyKind::Company && !party.country.is_some_and(|c| c.is_russia()) {
+                notes.push("not_russian");
+            }
+            regimes.ru =
+                Some(RowParticipation { verdict: ru.verdict, share: ru.share.clone(), upper: ru.upper.clone() });
+        }
+        if self.eaeu {
+            let e = self.participation(t, Regime::Eaeu)?;
+            regimes.eaeu = Some(RowParticipation { verdict: e.verdict, share: e.share, upper: e.upper });
+        }
+        if self.options.regimes.contains(&Regime::Pak) {
+            let (verdict, facts) = self.pak(t);
+            if facts.jointly && facts.foreign_controllers.is_empty() && !self.options.policies.aggregate_foreign {
+                notes.push("foreign_jointly");
+            }
+            let mut controllers: Vec<RowController> = facts
+                .foreign_controllers
+                .iter()
+                .map(|&f| RowController { id: self.graph.party(f).id.clone(), foreign: true, group: false })
+                .collect();
+            if controllers.is_empty() && facts.jointly && self.options.policies.aggregate_foreign {
+                controllers.push(RowController { id: "foreign_group".into(), foreign: true, group: true });
+            }
+            regimes.pak = Some(RowControl { verdict, controllers });
+        }
+        let node = self.node(t, Regime::Ru);
+        Ok(ScreenRow {
+            target: party.id.clone(),
+            name: party.name.clone(),
+            country: party.country.map(|c| c.to_string()),
+            regimes,
+            ultimate_holders: node.map_or(0, |r| r.holders),
+            ultimate_holders_capped: node.is_some_and(|r| r.holders_capped),
+            unknown_share: &ru.upper - &ru.share,
+            in_cycle: node.is_some_and(|r| r.in_cycle),
+            notes,
+        })
+    }
+}
+
+/// A participation answer in a row.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct RowParticipation {
+    /// eligible / not_eligible / undetermined.
+    pub verdict: Verdict,
+    /// Proven share.
+    pub share: Fraction,
+    /// Upper bound.
+    pub upper: Fraction,
+}
+
+/// A foreign controller in a row.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct RowController {
+    /// Party id (`foreign_group` for all foreign persons together under P2).
+    pub id: String,
+    /// Always true: rows list the foreign controllers.
+    pub foreign: bool,
+    /// True for all foreign persons together (policy P2).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub group: bool,
+}
+
+/// The control answer in a row.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct RowControl {
+    /// eligible / not_eligible / undetermined.
+    pub verdict: Verdict,
+    /// The foreign controllers.
+    pub controllers: Vec<RowController>,
+}
+
+/// The answers per regime in a row.
+#[derive(Clone, Debug, Serialize, Default, PartialEq)]
+pub struct RowRegimes {
+    /// p. 5 "а".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ru: Option<RowParticipation>,
+    /// p. 42 "а".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub eaeu: Option<RowParticipation>,
+    /// p. 5¹ "а".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pak: Option<RowControl>,
+}
+
+/// One target's row of `screen`.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct ScreenRow {
+    /// Target id.
+    pub target: String,
+    /// Name.
+    pub name: String,
+    /// Country.
+    pub country: Option<String>,
+    /// The answers.
+    pub regimes: RowRegimes,
+    /// Number of ultimate holders.
+    pub ultimate_holders: u32,
+    /// True when there are at least that many (the count stops at 10 000).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub ultimate_holders_capped: bool,
+    /// Share of undisclosed holders (the `ru` upper bound less its share).
+    pub unknown_share: Fraction,
+    /// The target sits in an ownership cycle (or holds its own shares).
+    pub in_cycle: bool,
+    /// Remarks: `not_russian`, `foreign_jointly`.
+    pub notes: Vec<&'static str>,
+}
