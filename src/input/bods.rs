@@ -355,6 +355,31 @@ pub struct Statement {
 }
 
 impl Statement {
+    /// A statement as read, at `(index, line)` of its file, annotations kept by description.
+    fn read(
+        statement_id: String,
+        record_id: String,
+        date: Option<NaiveDate>,
+        status: RecordStatus,
+        details: RecordDetails,
+        annotations: Vec<RawAnnotation>,
+        (index, line): (u32, u32),
+    ) -> Statement {
+        let annotations = annotations.into_iter().filter_map(|a| non_empty(a.description)).collect();
+        Statement {
+            statement_id,
+            record_id,
+            date,
+            status,
+            details,
+            annotations,
+            index,
+            line,
+            rank: 0,
+            replaces: Vec::new(),
+        }
+    }
+
     /// The name a person reads: entity name, a person's first name, or the record id.
     pub fn display_name(&self) -> String {
         match &self.details {
@@ -795,18 +820,15 @@ fn parse_record_statement(raw: RawStatement, index: u32, line: u32) -> Result<St
         }
     };
     match details {
-        Some(details) if problems.is_empty() => Ok(Statement {
-            statement_id: raw.statement_id.unwrap_or_default(),
+        Some(details) if problems.is_empty() => Ok(Statement::read(
+            raw.statement_id.unwrap_or_default(),
             record_id,
             date,
             status,
             details,
-            annotations: raw.annotations.into_iter().filter_map(|a| non_empty(a.description)).collect(),
-            index,
-            line,
-            rank: 0,
-            replaces: Vec::new(),
-        }),
+            raw.annotations,
+            (index, line),
+        )),
         _ => Err(problems),
     }
 }

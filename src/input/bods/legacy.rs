@@ -208,18 +208,7 @@ pub(super) fn statement(raw: RawLegacy, index: u32, line: u32) -> Result<(Statem
     };
     match details {
         Ok(details) if problems.is_empty() => Ok((
-            Statement {
-                statement_id: id.clone(),
-                record_id: id,
-                date,
-                status: RecordStatus::New,
-                details,
-                annotations: raw.annotations.into_iter().filter_map(|a| non_empty(a.description)).collect(),
-                index,
-                line,
-                rank: 0,
-                replaces: Vec::new(),
-            },
+            Statement::read(id.clone(), id, date, RecordStatus::New, details, raw.annotations, (index, line)),
             raw.replaces_statements,
         )),
         _ => Err(problems),
