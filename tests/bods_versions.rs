@@ -305,7 +305,6 @@ fn exclusive_bounds_of_old_versions_are_flags() {
     // More than 50 % is imported as its limit 1/2: never wrongly eligible.
     assert_eq!((frac(&ru["share"]), frac(&ru["upper"])), ("1/2", "1/1"));
     assert_eq!(ru["verdict"], "undetermined");
-    let _ = Fraction::one();
 }
 
 #[test]
@@ -366,5 +365,29 @@ fn records_outside_the_file_are_unknown_parties() {
     assert_eq!(
         p.notes()[0],
         "interested party of relationship d459ada3-ee9d-5ee9-f40a-ac5aadecdd64: a record the file does not describe (an unknown party)"
+    );
+}
+
+#[test]
+fn component_statements_of_version_0_2_make_the_chain_of_the_indirect_interest() {
+    use owngraph::input::bods;
+    use owngraph::law::bods_check::{CheckStatus, check_indirect_shares};
+    let path = version("0.2-indirect-ownership.json");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let snap = bods::Snapshot::build(bods::parse_statements("s", &text).unwrap(), date("2026-01-01"));
+    let r = check_indirect_shares(&snap);
+    assert_eq!(r.checks.len(), 1);
+    let c = &r.checks[0];
+    // Person 1 → Company B → Company A, both components stating no share: 30 % is possible.
+    assert_eq!(c.status, CheckStatus::Consistent);
+    assert_eq!(c.declared.as_ref().unwrap().lower, Fraction::new(3, 10));
+    let path_ids: Vec<&str> = c.chains[0].parties.iter().map(|p| p.id.as_str()).collect();
+    assert_eq!(
+        path_ids,
+        vec![
+            "85fb08b6-5c57-4b9d-9e9c-2f6d80b30082",
+            "59436a9e-a618-47b3-9693-d565051f6914",
+            "f6889b75-d0f9-4f33-947f-e4ef0213300c"
+        ]
     );
 }
