@@ -1,4 +1,4 @@
-//! BODS 0.4: every official example imports; the declared indirect shares are confirmed or
+//! BODS 0.4 examples: every official example imports; the declared indirect shares are confirmed or
 //! flagged exactly; `verify --bods` exit codes; a BODS file goes straight into `check`.
 
 use std::path::Path;

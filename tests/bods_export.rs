@@ -157,3 +157,50 @@ fn convert_round_trip_through_files_gives_the_same_answer() {
     };
     assert_eq!(answer(&n), answer(&src));
 }
+
+#[test]
+fn persons_subjects_schemes_and_dates_are_what_bods_expects() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("rt.bods.json");
+    let bin = || Command::cargo_bin("owngraph").unwrap();
+    let src = root().join("fixtures/bods-cases/round-trip.json");
+    bin()
+        .args(["convert", src.to_str().unwrap(), "-o", out.to_str().unwrap(), "--as-of", "2025-03-01"])
+        .assert()
+        .code(0);
+    let doc: Vec<serde_json::Value> = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let find = |id: &str| doc.iter().find(|s| s["recordId"] == id).unwrap();
+    // A natural person whose citizenship is not stated is a person, without nationalities.
+    let petrov = find("petrov");
+    assert_eq!(
+        (petrov["recordType"].as_str(), petrov["recordDetails"]["personType"].as_str()),
+        (Some("person"), Some("knownPerson"))
+    );
+    assert!(petrov["recordDetails"]["nationalities"].is_null());
+    assert_eq!(
+        petrov["recordDetails"]["identifiers"],
+        serde_json::json!([{"id": "770000000013", "scheme": "RUS-TAXID", "schemeName": "ИНН"}])
+    );
+    assert_eq!(
+        find("T")["recordDetails"]["identifiers"],
+        serde_json::json!([
+            {"id": "1027700000001", "scheme": "RU-OGRN", "schemeName": "ОГРН"},
+            {"id": "7700000001", "scheme": "RU-INN", "schemeName": "ИНН"}
+        ])
+    );
+    // Each statement is declared about its own party, a relationship about its subject.
+    assert_eq!(petrov["declarationSubject"], "petrov");
+    assert_eq!(find("petrov→N")["declarationSubject"], "N");
+    assert_eq!(find("ivanov→T")["declarationSubject"], "T");
+    // Dated the day the graph describes, not the run date.
+    assert!(doc.iter().all(|s| s["statementDate"] == "2025-03-01"));
+    // Read back as of that day: the same graph; as of an earlier day: refused, not empty.
+    bin().args(["check", out.to_str().unwrap(), "--target", "T", "--as-of", "2025-03-01"]).assert().code(0);
+    bin()
+        .args(["check", out.to_str().unwrap(), "--target", "T", "--as-of", "2024-01-01"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "every statement is dated after the analysis date 2024-01-01 (the earliest on 2025-03-01): nothing is in force then; give --as-of 2025-03-01 or later",
+        ));
+}

@@ -72,6 +72,10 @@ pub enum Right {
     SoleExecutive,
     /// Acting as the management company (indicator 4).
     ManagementCompany,
+    /// Influence of unstated extent: no right proven, but it could be the right to determine
+    /// decisions. It counts only for a group built by [`GroupControl::undisclosed`], the world in
+    /// which everything undisclosed is given to the group.
+    Influence,
 }
 
 /// What one influence gives.
@@ -113,7 +117,7 @@ pub fn reach<S: Into<Node> + Copy>(
     while let Some(member) = queue.pop_front() {
         for inf in net.influences_from(member) {
             let to = inf.to;
-            if seed_set.contains(&to) || done.contains(&to) {
+            if seed_set.contains(&to) || done.contains(&to) || inf.lever == Lever::Right(Right::Influence) {
                 continue;
             }
             let now = match &inf.lever {
@@ -371,6 +375,7 @@ fn entity_influences(graph: &Graph, y: PartyIdx, out: &mut Vec<Influence>) -> Op
             }
             Interest::DecisionRights => push(r.from.into(), Lever::Right(Right::DecisionRights), Some(ri)),
             Interest::ManagementCompany => push(r.from.into(), Lever::Right(Right::ManagementCompany), Some(ri)),
+            Interest::Influence => push(r.from.into(), Lever::Right(Right::Influence), Some(ri)),
             _ => {}
         }
     }
@@ -440,6 +445,8 @@ pub struct Acquired {
 /// (trying a member first with [`GroupControl::would_also_control`], which copies nothing).
 #[derive(Clone, Debug, Default)]
 pub struct GroupControl {
+    /// Built by [`GroupControl::undisclosed`]: influence of unstated extent counts as control.
+    undisclosed: bool,
     seeds: rustc_hash::FxHashSet<Node>,
     controlled: HashMap<Node, Acquired>,
     standing: HashMap<Node, Standing>,
@@ -455,6 +462,21 @@ impl GroupControl {
         g
     }
 
+    /// The group of the undisclosed holders `seeds` (unknown remainders, unknown parties): the
+    /// hypothetical world of the undetermined rule, in which every undisclosed vote and seat is the
+    /// group's and every influence of unstated extent ([`Right::Influence`]) is the right to
+    /// determine decisions. Members added later ([`GroupControl::extend`], a clone) share it.
+    pub fn undisclosed<S: Into<Node>>(net: &ControlNetwork, seeds: impl IntoIterator<Item = S>) -> GroupControl {
+        let mut g = GroupControl { undisclosed: true, ..GroupControl::default() };
+        g.extend(net, seeds);
+        g
+    }
+
+    /// True when the lever counts for this group.
+    fn counts(&self, lever: &Lever) -> bool {
+        self.undisclosed || *lever != Lever::Right(Right::Influence)
+    }
+
     /// Adds members to the group and continues to the new fixpoint (control only grows).
     pub fn extend<S: Into<Node>>(&mut self, net: &ControlNetwork, seeds: impl IntoIterator<Item = S>) {
         for s in seeds.into_iter().map(Into::into) {
@@ -465,7 +487,7 @@ impl GroupControl {
         while let Some(member) = self.queue.pop_front() {
             for inf in net.influences_from(member) {
                 let to = inf.to;
-                if self.seeds.contains(&to) {
+                if self.seeds.contains(&to) || !self.counts(&inf.lever) {
                     continue;
                 }
                 let st = self.standing.entry(to).or_default();
@@ -528,6 +550,7 @@ impl GroupControl {
             for inf in net.influences_from(member) {
                 let to = inf.to;
                 if self.seeds.contains(&to)
+                    || !self.counts(&inf.lever)
                     || extra.contains(&to)
                     || self.controlled.contains_key(&to)
                     || done.contains(&to)

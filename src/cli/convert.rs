@@ -1,4 +1,4 @@
-//! `owngraph convert`: real data in and out. Reads BODS 0.4 (JSON array or JSON Lines), EGRUL
+//! `owngraph convert`: real data in and out. Reads BODS 0.1–0.4 (JSON array, JSON Lines, gzip), EGRUL
 //! XML extracts (several merge into one graph) or the native format, and writes the native
 //! format or BODS 0.4, with the notes of the import kept (docs/DOMAIN.md, "Parties", "Relations").
 
@@ -23,7 +23,7 @@ pub enum To {
     BodsLines,
 }
 
-/// Convert ownership data: BODS 0.4 or EGRUL into the native format, or a graph into BODS 0.4.
+/// Convert ownership data: BODS 0.1–0.4 or EGRUL into the native format, or a graph into BODS 0.4.
 /// EGRUL files, directories of them and `.zip` archives of them (one extract per company, or FNS
 /// packages of hundreds) merge into one graph, parties matched by ОГРН, then ИНН; a company
 /// repeated in several documents is its latest version.

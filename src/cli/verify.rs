@@ -59,7 +59,7 @@ pub struct Args {
     #[arg(long, value_name = "FILE", required_unless_present = "bods")]
     disclosure: Option<PathBuf>,
 
-    /// Instead: GRAPH is a BODS 0.4 file; check every indirect share it declares against the
+    /// Instead: GRAPH is a BODS file (0.1–0.4); check every indirect share it declares against the
     /// chain of its component records (exit 1 when one contradicts it).
     #[arg(long, conflicts_with_all = ["target", "disclosure"])]
     bods: bool,

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use chrono::NaiveDate;
-use owngraph::input::{InputErrors, bods};
+use owngraph::input::{bods, read_text};
 use owngraph::law::bods_check;
 use owngraph::report;
 
@@ -52,14 +52,7 @@ pub struct Args {
 /// Runs the check.
 pub fn run(args: Args) -> Result<ExitCode, CliError> {
     let name = args.file.display().to_string();
-    let bytes = std::fs::read(&args.file)
-        .map_err(|e| CliError::Input(InputErrors::whole(&name, format!("cannot read: {e}"))))?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        CliError::Input(InputErrors::whole(
-            &name,
-            format!("not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()),
-        ))
-    })?;
+    let text = read_text(&args.file).map_err(CliError::Input)?;
     if !bods::looks_like_bods(&text) {
         return Err(CliError::Usage(format!(
             "{name}: not a BODS file (expected a JSON array of statements or JSON Lines)"

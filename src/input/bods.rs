@@ -1,21 +1,27 @@
-//! BODS 0.4 input (Beneficial Ownership Data Standard of Open Ownership): statements about
-//! entities, persons and relationships, as a JSON array or JSON Lines, read as of one date and
-//! mapped to the parties and relations of docs/DOMAIN.md (p. 5 "а", p. 5¹ "а" of the Rules).
+//! BODS input (Beneficial Ownership Data Standard of Open Ownership), every version 0.1–0.4:
+//! statements about entities, persons and relationships, as a JSON array, JSON Lines or one
+//! object, read as of one date and mapped to the parties and relations of docs/DOMAIN.md (p. 5
+//! "а", p. 5¹ "а" of the Rules). BODS 0.1–0.3 statements are read into the records of 0.4 by
+//! [`legacy`]; the version is told from each statement's shape and `bodsVersion`.
 //!
-//! Mapping, in the law's terms:
+//! Mapping, in the law's terms (README, "What each BODS interest proves", has the full table):
 //! - entities: `registeredEntity`/`legalEntity` → company (country from the jurisdiction, or
-//!   from an identifier scheme such as `GB-COH`); `arrangement` → a company when Russian, else a
-//!   foreign structure; a `nomination` arrangement is its nominator when exactly one is given,
-//!   else an unknown holder ("a stake held through a foreign nominee is an `unknown` holder
-//!   unless the beneficial owner is given"); `state`, `stateBody` → state (a state body is the
-//!   state acting); anonymous and unknown entities → unknown;
+//!   from an identifier scheme such as `GB-COH`); an `arrangement` whose members are stated
+//!   (direct shareholders of it) → a company its holding passes through, else a foreign structure
+//!   unless Russian; a `nomination` arrangement is its nominator when exactly one is given, else
+//!   an unknown holder ("a stake held through a foreign nominee is an `unknown` holder unless the
+//!   beneficial owner is given"); `state`, `stateBody` → state (a state body is the state
+//!   acting); anonymous and unknown entities, and records the file does not describe → unknown;
 //! - persons: `knownPerson` with nationalities → person (nationalities → citizenship); without
-//!   a nationality, anonymous or unknown → unknown;
+//!   a nationality, anonymous or unknown → unknown, noted as a natural person;
 //! - direct interests: `shareholding` → capital, `votingRights` → votes (alone: a vote
-//!   disposal), `appointmentOfBoard` → appoints (the board), `rightsGrantedByContract`,
-//!   `otherInfluenceOrControl`, `controlViaCompanyRulesOrArticles`, `controlByLegalFramework` →
-//!   decision rights, `trustee` of a company → trust management of votes; every other interest,
-//!   and every indirect one, is kept as a note on the party or relation, never dropped;
+//!   disposal), `appointmentOfBoard` → appoints (the board), `otherInfluenceOrControl`, contract
+//!   rights, control by articles or by law, unknown interests → influence (possible control, not
+//!   proof: the right to determine decisions only when the details state it), `trustee` of a
+//!   company → trust management of votes; every other interest, and every indirect one, is kept
+//!   as a note on the party or relation, never dropped;
+//! - the same interest stated again counts once (noted); records that contradict each other are
+//!   quarantined ([`crate::model::quarantine`]) rather than refusing the file;
 //! - a range (`minimum`/`exclusiveMinimum` … `maximum`/`exclusiveMaximum`) imports its lower
 //!   bound as the holder's share; the rest of the ranges of one company goes to one `unknown`
 //!   holder (at most what the lower bounds leave), so participation gives exactly the interval
@@ -23,8 +29,9 @@
 //! - an unspecified interested party (`noBeneficialOwners`, …) is an unknown holder named by
 //!   its reason, holding the capital no listed holder accounts for.
 //!
-//! A snapshot as of a date takes, for each record, its latest statement dated on or before
-//! that date; a `closed` record is gone. Interest dates become `since` / `until`.
+//! A snapshot as of a date takes, for each record, its latest statement dated on or before that
+//! date; a `closed` record is gone. Interest dates become `since` / `until`. Time and memory are
+//! linear in the number of statements.
 
 use std::collections::{HashMap, HashSet};
 
@@ -34,6 +41,8 @@ use serde_json::value::RawValue;
 
 use super::InputErrors;
 use super::json::{Lines, clean_serde_message};
+
+mod legacy;
 use crate::fraction::{Fraction, Share};
 use crate::model::{
     Country, DeclaredStatus, DisposalBasis, Graph, GraphBuilder, Interest, Origin, Party, PartyIdx, PartyKind, Problem,
@@ -338,9 +347,39 @@ pub struct Statement {
     pub index: u32,
     /// Line in the file (1-based).
     pub line: u32,
+    /// For BODS 0.1–0.3: how many statements of its record it replaces, directly or not (the
+    /// later of two statements whose dates do not decide); 0 in BODS 0.4.
+    pub rank: u32,
+    /// For a BODS 0.1–0.3 relationship: the statements it replaces (gone once it is in force).
+    pub replaces: Vec<String>,
 }
 
 impl Statement {
+    /// A statement as read, at `(index, line)` of its file, annotations kept by description.
+    fn read(
+        statement_id: String,
+        record_id: String,
+        date: Option<NaiveDate>,
+        status: RecordStatus,
+        details: RecordDetails,
+        annotations: Vec<RawAnnotation>,
+        (index, line): (u32, u32),
+    ) -> Statement {
+        let annotations = annotations.into_iter().filter_map(|a| non_empty(a.description)).collect();
+        Statement {
+            statement_id,
+            record_id,
+            date,
+            status,
+            details,
+            annotations,
+            index,
+            line,
+            rank: 0,
+            replaces: Vec::new(),
+        }
+    }
+
     /// The name a person reads: entity name, a person's first name, or the record id.
     pub fn display_name(&self) -> String {
         match &self.details {
@@ -360,6 +399,14 @@ impl Statement {
 struct RawStatement {
     #[serde(default)]
     statement_id: Option<String>,
+    /// BODS 0.1–0.3.
+    #[serde(default, rename = "statementID")]
+    statement_id_upper: Option<Box<RawValue>>,
+    /// BODS 0.1–0.3.
+    #[serde(default)]
+    statement_type: Option<serde::de::IgnoredAny>,
+    #[serde(default)]
+    publication_details: Option<legacy::RawPublication>,
     #[serde(default)]
     statement_date: Option<String>,
     #[serde(default)]
@@ -372,6 +419,16 @@ struct RawStatement {
     record_details: Option<Box<RawValue>>,
     #[serde(default)]
     annotations: Vec<RawAnnotation>,
+}
+
+impl RawStatement {
+    /// The 0.1–0.3 statement id as text, for problems.
+    fn statement_id_text(&self) -> String {
+        match self.statement_id_upper.as_deref().map(|r| r.get().trim()) {
+            Some(t) => serde_json::from_str::<String>(t).unwrap_or_else(|_| t.to_string()),
+            None => "?".into(),
+        }
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -460,6 +517,8 @@ struct RawInterest {
     #[serde(rename = "type")]
     kind: Option<String>,
     direct_or_indirect: Option<String>,
+    /// BODS 0.1, 0.2: what 0.3 calls `directOrIndirect`.
+    interest_level: Option<String>,
     details: Option<String>,
     share: Option<RawShare>,
     start_date: Option<String>,
@@ -477,8 +536,13 @@ struct RawShare {
     exclusive_maximum: Option<Box<RawValue>>,
 }
 
-/// True when `text` looks like BODS: a top-level JSON array, or JSON Lines whose first object
-/// has `recordType` or `statementId` (the native format is one object with `parties`).
+/// Keys only a BODS statement has at its top level (any version).
+const STATEMENT_KEYS: &[&str] =
+    &["recordId", "recordType", "recordDetails", "statementID", "statementId", "statementType", "declarationSubject"];
+
+/// True when `text` looks like BODS of any version: a top-level JSON array (the native format
+/// is an object), JSON Lines whose first object is a statement, or one statement object (pretty
+/// printed or not). Only the first keys of the first object are looked at.
 pub fn looks_like_bods(text: &str) -> bool {
     let t = text.trim_start_matches('\u{feff}').trim_start();
     if t.starts_with('[') {
@@ -487,11 +551,40 @@ pub fn looks_like_bods(text: &str) -> bool {
     if !t.starts_with('{') {
         return false;
     }
-    let first = t.lines().next().unwrap_or_default();
-    match serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(first) {
-        Ok(m) => m.contains_key("recordType") || m.contains_key("statementId"),
-        Err(_) => false,
+    first_keys_say_bods(t)
+}
+
+/// Reads the keys of the first JSON object in `text` until one tells a BODS statement from a
+/// native graph (`parties`, `relations`), skipping the values in between.
+fn first_keys_say_bods(text: &str) -> bool {
+    use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
+    use std::cell::Cell;
+    struct Probe<'a>(&'a Cell<Option<bool>>);
+    impl<'de> Visitor<'de> for Probe<'_> {
+        type Value = ();
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("an object")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+            while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                if STATEMENT_KEYS.contains(&key.as_ref()) {
+                    self.0.set(Some(true));
+                    return Ok(());
+                }
+                if matches!(key.as_ref(), "parties" | "relations" | "kind") {
+                    self.0.set(Some(false));
+                    return Ok(());
+                }
+                map.next_value::<IgnoredAny>()?;
+            }
+            Ok(())
+        }
     }
+    let answer = Cell::new(None);
+    // Stopping early leaves the object unfinished, which the deserializer reports: the answer
+    // is already known then.
+    let _ = serde_json::Deserializer::from_str(text).deserialize_map(Probe(&answer));
+    answer.get().unwrap_or(false)
 }
 
 /// A problem with one statement.
@@ -503,12 +596,27 @@ fn statement_problem(index: u32, line: u32, record: &str, field: Option<&str>, m
     }
 }
 
-/// Reads every statement of a BODS file (JSON array or JSON Lines); all problems are reported.
+/// The two shapes of BODS: statements that are records' versions (0.4), or statements linked by
+/// statement ids (0.1–0.3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Shape {
+    Records,
+    Statements,
+}
+
+/// One parsed statement, or its problems, with its shape.
+type Parsed = (Option<Shape>, Result<(Statement, Vec<String>), Vec<Problem>>);
+
+/// Reads every statement of a BODS file of any version 0.1–0.4: a JSON array, JSON Lines, or one
+/// statement object. The version is told from each statement's shape (`recordId`/`recordType`:
+/// 0.4; `statementID`/`statementType`: 0.1–0.3) and checked against
+/// `publicationDetails.bodsVersion`; a statement no version fits is refused with the version it
+/// was read as. All problems are reported.
 pub fn parse_statements(file: &str, text: &str) -> Result<Vec<Statement>, InputErrors> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut out = Vec::new();
-    let mut problems = Vec::new();
-    if text.trim_start().starts_with('[') {
+    let trimmed = text.trim_start();
+    let mut parsed: Vec<Parsed> = Vec::new();
+    if trimmed.starts_with('[') {
         let raws: Vec<&RawValue> = serde_json::from_str(text).map_err(|e| {
             InputErrors::whole(
                 file,
@@ -521,27 +629,59 @@ pub fn parse_statements(file: &str, text: &str) -> Result<Vec<Statement>, InputE
             )
         })?;
         let lines = Lines::new(text);
+        parsed.reserve(raws.len());
         for (i, raw) in raws.iter().enumerate() {
-            let line = lines.of(text, raw.get());
-            match parse_statement(raw.get(), i as u32, line) {
-                Ok(s) => out.push(s),
-                Err(mut p) => problems.append(&mut p),
-            }
+            parsed.push(parse_statement(raw.get(), i as u32, lines.of(text, raw.get())));
         }
+    } else if let Ok(one) = serde_json::from_str::<&RawValue>(text).map(|r| r.get()).map_err(|_| ())
+        && one.starts_with('{')
+    {
+        let line = Lines::new(text).of(text, one);
+        parsed.push(parse_statement(one, 0, line));
     } else {
         let mut index = 0u32;
         for (n, line) in text.lines().enumerate() {
             if line.trim().is_empty() {
                 continue;
             }
-            match parse_statement(line, index, n as u32 + 1) {
-                Ok(s) => out.push(s),
-                Err(mut p) => problems.append(&mut p),
-            }
+            parsed.push(parse_statement(line, index, n as u32 + 1));
             index += 1;
         }
     }
-    if problems.is_empty() { Ok(out) } else { Err(InputErrors { file: file.to_string(), problems, files: Vec::new() }) }
+    let mut out = Vec::with_capacity(parsed.len());
+    let mut replaces = Vec::new();
+    let mut problems = Vec::new();
+    let (mut first_records, mut first_statements) = (None, None);
+    for (shape, r) in parsed {
+        match r {
+            Ok((s, rep)) => {
+                match shape {
+                    Some(Shape::Records) => first_records = first_records.or(Some(s.index)),
+                    Some(Shape::Statements) => first_statements = first_statements.or(Some(s.index)),
+                    None => {}
+                }
+                out.push(s);
+                replaces.push(rep);
+            }
+            Err(mut p) => problems.append(&mut p),
+        }
+    }
+    if let (Some(a), Some(b)) = (first_records, first_statements) {
+        problems.insert(
+            0,
+            Problem::document(format!(
+                "mixes BODS 0.4 records (first at statements[{a}]) with BODS 0.1–0.3 statements (first at statements[{b}]): \
+                 their references cannot be told apart; split the file by version"
+            )),
+        );
+    }
+    if !problems.is_empty() {
+        return Err(InputErrors { file: file.to_string(), problems, files: Vec::new() });
+    }
+    if first_statements.is_some() {
+        legacy::link_records(&mut out, &mut replaces);
+    }
+    Ok(out)
 }
 
 fn parse_date_prefix(text: &str) -> Option<NaiveDate> {
@@ -550,10 +690,85 @@ fn parse_date_prefix(text: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()
 }
 
-fn parse_statement(text: &str, index: u32, line: u32) -> Result<Statement, Vec<Problem>> {
-    let raw: RawStatement = serde_json::from_str(text).map_err(|e| {
-        vec![statement_problem(index, line, "?", None, format!("not a BODS statement: {}", clean_serde_message(&e)))]
-    })?;
+/// The version a statement declares and the shape it has; a problem when no version fits.
+fn statement_shape(raw: &RawStatement) -> Result<(Shape, String), String> {
+    let declared = raw.publication_details.as_ref().and_then(|p| p.bods_version.as_ref()).map(|v| {
+        let t = v.get().trim();
+        serde_json::from_str::<String>(t).unwrap_or_else(|_| t.to_string())
+    });
+    let records = raw.record_id.is_some() || raw.record_type.is_some() || raw.record_details.is_some();
+    let statements = raw.statement_id_upper.is_some() || raw.statement_type.is_some();
+    let shape = match (records, statements) {
+        (true, false) => Shape::Records,
+        (false, true) => Shape::Statements,
+        (true, true) => {
+            return Err(
+                "has both recordId/recordType (BODS 0.4) and statementID/statementType (BODS 0.1–0.3): no version fits"
+                    .into(),
+            );
+        }
+        (false, false) => {
+            let v = declared.map(|d| format!(" (it declares bodsVersion \"{d}\")")).unwrap_or_default();
+            return Err(format!(
+                "not a BODS statement{v}: it has neither recordId/recordType (BODS 0.4) nor statementID/statementType (BODS 0.1–0.3)"
+            ));
+        }
+    };
+    let looks = match shape {
+        Shape::Records => "0.4",
+        Shape::Statements => "0.1–0.3",
+    };
+    let fits = |d: &str| match shape {
+        Shape::Records => d.starts_with("0.4"),
+        Shape::Statements => ["0.1", "0.2", "0.3"].iter().any(|v| d.starts_with(v)),
+    };
+    match declared {
+        Some(d) if !fits(&d) => Err(format!(
+            "declares bodsVersion \"{d}\" but is written like BODS {looks} ({}): no version fits",
+            if shape == Shape::Records { "recordId, recordType, recordDetails" } else { "statementID, statementType" }
+        )),
+        Some(d) => Ok((shape, format!("BODS {d}"))),
+        None => Ok((shape, format!("BODS {looks}"))),
+    }
+}
+
+fn parse_statement(text: &str, index: u32, line: u32) -> Parsed {
+    let raw: RawStatement = match serde_json::from_str(text) {
+        Ok(r) => r,
+        Err(e) => {
+            let m = format!("not a BODS statement: {}", clean_serde_message(&e));
+            return (None, Err(vec![statement_problem(index, line, "?", None, m)]));
+        }
+    };
+    let (shape, version) = match statement_shape(&raw) {
+        Ok(v) => v,
+        Err(m) => {
+            let label = raw.record_id.clone().filter(|r| !r.is_empty()).unwrap_or_else(|| raw.statement_id_text());
+            return (None, Err(vec![statement_problem(index, line, &label, None, m)]));
+        }
+    };
+    let read_as = |mut ps: Vec<Problem>| {
+        for p in &mut ps {
+            p.message = format!("read as {version}: {}", p.message);
+        }
+        ps
+    };
+    if shape == Shape::Statements {
+        let r = match serde_json::from_str::<legacy::RawLegacy>(text) {
+            Ok(l) => legacy::statement(l, index, line).map_err(|ps| {
+                let label = raw.statement_id_text();
+                ps.into_iter().map(|(f, m)| statement_problem(index, line, &label, Some(f), m)).collect()
+            }),
+            Err(e) => {
+                Err(vec![statement_problem(index, line, &raw.statement_id_text(), None, clean_serde_message(&e))])
+            }
+        };
+        return (Some(shape), r.map_err(read_as));
+    }
+    (Some(shape), parse_record_statement(raw, index, line).map(|s| (s, Vec::new())).map_err(read_as))
+}
+
+fn parse_record_statement(raw: RawStatement, index: u32, line: u32) -> Result<Statement, Vec<Problem>> {
     let record_id = raw.record_id.clone().unwrap_or_default();
     let label = if record_id.is_empty() { "?".to_string() } else { record_id.clone() };
     let mut problems = Vec::new();
@@ -605,16 +820,15 @@ fn parse_statement(text: &str, index: u32, line: u32) -> Result<Statement, Vec<P
         }
     };
     match details {
-        Some(details) if problems.is_empty() => Ok(Statement {
-            statement_id: raw.statement_id.unwrap_or_default(),
+        Some(details) if problems.is_empty() => Ok(Statement::read(
+            raw.statement_id.unwrap_or_default(),
             record_id,
             date,
             status,
             details,
-            annotations: raw.annotations.into_iter().filter_map(|a| non_empty(a.description)).collect(),
-            index,
-            line,
-        }),
+            raw.annotations,
+            (index, line),
+        )),
         _ => Err(problems),
     }
 }
@@ -644,16 +858,20 @@ fn entity_details(e: RawEntity) -> EntityDetails {
     }
 }
 
-fn person_details(p: RawPerson) -> PersonDetails {
-    let mut names: Vec<(bool, String)> = p
-        .names
+/// Full names, the legal (0.4) or individual (0.1–0.3) one first.
+fn person_names(raw: Vec<RawName>) -> Vec<String> {
+    let mut names: Vec<(bool, String)> = raw
         .into_iter()
-        .filter_map(|n| non_empty(n.full_name).map(|f| (n.kind.as_deref() != Some("legal"), f)))
+        .filter_map(|n| non_empty(n.full_name).map(|f| (!matches!(n.kind.as_deref(), Some("legal" | "individual")), f)))
         .collect();
     names.sort_by_key(|(not_legal, _)| *not_legal);
+    names.into_iter().map(|(_, n)| n).collect()
+}
+
+fn person_details(p: RawPerson) -> PersonDetails {
     PersonDetails {
         person_type: p.person_type.unwrap_or_else(|| "unknownPerson".into()),
-        names: names.into_iter().map(|(_, n)| n).collect(),
+        names: person_names(p.names),
         nationalities: p.nationalities.into_iter().filter_map(|n| non_empty(n.code)).collect(),
         identifiers: identifiers(p.identifiers),
         address: p.addresses.into_iter().find_map(|a| non_empty(a.address)),
@@ -696,18 +914,28 @@ fn share_range(s: &RawShare, ext: Option<&InterestExt>) -> Result<Option<ShareRa
     if let Some(e) = get(&s.exact, "exact")? {
         return Ok(Some(ShareRange::exact(e)));
     }
-    let (min, xmin) = (get(&s.minimum, "minimum")?, get(&s.exclusive_minimum, "exclusiveMinimum")?);
-    let (max, xmax) = (get(&s.maximum, "maximum")?, get(&s.exclusive_maximum, "exclusiveMaximum")?);
+    // BODS 0.1–0.3 write `exclusiveMinimum: true` to make `minimum` exclusive; 0.4 writes the
+    // exclusive bound itself.
+    let flag = |r: &Option<Box<RawValue>>| match r.as_deref().map(|r| r.get().trim()) {
+        Some("true") => Some(true),
+        Some("false") => Some(false),
+        _ => None,
+    };
+    let (min_flag, max_flag) = (flag(&s.exclusive_minimum), flag(&s.exclusive_maximum));
+    let bound =
+        |r: &Option<Box<RawValue>>, f: Option<bool>, name: &str| if f.is_some() { Ok(None) } else { get(r, name) };
+    let (min, xmin) = (get(&s.minimum, "minimum")?, bound(&s.exclusive_minimum, min_flag, "exclusiveMinimum")?);
+    let (max, xmax) = (get(&s.maximum, "maximum")?, bound(&s.exclusive_maximum, max_flag, "exclusiveMaximum")?);
     if min.is_none() && xmin.is_none() && max.is_none() && xmax.is_none() {
         return Ok(None);
     }
     let (lower, lower_exclusive) = match (min, xmin) {
-        (Some(m), _) => (m, false),
+        (Some(m), _) => (m, min_flag == Some(true)),
         (None, Some(x)) => (x, true),
         (None, None) => (Fraction::zero(), false),
     };
     let (upper, upper_exclusive) = match (max, xmax) {
-        (Some(m), _) => (m, false),
+        (Some(m), _) => (m, max_flag == Some(true)),
         (None, Some(x)) => (x, true),
         (None, None) => (Fraction::one(), false),
     };
@@ -720,8 +948,20 @@ fn share_range(s: &RawShare, ext: Option<&InterestExt>) -> Result<Option<ShareRa
 fn relationship_details(r: RawRelationship) -> Result<RelationshipDetails, (&'static str, String)> {
     let subject = party_ref(r.subject, "subject")?;
     let interested_party = party_ref(r.interested_party, "interestedParty")?;
-    let mut interests = Vec::with_capacity(r.interests.len());
-    for (i, it) in r.interests.into_iter().enumerate() {
+    Ok(RelationshipDetails {
+        subject,
+        interested_party,
+        interests: interests(r.interests)?,
+        component_records: r.component_records,
+        is_component: r.is_component.unwrap_or(false),
+    })
+}
+
+/// The interests of a relationship of any version: types under their 0.4 names, dates with or
+/// without a time.
+fn interests(raw: Vec<RawInterest>) -> Result<Vec<BodsInterest>, (&'static str, String)> {
+    let mut out = Vec::with_capacity(raw.len());
+    for (i, it) in raw.into_iter().enumerate() {
         let share = match &it.share {
             Some(s) => {
                 share_range(s, it.owngraph.as_ref()).map_err(|m| ("interests", format!("interests[{i}].{m}")))?
@@ -730,29 +970,23 @@ fn relationship_details(r: RawRelationship) -> Result<RelationshipDetails, (&'st
         };
         let date = |v: &Option<String>, name: &str| -> Result<Option<NaiveDate>, (&'static str, String)> {
             match v.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-                Some(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d")
-                    .map(Some)
-                    .map_err(|_| ("interests", format!("interests[{i}].{name}: \"{s}\" is not a date (YYYY-MM-DD)"))),
+                Some(s) => parse_date_prefix(s).map(Some).ok_or_else(|| {
+                    ("interests", format!("interests[{i}].{name}: \"{s}\" is not a date (YYYY-MM-DD or a date-time)"))
+                }),
                 None => Ok(None),
             }
         };
-        interests.push(BodsInterest {
+        out.push(BodsInterest {
             start: date(&it.start_date, "startDate")?,
             end: date(&it.end_date, "endDate")?,
-            kind: non_empty(it.kind),
-            direct_or_indirect: non_empty(it.direct_or_indirect),
+            kind: non_empty(it.kind).map(|k| legacy::interest_type(&k)),
+            direct_or_indirect: non_empty(it.direct_or_indirect).or(non_empty(it.interest_level)),
             share,
             details: non_empty(it.details),
             ext: it.owngraph,
         });
     }
-    Ok(RelationshipDetails {
-        subject,
-        interested_party,
-        interests,
-        component_records: r.component_records,
-        is_component: r.is_component.unwrap_or(false),
-    })
+    Ok(out)
 }
 
 // ------------------------------------------------------------------------------------------
@@ -769,6 +1003,8 @@ pub struct Snapshot {
     index: HashMap<String, usize>,
     /// Statements dated after `as_of`, not used.
     pub later_statements: usize,
+    /// The earliest date of those.
+    pub earliest_later: Option<NaiveDate>,
     /// Records closed on or before `as_of`.
     pub closed: Vec<String>,
 }
@@ -779,13 +1015,22 @@ impl Snapshot {
         let mut order: Vec<String> = Vec::new();
         let mut latest: HashMap<String, Statement> = HashMap::new();
         let mut later = 0;
+        let mut earliest_later = None;
+        let mut replaced: HashSet<String> = HashSet::new();
         for s in statements {
-            if s.date.is_some_and(|d| d > as_of) {
+            if let Some(d) = s.date.filter(|d| *d > as_of) {
                 later += 1;
+                earliest_later = Some(earliest_later.map_or(d, |e: NaiveDate| e.min(d)));
                 continue;
             }
+            replaced.extend(s.replaces.iter().cloned());
+            // The later statement wins: by date when both are dated and differ, else the one
+            // that replaces the other (0.1–0.3), else the later in the file.
             match latest.get(&s.record_id) {
-                Some(prev) if prev.date.is_some() && s.date.is_some() && s.date < prev.date => {}
+                Some(prev)
+                    if (prev.date.is_some() && s.date.is_some() && s.date < prev.date)
+                        || ((prev.date.is_none() || s.date.is_none() || s.date == prev.date) && s.rank < prev.rank) => {
+                }
                 Some(_) => {
                     latest.insert(s.record_id.clone(), s);
                 }
@@ -799,7 +1044,9 @@ impl Snapshot {
         let mut closed = Vec::new();
         for id in order {
             if let Some(s) = latest.remove(&id) {
-                if s.status == RecordStatus::Closed {
+                if s.status == RecordStatus::Closed
+                    || (matches!(s.details, RecordDetails::Relationship(_)) && replaced.contains(&id))
+                {
                     closed.push(id);
                 } else {
                     records.push(s);
@@ -807,7 +1054,7 @@ impl Snapshot {
             }
         }
         let index = records.iter().enumerate().map(|(i, s)| (s.record_id.clone(), i)).collect();
-        Snapshot { as_of, records, index, later_statements: later, closed }
+        Snapshot { as_of, records, index, later_statements: later, earliest_later, closed }
     }
 
     /// The live record with this id.
@@ -852,8 +1099,39 @@ fn identifier_value(ids: &[Identifier], names: &[&str]) -> Option<String> {
     ids.iter().find(|i| i.is(names)).and_then(|i| i.id.clone())
 }
 
-const INN: &[&str] = &["ИНН", "INN", "RU-INN"];
+const INN: &[&str] = &["ИНН", "INN", "RU-INN", "RUS-TAXID"];
 const OGRN: &[&str] = &["ОГРН", "OGRN", "RU-OGRN"];
+
+/// Who stands in which relation to an arrangement, read from the live relationships.
+#[derive(Default)]
+struct Roles<'a> {
+    /// Nominators of each nomination arrangement.
+    nominators: HashMap<&'a str, Vec<String>>,
+    /// Records with stated members: interested parties holding a direct share of them.
+    members: HashMap<&'a str, usize>,
+    /// The subjects each record holds a direct share of.
+    holds: HashMap<&'a str, Vec<&'a str>>,
+}
+
+impl<'a> Roles<'a> {
+    fn of(snap: &'a Snapshot) -> Roles<'a> {
+        let mut roles = Roles::default();
+        for (_, r) in snap.relationships() {
+            let (PartyRef::Record(subject), PartyRef::Record(ip)) = (&r.subject, &r.interested_party) else {
+                continue;
+            };
+            let has = |k: &str| r.interests.iter().any(|i| i.kind.as_deref() == Some(k) && !i.is_indirect());
+            if has("nominator") {
+                roles.nominators.entry(subject).or_default().push(ip.clone());
+            }
+            if has("shareholding") {
+                *roles.members.entry(subject).or_default() += 1;
+                roles.holds.entry(ip).or_default().push(subject);
+            }
+        }
+        roles
+    }
+}
 
 /// What a record becomes.
 struct PartyPlan {
@@ -862,13 +1140,13 @@ struct PartyPlan {
     redirect: Option<String>,
 }
 
-fn plan_entity(s: &Statement, e: &EntityDetails, nominators: &HashMap<String, Vec<String>>) -> PartyPlan {
+fn plan_entity(s: &Statement, e: &EntityDetails, roles: &Roles, snap: &Snapshot) -> PartyPlan {
     let mut p = Party::new(s.record_id.clone(), PartyKind::Unknown);
     p.origin = Origin { index: s.index, line: s.line };
     p.name = s.display_name();
     p.details_mut().ogrn = identifier_value(&e.identifiers, OGRN);
     p.details_mut().inn = identifier_value(&e.identifiers, INN);
-    let (country, how) = entity_country(e);
+    let (mut country, how) = entity_country(e);
     if let Some(how) = how {
         p.details_mut().notes.push(how);
     }
@@ -882,7 +1160,7 @@ fn plan_entity(s: &Statement, e: &EntityDetails, nominators: &HashMap<String, Ve
             _ => PartyKind::Company,
         },
         (None, "arrangement") if e.subtype.as_deref() == Some("nomination") => {
-            match nominators.get(&s.record_id).map(Vec::as_slice) {
+            match roles.nominators.get(s.record_id.as_str()).map(Vec::as_slice) {
                 Some([one]) => {
                     redirect = Some(one.clone());
                     p.details_mut().notes.push(format!(
@@ -899,12 +1177,43 @@ fn plan_entity(s: &Statement, e: &EntityDetails, nominators: &HashMap<String, Ve
                 }
             }
         }
+        (None, "arrangement") if roles.members.contains_key(s.record_id.as_str()) => {
+            // Stated members (a joint shareholding, a partnership): what it holds passes to them
+            // by their shares, as through a company. Being no legal entity, it is not a foreign
+            // person by itself: its country is the jurisdiction stated, else that of what it
+            // holds (Russian when it holds a Russian entity), so its members decide control.
+            let held = || {
+                roles.holds.get(s.record_id.as_str()).into_iter().flatten().filter_map(|h| match snap.get(h) {
+                    Some(Statement { details: RecordDetails::Entity(he), .. }) => entity_country(he).0,
+                    _ => None,
+                })
+            };
+            country = country.or_else(|| held().find(|c| c.is_russia())).or_else(|| held().next());
+            let n = roles.members.get(s.record_id.as_str()).copied().unwrap_or(0);
+            match country {
+                Some(c) => {
+                    p.details_mut().notes.push(format!(
+                        "arrangement{} with {n} stated member(s): its holdings pass to its members by their shares, as through a company (country {c}: {})",
+                        e.subtype.as_deref().map(|s| format!(" ({s})")).unwrap_or_default(),
+                        if e.jurisdiction.is_some() { "its jurisdiction" } else { "that of what it holds; no legal entity, so not a foreign person by itself" }
+                    ));
+                    PartyKind::Company
+                }
+                None => {
+                    p.details_mut().notes.push(
+                        "arrangement with stated members but no country, and holding nothing of a known country: a foreign structure"
+                            .into(),
+                    );
+                    PartyKind::ForeignStructure
+                }
+            }
+        }
         (None, "arrangement") => {
             if country.is_some_and(|c| c.is_russia()) {
                 PartyKind::Company
             } else {
                 p.details_mut().notes.push(format!(
-                    "arrangement{}: a foreign structure without a legal entity; its own holders are not followed",
+                    "arrangement{} without stated members: a foreign structure without a legal entity; its own holders are not followed",
                     e.subtype.as_deref().map(|s| format!(" ({s})")).unwrap_or_default()
                 ));
                 PartyKind::ForeignStructure
@@ -972,8 +1281,8 @@ fn plan_person(s: &Statement, d: &PersonDetails) -> PartyPlan {
             p.details_mut().notes.push("natural person whose nationality is not stated: an unknown holder".into())
         }
         other => match &d.unspecified {
-            Some(u) => p.details_mut().notes.push(format!("{other}: {}", u.describe())),
-            None => p.details_mut().notes.push(format!("{other}: not identified")),
+            Some(u) => p.details_mut().notes.push(format!("natural person ({other}): {}", u.describe())),
+            None => p.details_mut().notes.push(format!("natural person ({other}): not identified")),
         },
     }
     p.details_mut().notes.extend(s.annotations.iter().cloned());
@@ -1072,6 +1381,7 @@ fn map_interests(
                 }
                 Ok(RelationType::DecisionRights) => Some(Interest::DecisionRights),
                 Ok(RelationType::ManagementCompany) => Some(Interest::ManagementCompany),
+                Ok(RelationType::Influence) => Some(Interest::Influence),
                 Ok(RelationType::Appoints) => Some(Interest::Appoints {
                     sole_executive: x.sole_executive.unwrap_or(false),
                     executive_board: ext_fraction(&x.executive_board, "executive_board", &mut notes),
@@ -1100,7 +1410,7 @@ fn map_interests(
         if unknown_direction && it.kind.is_some() {
             notes.push(format!("interest {} is not declared direct: taken as direct", describe_interest(it)));
         }
-        match it.kind.as_deref() {
+        match Some(it.kind_or_unknown()) {
             Some("shareholding") if subject_kind == PartyKind::Company => {
                 m.capital = Some((share.unwrap_or_else(ShareRange::unknown), dates.0, dates.1));
                 m.notes.append(&mut notes);
@@ -1140,13 +1450,31 @@ fn map_interests(
                 ));
             }
             Some(
-                "rightsGrantedByContract"
-                | "otherInfluenceOrControl"
+                kind @ ("otherInfluenceOrControl"
+                | "rightsGrantedByContract"
+                | "conditionalRightsGrantedByContract"
                 | "controlViaCompanyRulesOrArticles"
-                | "controlByLegalFramework",
+                | "controlByLegalFramework"
+                | "unknownInterest"
+                | "unpublishedInterest"),
             ) if subject_kind.is_organization() => {
-                notes.push(format!("BODS interest {}", describe_interest(it)));
-                m.other.push((Interest::DecisionRights, dates.0, dates.1, notes));
+                let what = describe_interest(it);
+                let stated = if kind == "conditionalRightsGrantedByContract" { None } else { stated_right(it) };
+                let interest = match stated {
+                    Some(i @ Interest::DecisionRights) => {
+                        notes.push(format!("BODS interest {what}: its details state the right to determine decisions"));
+                        i
+                    }
+                    Some(i) => {
+                        notes.push(format!("BODS interest {what}: its details state a management company"));
+                        i
+                    }
+                    None => {
+                        notes.push(format!("BODS interest {what}: influence of unstated extent, not proven control"));
+                        Interest::Influence
+                    }
+                };
+                m.other.push((interest, dates.0, dates.1, notes));
             }
             Some("trustee") if subject_kind == PartyKind::Company && share.is_some() => {
                 let r = share.unwrap_or_else(ShareRange::unknown);
@@ -1168,27 +1496,79 @@ fn map_interests(
     m
 }
 
+/// Words in an interest's details that state one of the rights of p. 5¹ "а" outright: the right
+/// to determine decisions (indicator 2) or acting as the management company (indicator 4).
+const DECISION_WORDS: &[&str] = &[
+    "right to determine decision",
+    "right to determine the decision",
+    "determines the decisions",
+    "determine its decisions",
+    "decision rights",
+    "право определять решения",
+    "определять решения",
+];
+const MANAGEMENT_WORDS: &[&str] = &["management company", "управляющая компания", "управляющая организация"];
+
+/// The right an interest's details state outright, if any.
+fn stated_right(it: &BodsInterest) -> Option<Interest> {
+    let d = it.details.as_deref()?.to_lowercase();
+    // A negation anywhere keeps the interest unspecific.
+    if ["not ", "no ", "n't", "не ", "без "].iter().any(|n| d.contains(n)) {
+        return None;
+    }
+    if DECISION_WORDS.iter().any(|w| d.contains(w)) {
+        Some(Interest::DecisionRights)
+    } else if MANAGEMENT_WORDS.iter().any(|w| d.contains(w)) {
+        Some(Interest::ManagementCompany)
+    } else {
+        None
+    }
+}
+
 fn unit_share(f: &Fraction) -> Share {
     Share::new(f.clone()).unwrap_or_default()
+}
+
+/// What makes two stated interests the same: the parties, the type, direct or not, the share
+/// and the dates (the details may differ: GLEIF states a direct and an ultimate parent that are
+/// one company as two relationships).
+#[derive(Hash, PartialEq, Eq)]
+struct StatedKey {
+    subject: PartyIdx,
+    holder: PartyIdx,
+    kind: String,
+    direct: Option<String>,
+    share: Option<String>,
+    start: Option<NaiveDate>,
+    end: Option<NaiveDate>,
+}
+
+/// A record a relationship names but the file does not describe (as of the snapshot date): an
+/// unknown party, the same for every relationship naming it, with a note saying so.
+fn outside_party(b: &mut GraphBuilder, id: &str, s: &Statement, role: &str) -> Option<PartyIdx> {
+    let note =
+        format!("{role} of relationship {}: a record the file does not describe (an unknown party)", s.record_id);
+    if let Ok(p) = b.resolve(id) {
+        b.party_mut(p).details_mut().notes.push(note);
+        return Some(p);
+    }
+    let mut p = Party::new(id.to_string(), PartyKind::Unknown);
+    p.name = format!("{id} (not in the file)");
+    p.origin = Origin { index: s.index, line: s.line };
+    p.details_mut().notes.push(note);
+    // None: an id the builder refused, with its problem recorded.
+    b.add_party(p)
 }
 
 /// Builds the graph of a snapshot. Problems the model finds (holders above 100 %, …) name the
 /// statement they come from.
 pub fn to_graph(file: &str, snap: &Snapshot) -> Result<Graph, InputErrors> {
     let mut b = GraphBuilder::new();
-    // Nominators of each arrangement.
-    let mut nominators: HashMap<String, Vec<String>> = HashMap::new();
-    for (_, r) in snap.relationships() {
-        if let (PartyRef::Record(subject), PartyRef::Record(ip)) = (&r.subject, &r.interested_party)
-            && r.interests.iter().any(|i| i.kind.as_deref() == Some("nominator"))
-        {
-            nominators.entry(subject.clone()).or_default().push(ip.clone());
-        }
-    }
+    let roles = Roles::of(snap);
     let mut redirects: HashMap<String, String> = HashMap::new();
     for s in &snap.records {
         let plan = match &s.details {
-            RecordDetails::Entity(e) => plan_entity(s, e, &nominators),
+            RecordDetails::Entity(e) => plan_entity(s, e, &roles, snap),
             RecordDetails::Person(p) => plan_person(s, p),
             RecordDetails::Relationship(_) => continue,
         };
@@ -1199,11 +1579,18 @@ pub fn to_graph(file: &str, snap: &Snapshot) -> Result<Graph, InputErrors> {
     }
     let mut held: HashMap<PartyIdx, Held> = HashMap::new();
     let closed: HashSet<&str> = snap.closed.iter().map(String::as_str).collect();
+    let mut stated: HashMap<StatedKey, String> = HashMap::new();
     for (s, r) in snap.relationships() {
         let origin = Origin { index: s.index, line: s.line };
         let subject = match &r.subject {
             PartyRef::Record(id) => match b.resolve(id) {
                 Ok(p) => p,
+                Err(_) if snap.get(id).is_none() && !closed.contains(id.as_str()) => {
+                    match outside_party(&mut b, id, s, "subject") {
+                        Some(p) => p,
+                        None => continue,
+                    }
+                }
                 Err(m) => {
                     if closed.contains(id.as_str()) {
                         continue;
@@ -1231,6 +1618,12 @@ pub fn to_graph(file: &str, snap: &Snapshot) -> Result<Graph, InputErrors> {
                 let target = redirects.get(id).unwrap_or(id);
                 match b.resolve(target) {
                     Ok(p) => p,
+                    Err(_) if snap.get(target).is_none() && !closed.contains(target.as_str()) => {
+                        match outside_party(&mut b, target, s, "interested party") {
+                            Some(p) => p,
+                            None => continue,
+                        }
+                    }
                     Err(m) => {
                         if closed.contains(id.as_str()) {
                             continue;
@@ -1258,9 +1651,60 @@ pub fn to_graph(file: &str, snap: &Snapshot) -> Result<Graph, InputErrors> {
             b.party_mut(holder).details_mut().notes.push(n);
         }
         let subject_kind = b.party(subject).kind;
+        // The same interest stated again (by another relationship, or twice in one) counts once.
+        let mut again = Vec::new();
+        let kept: Vec<BodsInterest> = r
+            .interests
+            .iter()
+            .filter(|it| {
+                if it.start.is_some() && it.start == it.end {
+                    again.push(format!(
+                        "interest {} started and ended on {}: never in force",
+                        describe_interest(it),
+                        it.start.map(|d| d.to_string()).unwrap_or_default()
+                    ));
+                    return false;
+                }
+                let key = StatedKey {
+                    subject,
+                    holder,
+                    kind: it.kind_or_unknown().to_string(),
+                    direct: it.direct_or_indirect.clone(),
+                    share: it.share.as_ref().map(range_text),
+                    start: it.start,
+                    end: it.end,
+                };
+                match stated.get(&key) {
+                    Some(first) => {
+                        again.push(format!(
+                            "interest {} stated again (first in relationship {first}): counted once",
+                            describe_interest(it)
+                        ));
+                        false
+                    }
+                    None => {
+                        stated.insert(key, s.record_id.clone());
+                        true
+                    }
+                }
+            })
+            .cloned()
+            .collect();
+        let deduplicated;
+        let r = if again.is_empty() {
+            r
+        } else {
+            deduplicated = RelationshipDetails { interests: kept, ..r.clone() };
+            &deduplicated
+        };
         let mapped = {
             let resolve = |id: &str| b.resolve(id).ok();
-            map_interests(r, subject_kind, &resolve)
+            let mut m = map_interests(r, subject_kind, &resolve);
+            if r.interests.is_empty() && !again.is_empty() {
+                m.notes.clear();
+            }
+            m.notes.extend(again);
+            m
         };
         let subject_id = b.party(subject).id.clone();
         let holder_id = b.party(holder).id.clone();
@@ -1412,19 +1856,20 @@ pub fn to_graph(file: &str, snap: &Snapshot) -> Result<Graph, InputErrors> {
         }
     }
     let labels: HashMap<u32, String> = snap.records.iter().map(|s| (s.index, s.record_id.clone())).collect();
-    b.finish(snap.as_of).map_err(|problems| InputErrors {
+    let relabel = |mut p: Problem| {
+        if matches!(p.record.section, Section::Parties | Section::Relations) {
+            p.record.label = labels.get(&p.record.origin.index).cloned().unwrap_or(p.record.label);
+            p.record.section = Section::Statements;
+        }
+        p
+    };
+    // An entity whose statements contradict each other (holders above 100 %, an interest
+    // ending before it starts, …) is quarantined with the reason, not the whole file refused.
+    let describe = |p: &Problem| format!("{file}: {}", relabel(p.clone()));
+    b.finish_quarantining(snap.as_of, &describe).map_err(|problems| InputErrors {
         file: file.to_string(),
         files: Vec::new(),
-        problems: problems
-            .into_iter()
-            .map(|mut p| {
-                if matches!(p.record.section, Section::Parties | Section::Relations) {
-                    p.record.label = labels.get(&p.record.origin.index).cloned().unwrap_or(p.record.label);
-                    p.record.section = Section::Statements;
-                }
-                p
-            })
-            .collect(),
+        problems: problems.into_iter().map(relabel).collect(),
     })
 }
 
@@ -1432,6 +1877,16 @@ pub fn to_graph(file: &str, snap: &Snapshot) -> Result<Graph, InputErrors> {
 pub fn parse(file: &str, text: &str, as_of: NaiveDate) -> Result<Graph, InputErrors> {
     let statements = parse_statements(file, text)?;
     let snap = Snapshot::build(statements, as_of);
+    if snap.records.is_empty()
+        && let Some(first) = snap.earliest_later
+    {
+        return Err(InputErrors::whole(
+            file,
+            format!(
+                "every statement is dated after the analysis date {as_of} (the earliest on {first}): nothing is in force then; give --as-of {first} or later"
+            ),
+        ));
+    }
     to_graph(file, &snap)
 }
 
@@ -1473,7 +1928,10 @@ mod tests {
     fn detects_the_format() {
         assert!(looks_like_bods("[]"));
         assert!(looks_like_bods("{\"statementId\": \"x\", \"recordType\": \"entity\"}\n{}"));
+        assert!(looks_like_bods("{\n  \"name\": {\"a\": [1]},\n  \"statementID\": \"x\"\n}"));
         assert!(!looks_like_bods("{\"parties\": []}"));
+        assert!(!looks_like_bods("{\n \"as_of\": \"2026-01-01\",\n \"parties\": []}"));
+        assert!(!looks_like_bods("{\"id\": \"a\", \"kind\": \"person\"}\n"));
         assert!(!looks_like_bods("<EGRUL/>"));
     }
 

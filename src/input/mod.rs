@@ -1,7 +1,7 @@
 //! Input formats: each reads a file into the [`model`](crate::model) and reports every problem
 //! with the file, the record and the field. The native format is JSON (docs/DOMAIN.md, "Parties",
 //! "Relations"), with JSON Lines ([`jsonl`]) and the CSV pair ([`csv`]) for large inputs;
-//! BODS 0.4 ([`bods`]) and EGRUL extracts ([`egrul`]) convert into the same model.
+//! BODS 0.1–0.4 ([`bods`], also gzip-compressed) and EGRUL extracts ([`egrul`]) convert into the same model.
 //! [`load`] tells the formats apart by their content.
 
 pub mod bods;
@@ -230,19 +230,69 @@ pub fn load(path: &Path, as_of: NaiveDate) -> Result<Graph, InputErrors> {
     if egrul_source(path) {
         return load_egrul(&[path], &LoadOptions::at(as_of));
     }
-    let bytes = std::fs::read(path).map_err(|e| InputErrors::whole(&name, format!("cannot read: {e}")))?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        InputErrors::whole(&name, format!("not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()))
-    })?;
+    let bytes = read_bytes(path)?;
+    let text = utf8(&name, bytes)?;
     if bods::looks_like_bods(&text) {
         return bods::parse(&name, &text, as_of);
     }
+    if is_gzip_path(path) && looks_like_native_lines(&text) {
+        // Native JSON Lines inside gzip: the streaming reader wants a file.
+        let mut tmp = tempfile::NamedTempFile::new().map_err(|e| InputErrors::whole(&name, format!("{e}")))?;
+        std::io::Write::write_all(&mut tmp, text.as_bytes()).map_err(|e| InputErrors::whole(&name, format!("{e}")))?;
+        return jsonl::parse(tmp.path(), as_of).map_err(|mut e| {
+            e.file = name.clone();
+            e
+        });
+    }
     json::parse(&name, &text, as_of)
+}
+
+/// The bytes of a file, decompressed when it is gzip (told by its first bytes, whatever its name).
+pub fn read_bytes(path: &Path) -> Result<Vec<u8>, InputErrors> {
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| InputErrors::whole(&name, format!("cannot read: {e}")))?;
+    if !bytes.starts_with(&[0x1f, 0x8b]) {
+        return Ok(bytes);
+    }
+    let mut out = Vec::with_capacity(bytes.len().saturating_mul(8));
+    std::io::Read::read_to_end(&mut flate2::read::MultiGzDecoder::new(bytes.as_slice()), &mut out)
+        .map_err(|e| InputErrors::whole(&name, format!("not a valid gzip file: {e}")))?;
+    Ok(out)
+}
+
+/// A file's text: gzip decompressed, UTF-8 required.
+pub fn read_text(path: &Path) -> Result<String, InputErrors> {
+    utf8(&path.display().to_string(), read_bytes(path)?)
+}
+
+fn utf8(name: &str, bytes: Vec<u8>) -> Result<String, InputErrors> {
+    String::from_utf8(bytes).map_err(|e| {
+        InputErrors::whole(name, format!("not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()))
+    })
+}
+
+fn is_gzip_path(path: &Path) -> bool {
+    path.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("gz"))
+}
+
+/// Native JSON Lines: the first line alone is a complete JSON object.
+fn looks_like_native_lines(text: &str) -> bool {
+    let first = text.trim_start_matches('\u{feff}').lines().next().unwrap_or_default();
+    first.trim_start().starts_with('{') && serde_json::from_str::<serde::de::IgnoredAny>(first).is_ok()
 }
 
 /// True when the first line of a JSON Lines file is a BODS statement.
 fn first_line_is_bods(path: &Path) -> bool {
     use std::io::BufRead;
+    if std::fs::File::open(path)
+        .and_then(|mut f| {
+            let mut magic = [0u8; 2];
+            std::io::Read::read_exact(&mut f, &mut magic).map(|_| magic == [0x1f, 0x8b])
+        })
+        .unwrap_or(false)
+    {
+        return true;
+    }
     let Ok(f) = std::fs::File::open(path) else { return false };
     let mut first = String::new();
     let _ = std::io::BufReader::new(f).read_line(&mut first);

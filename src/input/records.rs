@@ -281,6 +281,7 @@ pub fn relation_from(
             }
             RelationType::DecisionRights => Some(Interest::DecisionRights),
             RelationType::ManagementCompany => Some(Interest::ManagementCompany),
+            RelationType::Influence => Some(Interest::Influence),
             RelationType::Appoints => {
                 let exec = frac("executive_board", &mut problems);
                 let board = frac("board", &mut problems);

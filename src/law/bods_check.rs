@@ -1,4 +1,4 @@
-//! Declared indirect shares checked: a BODS 0.4 primary relationship with `directOrIndirect:
+//! Declared indirect shares checked: a BODS (0.1–0.4) primary relationship with `directOrIndirect:
 //! indirect` declares a share its interested party holds through other entities, and lists the
 //! component records that carry it. Whether the declared share follows from those components
 //! is the rule of docs/DOMAIN.md, "Participation" (Tax Code art. 105.2 p. 3: the product of the

@@ -44,6 +44,7 @@ impl Indicator {
             Right::DecisionRights => Indicator::DecisionRights,
             Right::SoleExecutive => Indicator::Appoints,
             Right::ManagementCompany => Indicator::ManagementCompany,
+            Right::Influence => Indicator::DecisionRights,
         }
     }
 
@@ -203,6 +204,9 @@ pub struct PotentialController {
     pub chain: Vec<Member>,
     /// Entities whose undisclosed votes or seats it would need.
     pub unknown_at: Vec<String>,
+    /// Influence of unstated extent it would need to be the right to determine decisions:
+    /// `holder → entity`, with what the input says of it.
+    pub influence: Vec<String>,
     /// Each link with its arithmetic.
     pub steps: Vec<ControlStep>,
 }
@@ -433,6 +437,8 @@ pub fn describe_step(step: &ControlStep, lang: Lang) -> String {
             (Right::SoleExecutive, Lang::En) => "appoints the sole executive body",
             (Right::ManagementCompany, Lang::Ru) => "управляющая компания",
             (Right::ManagementCompany, Lang::En) => "management company",
+            (Right::Influence, Lang::Ru) => "влияние без указания объёма, если это право определять решения",
+            (Right::Influence, Lang::En) => "influence of unstated extent, if it is the right to determine decisions",
         };
         parts.push(format!("{}: {what}", who.text(lang, |s| s.to_string())));
     }
@@ -512,14 +518,21 @@ pub fn analyse(graph: &Graph, target: PartyIdx, regime: Regime, policies: &Polic
             .unknown_nodes()
             .chain(in_scope.iter().copied().filter(|&p| graph.party(p).kind == PartyKind::Unknown).map(Node::from))
             .collect();
-        let base = GroupControl::of(&net, unknown.iter().copied());
+        let base = GroupControl::undisclosed(&net, unknown.iter().copied());
         let mut found = |gc: &GroupControl, who: Option<PartyIdx>| {
             let chain = gc.chain(target);
             let steps = steps_for(&namer, gc, &chain);
             let mut unknown_at: BTreeSet<String> = BTreeSet::new();
+            let mut influence: BTreeSet<String> = BTreeSet::new();
             for n in gc.controlled().into_iter().chain([Node::from(target)]) {
                 if let Some(st) = gc.standing(n) {
                     for c in &st.contributions {
+                        if c.lever == Lever::Right(Right::Influence) {
+                            let said = c.relation.map(|ri| graph.relation(ri).notes().join("; ")).unwrap_or_default();
+                            let said = if said.is_empty() { String::new() } else { format!(" ({said})") };
+                            influence.insert(format!("{} → {}{said}", namer.id(c.member), namer.id(n)));
+                            continue;
+                        }
                         if net.unknown_remainder_of(c.member).is_some()
                             || net.party_of(c.member).is_some_and(|p| graph.party(p).kind == PartyKind::Unknown)
                         {
@@ -536,6 +549,7 @@ pub fn analyse(graph: &Graph, target: PartyIdx, regime: Regime, policies: &Polic
                 hypothetical: who.is_none(),
                 chain: chain.iter().map(|&n| namer.member(n)).collect(),
                 unknown_at: unknown_at.into_iter().collect(),
+                influence: influence.into_iter().collect(),
                 steps,
             });
         };
@@ -548,9 +562,17 @@ pub fn analyse(graph: &Graph, target: PartyIdx, regime: Regime, policies: &Polic
         } else {
             let mut sums = Default::default();
             for &f in &foreign {
-                if !net.has_influence(f)
-                    || !base.would_also_control(&net, &[f], &mut sums).contains(&Node::from(target))
-                {
+                if !net.has_influence(f) {
+                    continue;
+                }
+                // Its own influence of unstated extent alone could be control: named as such,
+                // even where the undisclosed votes above it would already do.
+                let own = GroupControl::undisclosed(&net, [f]);
+                if own.controls(Node::from(target)) {
+                    found(&own, Some(f));
+                    continue;
+                }
+                if !base.would_also_control(&net, &[f], &mut sums).contains(&Node::from(target)) {
                     continue;
                 }
                 let mut gc = base.clone();
@@ -665,12 +687,20 @@ pub fn assess(engine: &Engine, target: PartyIdx) -> ControlAssessment {
             })
             .collect();
         let mut at: BTreeSet<String> = BTreeSet::new();
+        let mut influence: BTreeSet<String> = BTreeSet::new();
         for p in &findings.potential {
             at.extend(p.unknown_at.iter().cloned());
+            influence.extend(p.influence.iter().cloned());
         }
-        Statement::new("control.undetermined")
-            .with("unknown", Param::List(at.into_iter().collect()))
-            .with("who", Param::Statements(who))
+        if !influence.is_empty() {
+            Statement::new("control.undetermined_influence")
+                .with("influence", Param::List(influence.into_iter().collect()))
+                .with("who", Param::Statements(who))
+        } else {
+            Statement::new("control.undetermined")
+                .with("unknown", Param::List(at.into_iter().collect()))
+                .with("who", Param::Statements(who))
+        }
     } else {
         Statement::new("control.none")
     };

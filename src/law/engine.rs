@@ -148,7 +148,7 @@ impl ControlIndex {
                     .map(Node::from),
             )
             .collect();
-        let base = GroupControl::of(&net, unknown_seeds.iter().copied());
+        let base = GroupControl::undisclosed(&net, unknown_seeds.iter().copied());
         let unknown: FxHashSet<Node> = base.controlled_since(0).collect();
         let mut potential: FxHashMap<Node, Vec<PartyIdx>> = FxHashMap::default();
         let mut group_potential = [FxHashSet::default(), FxHashSet::default()];
@@ -232,7 +232,7 @@ fn excluded_facts(graph: &Graph, y: PartyIdx, notion: usize, policies: &Policies
                 .map(Node::from),
         )
         .collect();
-    let mut gc = GroupControl::of(&net, unknown);
+    let mut gc = GroupControl::undisclosed(&net, unknown);
     gc.extend(&net, others);
     (jointly, gc.controls(y))
 }

@@ -402,6 +402,10 @@ fn template(code: &'static str, lang: Lang) -> &'static str {
             "иностранный контроль не доказан, но нераскрытые голоса ({unknown}) могли бы дать контроль: {who}",
             "no foreign control is proven, but undisclosed votes ({unknown}) could give control to: {who}",
         ),
+        "control.undetermined_influence" => (
+            "иностранный контроль не доказан, но влияние без указания объёма ({influence}) может быть правом определять решения и дать контроль: {who}",
+            "no foreign control is proven, but influence of unstated extent ({influence}) could be the right to determine decisions and give control to: {who}",
+        ),
         "control.none" => (
             "ни одно иностранное лицо не контролирует организацию ни по одному из четырёх признаков",
             "no foreign person controls it by any of the four indicators",

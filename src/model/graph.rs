@@ -687,7 +687,10 @@ fn check_relations(g: &Graph) -> Vec<(PartyIdx, Problem)> {
                     bad(Some("from"), "a nonprofit cannot form its own supreme body".into());
                 }
             }
-            Interest::DecisionRights | Interest::Appoints { .. } | Interest::ManagementCompany => {
+            Interest::DecisionRights
+            | Interest::Appoints { .. }
+            | Interest::ManagementCompany
+            | Interest::Influence => {
                 if !to.kind.is_organization() {
                     bad(
                         Some("to"),

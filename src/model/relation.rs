@@ -104,6 +104,10 @@ pub enum Interest {
     },
     /// Acts as the entity's management company (indicator 4).
     ManagementCompany,
+    /// Influence or control whose extent is not stated (BODS `otherInfluenceOrControl` and the
+    /// like): it proves no indicator of p. 5¹ "а", but it could be the right to determine
+    /// decisions, so control is undetermined when it would give a foreign person control.
+    Influence,
     /// Forms a fraction of a nonprofit's supreme governing body (p. 5 "а").
     Governs {
         /// Fraction of the supreme body.
@@ -125,18 +129,21 @@ pub enum RelationType {
     Appoints,
     /// [`Interest::ManagementCompany`].
     ManagementCompany,
+    /// [`Interest::Influence`].
+    Influence,
     /// [`Interest::Governs`].
     Governs,
 }
 
 impl RelationType {
     /// Every type.
-    pub const ALL: [RelationType; 6] = [
+    pub const ALL: [RelationType; 7] = [
         RelationType::Shares,
         RelationType::VoteDisposal,
         RelationType::DecisionRights,
         RelationType::Appoints,
         RelationType::ManagementCompany,
+        RelationType::Influence,
         RelationType::Governs,
     ];
 
@@ -148,6 +155,7 @@ impl RelationType {
             RelationType::DecisionRights => "decision_rights",
             RelationType::Appoints => "appoints",
             RelationType::ManagementCompany => "management_company",
+            RelationType::Influence => "influence",
             RelationType::Governs => "governs",
         }
     }
@@ -165,7 +173,7 @@ impl RelationType {
         match self {
             RelationType::Shares => &["capital", "votes"],
             RelationType::VoteDisposal => &["votes", "basis", "of"],
-            RelationType::DecisionRights | RelationType::ManagementCompany => &[],
+            RelationType::DecisionRights | RelationType::ManagementCompany | RelationType::Influence => &[],
             RelationType::Appoints => &["sole_executive", "executive_board", "board"],
             RelationType::Governs => &["share"],
         }
@@ -181,6 +189,7 @@ impl Interest {
             Interest::DecisionRights => RelationType::DecisionRights,
             Interest::Appoints { .. } => RelationType::Appoints,
             Interest::ManagementCompany => RelationType::ManagementCompany,
+            Interest::Influence => RelationType::Influence,
             Interest::Governs { .. } => RelationType::Governs,
         }
     }

@@ -99,6 +99,8 @@ struct Place {
 #[serde(rename_all = "camelCase")]
 struct Identifier {
     id: String,
+    /// The org-id.guide code (entities) or `RUS-TAXID` (persons), as BODS 0.4 asks.
+    scheme: &'static str,
     scheme_name: &'static str,
 }
 
@@ -225,15 +227,32 @@ fn annotations(notes: &[String], pointer: impl Fn(usize) -> String) -> Vec<Annot
         .collect()
 }
 
-fn identifiers(p: &Party) -> Vec<Identifier> {
+/// Identifiers under the schemes BODS 0.4 and its validator expect: an entity's OGRN and INN
+/// under the org-id.guide codes `RU-OGRN` and `RU-INN`; a natural person's INN, a tax number,
+/// under `RUS-TAXID` (ISO 3166-1 alpha-3 and the kind of identifier).
+fn identifiers(p: &Party, person: bool) -> Vec<Identifier> {
     let mut out = Vec::new();
     if let Some(ogrn) = p.ogrn() {
-        out.push(Identifier { id: ogrn.to_string(), scheme_name: "ОГРН" });
+        out.push(Identifier { id: ogrn.to_string(), scheme: "RU-OGRN", scheme_name: "ОГРН" });
     }
     if let Some(inn) = p.inn() {
-        out.push(Identifier { id: inn.to_string(), scheme_name: "ИНН" });
+        let scheme = if person { "RUS-TAXID" } else { "RU-INN" };
+        out.push(Identifier { id: inn.to_string(), scheme, scheme_name: "ИНН" });
     }
     out
+}
+
+/// Words by which the importers mark an undisclosed holder known to be a natural person whose
+/// citizenship is not stated.
+const PERSON_NOTES: &[&str] = &["natural person", "физическое лицо", "гражданин"];
+
+/// A natural person: a person, or an unknown holder known to be a natural person (its INN has
+/// the 12 digits of a citizen's, or the importer says so).
+fn is_natural_person(p: &Party) -> bool {
+    p.kind == PartyKind::Person
+        || (p.kind == PartyKind::Unknown
+            && (p.inn().is_some_and(|i| i.len() == 12 && i.bytes().all(|b| b.is_ascii_digit()))
+                || p.notes().iter().any(|n| PERSON_NOTES.iter().any(|w| n.to_lowercase().contains(w)))))
 }
 
 fn party_ext(p: &Party, kind: Option<&str>) -> Option<PartyExt> {
@@ -247,8 +266,10 @@ fn party_ext(p: &Party, kind: Option<&str>) -> Option<PartyExt> {
 
 fn party_details(p: &Party) -> (&'static str, Details) {
     let place = |c: &crate::model::Country| Place { name: c.as_str().to_string(), code: c.as_str().to_string() };
-    if p.kind == PartyKind::Person {
+    if is_natural_person(p) {
         let addresses = p.address().iter().map(|a| Address { kind: "residence", address: a.to_string() }).collect();
+        // A person whose citizenship is not stated stays a person, without nationalities.
+        let ext_kind = (p.kind == PartyKind::Unknown).then_some("unknown");
         return (
             "person",
             Details::Person(Person {
@@ -256,9 +277,9 @@ fn party_details(p: &Party) -> (&'static str, Details) {
                 person_type: "knownPerson",
                 names: vec![Name { kind: "legal", full_name: p.name.clone() }],
                 nationalities: p.citizenship.iter().map(place).collect(),
-                identifiers: identifiers(p),
+                identifiers: identifiers(p, true),
                 addresses,
-                owngraph: party_ext(p, None),
+                owngraph: party_ext(p, ext_kind),
             }),
         );
     }
@@ -283,7 +304,7 @@ fn party_details(p: &Party) -> (&'static str, Details) {
             entity_type: EntityType { kind, details },
             name: p.name.clone(),
             jurisdiction: p.country.as_ref().map(place),
-            identifiers: identifiers(p),
+            identifiers: identifiers(p, false),
             unspecified_entity_details: unspecified,
             owngraph: party_ext(p, ext_kind),
         }),
@@ -346,6 +367,12 @@ fn interests(g: &Graph, r: &Relation) -> Vec<OutInterest> {
         Interest::ManagementCompany => {
             vec![make("otherInfluenceOrControl", None, Some("management company".into()), rel("management_company"))]
         }
+        Interest::Influence => vec![make(
+            "otherInfluenceOrControl",
+            None,
+            Some("influence of unstated extent: control not proven".into()),
+            rel("influence"),
+        )],
         Interest::Appoints { sole_executive, executive_board, board } => {
             let mut parts = Vec::new();
             if *sole_executive {
@@ -378,20 +405,14 @@ fn interests(g: &Graph, r: &Relation) -> Vec<OutInterest> {
     }
 }
 
-/// The party a file is about: a company held by others that holds nothing, else the first party.
-fn declaration_subject(g: &Graph) -> String {
-    g.party_indices()
-        .find(|&p| g.incoming(p).next().is_some() && g.outgoing(p).next().is_none())
-        .or((!g.is_empty()).then_some(PartyIdx::new(0)))
-        .map(|p| g.party(p).id.clone())
-        .unwrap_or_default()
-}
-
-/// The graph as BODS 0.4 statements (a JSON array), dated `g.as_of()`; `subject` names the
-/// declaration subject (default: the entity at the bottom of the chains).
+/// The graph as BODS 0.4 statements (a JSON array), dated `g.as_of()` (the day the graph
+/// describes, so that reading the file as of that day gives the graph back). Each statement's
+/// declaration subject is the party it is about: an entity or person statement its own record,
+/// a relationship its subject; `subject` names one declaration subject for every statement.
 pub fn to_statements(g: &Graph, subject: Option<&str>) -> Vec<serde_json::Value> {
     let date = g.as_of();
-    let subject = subject.map(str::to_string).unwrap_or_else(|| declaration_subject(g));
+    let fixed = subject.map(str::to_string);
+    let declared = |id: &str| fixed.clone().unwrap_or_else(|| id.to_string());
     let publication = || Publication {
         publication_date: date.to_string(),
         bods_version: BODS_VERSION,
@@ -402,7 +423,7 @@ pub fn to_statements(g: &Graph, subject: Option<&str>) -> Vec<serde_json::Value>
         let (record_type, details) = party_details(p);
         out.push(OutStatement {
             statement_id: statement_id(record_type, &p.id, date),
-            declaration_subject: subject.clone(),
+            declaration_subject: declared(&p.id),
             statement_date: date.to_string(),
             record_id: p.id.clone(),
             record_type,
@@ -427,7 +448,7 @@ pub fn to_statements(g: &Graph, subject: Option<&str>) -> Vec<serde_json::Value>
         }
         out.push(OutStatement {
             statement_id: statement_id("relationship", &record_id, date),
-            declaration_subject: subject.clone(),
+            declaration_subject: declared(&g.party(to).id),
             statement_date: date.to_string(),
             record_id,
             record_type: "relationship",

@@ -1,5 +1,5 @@
 //! The text report of the BODS indirect-share check (Tax Code art. 105.2 p. 3 arithmetic applied
-//! to a BODS 0.4 file's declared indirect interests): per declared interest, the declared share,
+//! to a BODS file's declared indirect interests): per declared interest, the declared share,
 //! what the component chain gives, the outcome and the chains that prove it. Russian by default.
 
 use std::fmt::Write;
@@ -175,8 +175,8 @@ pub fn render(report: &BodsCheckReport, file: &str, lang: Lang) -> String {
         "{} {}",
         w(
             lang,
-            "Проверка заявленных косвенных долей (BODS 0.4) по состоянию на",
-            "Declared indirect shares checked (BODS 0.4) as of"
+            "Проверка заявленных косвенных долей (BODS) по состоянию на",
+            "Declared indirect shares checked (BODS) as of"
         ),
         report.as_of
     );

@@ -567,6 +567,11 @@ fn relation_view(graph: &Graph, r: &Relation, lang: Lang) -> (EdgeKind, Vec<Stri
         Interest::ManagementCompany => {
             (EdgeKind::Control, vec![w(lang, "управляющая компания", "management company").to_string()], None)
         }
+        Interest::Influence => (
+            EdgeKind::Control,
+            vec![w(lang, "влияние (контроль не доказан)", "influence (control not proven)").to_string()],
+            None,
+        ),
         Interest::Governs { share } => (
             EdgeKind::Control,
             vec![

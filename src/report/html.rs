@@ -279,8 +279,8 @@ fn control(out: &mut String, a: &ControlAssessment, lang: Lang) {
             "<h3>{}</h3><ul class=\"plain\">",
             escape(w(
                 lang,
-                "Могли бы контролировать через нераскрытые голоса",
-                "Could control through undisclosed votes"
+                "Могли бы контролировать через нераскрытое (голоса, влияние без указания объёма)",
+                "Could control through what is undisclosed (votes, influence of unstated extent)"
             ))
         );
         for p in &a.potential_controllers {

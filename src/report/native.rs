@@ -84,7 +84,7 @@ fn relation(g: &Graph, r: &Relation) -> Value {
         Interest::Governs { share } => {
             m.insert("share".into(), json!(share.to_string()));
         }
-        Interest::DecisionRights | Interest::ManagementCompany => {}
+        Interest::DecisionRights | Interest::ManagementCompany | Interest::Influence => {}
     }
     put(&mut m, "since", r.since.map(|d| json!(d.to_string())));
     put(&mut m, "until", r.until.map(|d| json!(d.to_string())));

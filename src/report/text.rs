@@ -267,7 +267,11 @@ fn control(out: &mut String, a: &ControlAssessment, lang: Lang) {
         let _ = writeln!(
             out,
             "\n{}:",
-            w(lang, "Могли бы контролировать через нераскрытые голоса", "Could control through undisclosed votes")
+            w(
+                lang,
+                "Могли бы контролировать через нераскрытое (голоса, влияние без указания объёма)",
+                "Could control through what is undisclosed (votes, influence of unstated extent)"
+            )
         );
         for p in &a.potential_controllers {
             let who = match &p.id {
