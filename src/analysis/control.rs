@@ -598,9 +598,10 @@ impl GroupControl {
     pub fn chain(&self, entity: impl Into<Node>) -> Vec<Node> {
         let entity = entity.into();
         let mut chain = vec![entity];
+        let mut on_chain: rustc_hash::FxHashSet<Node> = [entity].into_iter().collect();
         let mut at = entity;
         while let Some(a) = self.controlled.get(&at) {
-            if chain.contains(&a.via) {
+            if !on_chain.insert(a.via) {
                 break;
             }
             chain.push(a.via);

@@ -149,7 +149,7 @@ pub fn check(graph: &Graph, target: PartyIdx, options: &CheckOptions) -> Result<
         }
     }
     if options.regimes.contains(&Regime::Pak) {
-        regimes.pak = Some(control::assess(&engine, target));
+        regimes.pak = Some(control::assess(&engine, target, options.chain_limits.per_holder));
     }
     let mut notes = Vec::new();
     if graph.excluded_by_date() > 0 {

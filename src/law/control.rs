@@ -257,6 +257,9 @@ pub struct ControlFindings {
     pub joint_warning: Option<Statement>,
     /// Dual citizens among the parties looked at.
     pub dual_citizens: Vec<String>,
+    /// True when the lists stopped at their limit (or the work limit) before every candidate
+    /// was examined.
+    pub truncated: bool,
 }
 
 impl ControlFindings {
@@ -446,18 +449,40 @@ pub fn describe_step(step: &ControlStep, lang: Lang) -> String {
 }
 
 /// Runs the control analysis of `target` with the foreign notion of `regime`.
-pub fn analyse(graph: &Graph, target: PartyIdx, regime: Regime, policies: &Policies) -> ControlFindings {
+///
+/// The evidence is bounded so its cost and size stay linear in the graph: at most `limit`
+/// controllers and `limit` potential controllers are listed, the parties nearest the target
+/// examined first (after `first`, the foreign controllers the engine found, which are always
+/// examined), and the search stops after [`EVIDENCE_WORK`] entities looked at; `truncated`
+/// says when it stopped early.
+pub fn analyse(
+    graph: &Graph,
+    target: PartyIdx,
+    regime: Regime,
+    policies: &Policies,
+    limit: usize,
+    first: &[PartyIdx],
+) -> ControlFindings {
     let scope = scope_of(graph, target);
     let net = ControlNetwork::build(graph, Some(&scope), &Fraction::half());
     let namer = Namer { graph, net: &net };
-    let in_scope: Vec<PartyIdx> = graph.party_indices().filter(|&p| scope[p.index()] && p != target).collect();
+    // Nearest first: the order in which a breadth-first walk up from the target meets them.
+    let in_scope: Vec<PartyIdx> = nearest_first(graph, target);
+    let mut work = 0usize;
+    let mut truncated = false;
 
-    let mut controllers = Vec::new();
-    for &x in &in_scope {
+    let mut controllers: Vec<Controller> = Vec::new();
+    let candidates = first.iter().copied().chain(in_scope.iter().copied().filter(|x| !first.contains(x)));
+    for (i, x) in candidates.enumerate() {
+        if i >= first.len() && (controllers.len() >= limit || work > EVIDENCE_WORK) {
+            truncated = true;
+            break;
+        }
         if !net.has_influence(x) {
             continue;
         }
         let gc = GroupControl::of(&net, [x]);
+        work += gc.count() + 1;
         if !gc.controls(target) {
             continue;
         }
@@ -479,6 +504,7 @@ pub fn analyse(graph: &Graph, target: PartyIdx, regime: Regime, policies: &Polic
     }
     // Nearest controllers first (shortest chain), then by id.
     controllers.sort_by(|a, b| a.chain.len().cmp(&b.chain.len()).then(a.id.cmp(&b.id)));
+    controllers.dedup_by(|a, b| a.id == b.id);
 
     let foreign: Vec<PartyIdx> = in_scope
         .iter()
@@ -561,23 +587,33 @@ pub fn analyse(graph: &Graph, target: PartyIdx, regime: Regime, policies: &Polic
             }
         } else {
             let mut sums = Default::default();
+            let mut listed = 0usize;
             for &f in &foreign {
+                if listed >= limit || work > EVIDENCE_WORK {
+                    truncated = true;
+                    break;
+                }
                 if !net.has_influence(f) {
                     continue;
                 }
                 // Its own influence of unstated extent alone could be control: named as such,
                 // even where the undisclosed votes above it would already do.
                 let own = GroupControl::undisclosed(&net, [f]);
+                work += own.count() + 1;
                 if own.controls(Node::from(target)) {
                     found(&own, Some(f));
+                    listed += 1;
                     continue;
                 }
-                if !base.would_also_control(&net, &[f], &mut sums).contains(&Node::from(target)) {
+                let also = base.would_also_control(&net, &[f], &mut sums);
+                work += also.len() + 1;
+                if !also.contains(&Node::from(target)) {
                     continue;
                 }
                 let mut gc = base.clone();
                 gc.extend(&net, [f]);
                 found(&gc, Some(f));
+                listed += 1;
             }
             if base.controls(target) {
                 found(&base, None);
@@ -588,7 +624,29 @@ pub fn analyse(graph: &Graph, target: PartyIdx, regime: Regime, policies: &Polic
     let mut dual_citizens: Vec<String> =
         in_scope.iter().map(|&p| graph.party(p)).filter(|p| p.is_dual_citizen()).map(|p| p.id.clone()).collect();
     dual_citizens.sort();
-    ControlFindings { controllers, potential, group, joint_warning, dual_citizens }
+    ControlFindings { controllers, potential, group, joint_warning, dual_citizens, truncated }
+}
+
+/// Most entities the control evidence of one target looks at before it stops listing (the
+/// verdict is the engine's and does not depend on it).
+pub const EVIDENCE_WORK: usize = 2_000_000;
+
+/// The parties with a chain of relations into `target` (not the target), nearest first.
+fn nearest_first(graph: &Graph, target: PartyIdx) -> Vec<PartyIdx> {
+    let mut seen = vec![false; graph.len()];
+    seen[target.index()] = true;
+    let mut order = Vec::new();
+    let mut queue = VecDeque::from([target]);
+    while let Some(v) = queue.pop_front() {
+        for (_, r) in graph.incoming(v) {
+            if !seen[r.from.index()] {
+                seen[r.from.index()] = true;
+                order.push(r.from);
+                queue.push_back(r.from);
+            }
+        }
+    }
+    order
 }
 
 /// The seeds of a group whose levers reached the target, directly or through entities the
@@ -623,11 +681,14 @@ fn shortened(items: &[String], n: usize) -> Vec<String> {
 
 /// The `pak` answer for `target` (p. 5¹ "а"): the verdict of the [`Engine`], explained by the
 /// controllers, the foreign group and the potential controllers with their chains.
-pub fn assess(engine: &Engine, target: PartyIdx) -> ControlAssessment {
+///
+/// At most `limit` controllers and potential controllers are listed (`--max-chains`), with a
+/// warning when there are more.
+pub fn assess(engine: &Engine, target: PartyIdx, limit: usize) -> ControlAssessment {
     let graph = engine.graph();
     let policies = engine.policies();
     let (verdict, facts) = engine.pak(target);
-    let findings = analyse(graph, target, Regime::Pak, policies);
+    let findings = analyse(graph, target, Regime::Pak, policies, limit.max(1), &facts.foreign_controllers);
     let party = graph.party(target);
     let mut warnings = Vec::new();
     if facts.jointly
@@ -704,19 +765,24 @@ pub fn assess(engine: &Engine, target: PartyIdx) -> ControlAssessment {
     } else {
         Statement::new("control.none")
     };
+    if findings.truncated {
+        warnings
+            .push(Statement::new("warning.controllers_truncated").with("limit", Param::text(limit.max(1).to_string())));
+    }
     // The evidence is found by a second, per-target computation; it must prove the verdict.
-    debug_assert_eq!(
-        verdict,
-        verdict_of(
-            party,
-            if findings.foreign_proven() {
-                ControlStatus::Foreign
-            } else if findings.potential.is_empty() {
-                ControlStatus::NotForeign
-            } else {
-                ControlStatus::Undetermined
-            }
-        ),
+    debug_assert!(
+        findings.truncated
+            || verdict
+                == verdict_of(
+                    party,
+                    if findings.foreign_proven() {
+                        ControlStatus::Foreign
+                    } else if findings.potential.is_empty() {
+                        ControlStatus::NotForeign
+                    } else {
+                        ControlStatus::Undetermined
+                    }
+                ),
         "the control evidence of {} does not prove the engine's verdict",
         party.id
     );

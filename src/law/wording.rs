@@ -424,6 +424,10 @@ fn template(code: &'static str, lang: Lang) -> &'static str {
         "indicator.management_company" => {
             ("осуществляет полномочия управляющей компании (признак 4)", "acts as the management company (indicator 4)")
         }
+        "warning.controllers_truncated" => (
+            "показаны не более {limit} контролирующих лиц и не более {limit} возможных; остальные не перечислены (--max-chains)",
+            "at most {limit} controllers and {limit} possible controllers are listed; the others are not (--max-chains)",
+        ),
         "warning.foreign_jointly" => (
             "иностранные лица {members} по отдельности не контролируют организацию, но вместе располагают: {levers}; по политике P2 (по умолчанию) они не суммируются",
             "the foreign persons {members} each fall short, but together hold: {levers}; under policy P2 (default) they do not add up",
