@@ -11,7 +11,8 @@ use owngraph::input::{self, InputErrors, egrul};
 use owngraph::model::Country;
 use owngraph::report;
 
-use super::common::{CliError, write_output};
+use super::common::{CliError, personal_data};
+use super::output::Output;
 
 /// Output formats of `convert`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -80,6 +81,7 @@ fn read(path: &PathBuf) -> Result<(String, Vec<u8>), CliError> {
 /// Runs `convert`.
 pub fn run(args: Args) -> Result<ExitCode, CliError> {
     let as_of = args.as_of.unwrap_or_else(|| chrono::Local::now().date_naive());
+    let mut out = Output::prepare(args.output.as_deref(), &args.inputs)?;
     let files = args.inputs.iter().map(read).collect::<Result<Vec<_>, _>>()?;
     let all_xml = files.iter().all(|(_, b)| egrul::looks_like_xml(b));
     let options = egrul::Options { assume_citizenship: args.assume_citizenship };
@@ -92,6 +94,7 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
             "several inputs are merged only when all are EGRUL XML extracts; give one BODS or native file".into(),
         ));
     };
+    out.set_personal(personal_data(&graph));
     let to = args.to.unwrap_or_else(|| {
         let name = args.output.as_ref().map(|p| p.display().to_string().to_lowercase()).unwrap_or_default();
         if name.ends_with(".bods.json") {
@@ -110,6 +113,6 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
         To::Bods => report::bods::to_string(&graph, args.subject.as_deref()),
         To::BodsLines => report::bods::to_json_lines(&graph, args.subject.as_deref()),
     };
-    write_output(args.output.as_deref(), text.as_bytes())?;
+    out.write(text.as_bytes())?;
     Ok(ExitCode::SUCCESS)
 }

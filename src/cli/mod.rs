@@ -6,6 +6,7 @@ mod check;
 mod common;
 mod convert;
 mod disclose;
+mod output;
 mod render;
 mod report;
 mod screen;

@@ -8,7 +8,8 @@ use std::process::ExitCode;
 use owngraph::report::{diagram_svg, dot, html};
 use sha2::{Digest, Sha256};
 
-use super::common::{CliError, GraphArgs, LangArg, PolicyArgs, target, write_output};
+use super::common::{CliError, GraphArgs, LangArg, PolicyArgs, personal_data, target};
+use super::output::Output;
 use super::render::{ViewArgs, draw_error};
 
 /// Write an HTML report of a rights holder: one file with everything inline (no network when
@@ -50,9 +51,11 @@ pub struct Args {
 /// Runs `report`.
 pub fn run(args: Args) -> Result<ExitCode, CliError> {
     let file = &args.graph.graph;
+    let mut out = Output::prepare(args.output.as_deref(), &args.graph.inputs())?;
     let bytes = std::fs::read(file).map_err(|e| CliError::Io(format!("{}: cannot read: {e}", file.display())))?;
     let sha256: String = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
     let graph = args.graph.load()?;
+    out.set_personal(personal_data(&graph));
     let t = target(&graph, &args.target, file)?;
     let report = args.view.check(&graph, t, file, &args.policies)?;
     let d = args.view.diagram(&graph, t, &report, args.lang);
@@ -60,6 +63,6 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
     let (svg, by_dot) = diagram_svg(&d, args.view.layout).map_err(|e| draw_error(e, &out_name))?;
     let source = html::Provenance { file: file.display().to_string(), sha256 };
     let page = html::render(&report, &svg, &dot::caption(args.lang.lang, by_dot), &source, args.lang.lang);
-    write_output(args.output.as_deref(), page.as_bytes())?;
+    out.write(page.as_bytes())?;
     Ok(ExitCode::SUCCESS)
 }

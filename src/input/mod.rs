@@ -37,14 +37,23 @@ impl InputErrors {
     }
 }
 
+impl InputErrors {
+    /// Each problem as one line of text, `file: record: field: message`, in order.
+    pub fn lines(&self) -> impl Iterator<Item = String> + '_ {
+        self.problems.iter().map(|p| {
+            let file = self.files.iter().find(|(s, _)| *s == p.record.section).map(|(_, f)| f).unwrap_or(&self.file);
+            format!("{file}: {p}")
+        })
+    }
+}
+
 impl fmt::Display for InputErrors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, p) in self.problems.iter().enumerate() {
+        for (i, line) in self.lines().enumerate() {
             if i > 0 {
                 writeln!(f)?;
             }
-            let file = self.files.iter().find(|(s, _)| *s == p.record.section).map(|(_, f)| f).unwrap_or(&self.file);
-            write!(f, "{file}: {p}")?;
+            f.write_str(&line)?;
         }
         Ok(())
     }

@@ -130,8 +130,9 @@ pub fn text(d: &DisclosureDocument, lang: Lang) -> String {
     out
 }
 
+/// Input text as Markdown: no raw HTML, no links, no table breaks ([`super::safe::markdown`]).
 fn md_cell(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
+    super::safe::markdown(s)
 }
 
 /// The document as Markdown (a table to paste into an application).
@@ -217,7 +218,7 @@ pub fn csv(d: &DisclosureDocument) -> Result<String, csv::Error> {
     for l in &d.holders {
         let h = &l.holder;
         let missing: Vec<&str> = l.missing_details.iter().map(|m| m.as_str()).collect();
-        wr.write_record([
+        let cells = [
             h.id.clone(),
             h.name.clone(),
             pct(&h.share),
@@ -237,7 +238,8 @@ pub fn csv(d: &DisclosureDocument) -> Result<String, csv::Error> {
             missing.join(" "),
             d.branch.as_str().to_string(),
             d.rule.to_string(),
-        ])?;
+        ];
+        wr.write_record(cells.iter().map(|c| super::safe::csv_cell(c).into_owned()))?;
     }
     let bytes = wr.into_inner().map_err(|e| csv::Error::from(e.into_error()))?;
     Ok(String::from_utf8(bytes).unwrap_or_default())
