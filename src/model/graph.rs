@@ -699,8 +699,10 @@ fn check_totals_of(g: &Graph, pi: PartyIdx) -> Vec<Problem> {
     {
         let (mut capital, mut votes, mut governs, mut exec, mut board) =
             (Fraction::zero(), Fraction::zero(), Fraction::zero(), Fraction::zero(), Fraction::zero());
-        let mut owned: Vec<(PartyIdx, Fraction)> = Vec::new();
-        let mut disposed: Vec<(PartyIdx, (Fraction, Vec<u32>))> = Vec::new();
+        // By holder: a public company may have a million direct holders (a list searched for
+        // each of them was quadratic).
+        let mut owned: rustc_hash::FxHashMap<PartyIdx, Fraction> = rustc_hash::FxHashMap::default();
+        let mut disposed: rustc_hash::FxHashMap<PartyIdx, (Fraction, Vec<u32>)> = rustc_hash::FxHashMap::default();
         let mut any = false;
         for (_, r) in g.incoming(pi) {
             any = true;
@@ -708,21 +710,16 @@ fn check_totals_of(g: &Graph, pi: PartyIdx) -> Vec<Problem> {
                 Interest::Shares { capital: c, votes: v } => {
                     capital += c.value();
                     votes += v.value();
-                    match owned.iter_mut().find(|(h, _)| *h == r.from) {
-                        Some((_, acc)) => *acc += v.value(),
-                        None => owned.push((r.from, v.value().clone())),
+                    match owned.get_mut(&r.from) {
+                        Some(acc) => *acc += v.value(),
+                        None => {
+                            owned.insert(r.from, v.value().clone());
+                        }
                     }
                 }
                 Interest::VoteDisposal { votes: v, of, .. } => match of {
                     Some(of) => {
-                        let i = match disposed.iter().position(|(o, _)| o == of) {
-                            Some(i) => i,
-                            None => {
-                                disposed.push((*of, Default::default()));
-                                disposed.len() - 1
-                            }
-                        };
-                        let e = &mut disposed[i].1;
+                        let e = disposed.entry(*of).or_default();
                         e.0 += v.value();
                         e.1.push(r.origin.index);
                     }
@@ -770,7 +767,7 @@ fn check_totals_of(g: &Graph, pi: PartyIdx) -> Vec<Problem> {
         let mut disposed: Vec<_> = disposed.into_iter().collect();
         disposed.sort_by_key(|(of, _)| *of);
         for (of, (amount, records)) in disposed {
-            let held = owned.iter().find(|(h, _)| *h == of).map(|(_, v)| v.clone()).unwrap_or_default();
+            let held = owned.get(&of).cloned().unwrap_or_default();
             if amount > held {
                 let list: Vec<String> = records.iter().map(|i| format!("relations[{i}]")).collect();
                 out.push(Problem::party(
