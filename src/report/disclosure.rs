@@ -76,12 +76,15 @@ fn heading(d: &DisclosureDocument, lang: Lang) -> [String; 4] {
     ]
 }
 
-/// The end of a report: its notes (each after `bullet`), the policies and the tool.
+/// The end of a report: its notes (each after `bullet`), the policies and the tool. A Markdown
+/// bullet (`- `) makes the notes Markdown text ([`md_cell`]): they may name parties.
 pub(crate) fn footer(out: &mut String, notes: &[Statement], p: &Policies, tool: &ToolInfo, lang: Lang, bullet: &str) {
     if !notes.is_empty() {
         let _ = writeln!(out, "\n{}:", w(lang, "Примечания", "Notes"));
         for n in notes {
-            let _ = writeln!(out, "{bullet}{}", n.render(lang));
+            let note = n.render(lang);
+            let note = if bullet == MD_BULLET { md_cell(&note) } else { note };
+            let _ = writeln!(out, "{bullet}{note}");
         }
     }
     let _ = writeln!(out, "\n{}: {}", w(lang, "Политики", "Policies"), policies(p, lang));
@@ -129,6 +132,9 @@ pub fn text(d: &DisclosureDocument, lang: Lang) -> String {
     footer(&mut out, &d.notes, &d.policies, &d.tool, lang, "  - ");
     out
 }
+
+/// The bullet of a Markdown list.
+const MD_BULLET: &str = "- ";
 
 /// Input text as Markdown: no raw HTML, no links, no table breaks ([`super::safe::markdown`]).
 fn md_cell(s: &str) -> String {
@@ -181,7 +187,7 @@ pub fn markdown(d: &DisclosureDocument, lang: Lang) -> String {
             d.total
         );
     }
-    footer(&mut out, &d.notes, &d.policies, &d.tool, lang, "- ");
+    footer(&mut out, &d.notes, &d.policies, &d.tool, lang, MD_BULLET);
     out
 }
 
