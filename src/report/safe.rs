@@ -89,20 +89,22 @@ impl HumanText {
         HumanText { finder }
     }
 
-    /// The strings of a graph that reach human outputs: ids, names and details.
+    /// The strings of a graph that reach human outputs: ids, names, details, notes, sources.
     pub fn of_graph(graph: &crate::model::Graph) -> HumanText {
-        HumanText::new(graph.parties().iter().flat_map(|p| {
+        let parties = graph.parties().iter().flat_map(|p| {
             let d = p.details.as_deref();
-            [Some(p.id.as_str()), Some(p.name.as_str())]
-                .into_iter()
-                .chain(
-                    d.into_iter().flat_map(|d| {
-                        [d.inn.as_deref(), d.ogrn.as_deref(), d.document.as_deref(), d.address.as_deref()]
-                    }),
-                )
-                .chain(d.into_iter().flat_map(|d| d.notes.iter().map(|n| Some(n.as_str()))))
-                .flatten()
-        }))
+            let details = d.into_iter().flat_map(|d| {
+                [d.inn.as_deref(), d.ogrn.as_deref(), d.document.as_deref(), d.address.as_deref()]
+                    .into_iter()
+                    .flatten()
+                    .chain(d.notes.iter().map(String::as_str))
+            });
+            [p.id.as_str(), p.name.as_str()].into_iter().chain(details)
+        });
+        let relations = graph.relations().iter().filter_map(|r| r.meta.as_deref()).flat_map(|m| {
+            [m.source.as_deref(), m.id.as_deref()].into_iter().flatten().chain(m.notes.iter().map(String::as_str))
+        });
+        HumanText::new(parties.chain(relations))
     }
 
     /// `text` safe for a terminal.
