@@ -9,7 +9,8 @@ use owngraph::analysis::ChainLimits;
 use owngraph::law::{self, CheckOptions};
 use owngraph::report;
 
-use super::common::{CliError, GraphArgs, LangArg, PolicyArgs, RegimeChoice, target, write_output};
+use super::common::{CliError, GraphArgs, LangArg, PolicyArgs, RegimeChoice, human, personal_data, target};
+use super::output::Output;
 
 /// Output formats of `check`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -65,7 +66,9 @@ pub struct Args {
 /// Runs `check`.
 pub fn run(args: Args) -> Result<ExitCode, CliError> {
     let started = std::time::Instant::now();
+    let mut out = Output::prepare(args.output.as_deref(), &args.graph.inputs())?;
     let graph = args.graph.load()?;
+    out.set_personal(personal_data(&graph));
     let loaded = started.elapsed();
     let t = target(&graph, &args.target, args.graph.file())?;
     let options = CheckOptions {
@@ -77,10 +80,10 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
     answer.notes.extend(super::common::quarantine_note(&graph));
     let analysed = started.elapsed();
     let text = match args.format {
-        Format::Text => report::text::check(&answer, args.lang.lang),
+        Format::Text => human(&graph, &report::text::check(&answer, args.lang.lang)),
         Format::Json => report::json::to_string(&answer),
     };
-    write_output(args.output.as_deref(), text.as_bytes())?;
+    out.write(text.as_bytes())?;
     if std::env::var_os("OWNGRAPH_TIMING").is_some() {
         eprintln!(
             "timing: load {:.3} s, analysis {:.3} s, output {:.3} s",

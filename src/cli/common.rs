@@ -1,9 +1,8 @@
 //! Plumbing every command shares, so an option means the same thing everywhere: reading the
-//! graph as of a date, finding the target, the policies, the language, and writing output
-//! atomically (a failed run never leaves a partial file).
+//! graph as of a date, finding the target, the policies, the language, and the errors (written
+//! out safely: control characters from the input are shown escaped). Output files: [`super::output`].
 
 use std::fmt;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -11,7 +10,8 @@ use chrono::NaiveDate;
 use clap::ValueEnum;
 use owngraph::input::{self, InputErrors};
 use owngraph::law::{DualCitizens, Lang, NonprofitStatus, ParticipationBase, Policies, Regime};
-use owngraph::model::{Country, Graph, PartyIdx};
+use owngraph::model::{Country, Graph, PartyIdx, PartyKind};
+use owngraph::report::safe;
 
 /// Why a command failed.
 #[derive(Debug)]
@@ -36,14 +36,34 @@ impl fmt::Display for CliError {
         match self {
             CliError::Input(e) => {
                 let n = e.problems.len();
-                writeln!(f, "owngraph: error: {} has {n} problem{}:", e.file, if n == 1 { "" } else { "s" })?;
-                write!(f, "{e}")
+                let file = safe::one_line(&e.file);
+                writeln!(f, "owngraph: error: {file} has {n} problem{}:", if n == 1 { "" } else { "s" })?;
+                // One line per problem, whatever the input's strings hold; at most
+                // MAX_PROBLEMS_SHOWN of them, then how many more.
+                for (i, line) in e.lines().take(MAX_PROBLEMS_SHOWN).enumerate() {
+                    if i > 0 {
+                        writeln!(f)?;
+                    }
+                    f.write_str(&safe::one_line(&line))?;
+                }
+                if n > MAX_PROBLEMS_SHOWN {
+                    let more = n - MAX_PROBLEMS_SHOWN;
+                    write!(
+                        f,
+                        "\n... and {more} more problem{} ({n} in all; the first {MAX_PROBLEMS_SHOWN} are shown)",
+                        if more == 1 { "" } else { "s" }
+                    )?;
+                }
+                Ok(())
             }
-            CliError::Usage(m) => write!(f, "owngraph: error: {m}"),
-            CliError::Io(m) => write!(f, "owngraph: error: {m}"),
+            CliError::Usage(m) | CliError::Io(m) => write!(f, "owngraph: error: {}", safe::lines(m)),
         }
     }
 }
+
+/// Most problems of an input printed; the rest are counted (issue 13: 200 000 bad lines must not
+/// print megabytes).
+pub const MAX_PROBLEMS_SHOWN: usize = 100;
 
 /// The graph file and the date of the analysis.
 #[derive(clap::Args, Debug)]
@@ -137,6 +157,25 @@ impl GraphArgs {
     pub fn load(&self) -> Result<Graph, CliError> {
         load_inputs(&self.inputs, self.date(), &self.egrul)
     }
+
+    /// The files read (a directory stands for its CSV pair), which no output may overwrite.
+    pub fn inputs(&self) -> Vec<PathBuf> {
+        self.inputs.clone()
+    }
+}
+
+/// True when the graph holds personal data: an INN, identity document or address of a natural
+/// person (or of an undisclosed holder, who may be one). A new output file is then created 0600.
+pub fn personal_data(graph: &Graph) -> bool {
+    graph.parties().iter().any(|p| {
+        matches!(p.kind, PartyKind::Person | PartyKind::Unknown)
+            && p.details.as_deref().is_some_and(|d| d.inn.is_some() || d.document.is_some() || d.address.is_some())
+    })
+}
+
+/// A human report written from `graph`, safe for a terminal (see [`safe::HumanText`]).
+pub fn human(graph: &Graph, text: &str) -> String {
+    safe::HumanText::of_graph(graph).render(text).into_owned()
 }
 
 /// The policies where the law admits readings (docs/DOMAIN.md, "Policies").
@@ -214,8 +253,13 @@ pub struct LangArg {
 pub fn target(graph: &Graph, id: &str, file: &Path) -> Result<PartyIdx, CliError> {
     let t = find_target(graph, id).ok_or_else(|| {
         let near = graph.similar_ids(id);
+        let near: Vec<_> = near.iter().map(|s| safe::one_line(s)).collect();
         let hint = if near.is_empty() { String::new() } else { format!(" (similar: {})", near.join(", ")) };
-        CliError::Usage(format!("{}: no party has id \"{id}\" (nor that ИНН or ОГРН){hint}", file.display()))
+        CliError::Usage(format!(
+            "{}: no party has id \"{}\" (nor that ИНН or ОГРН){hint}",
+            file.display(),
+            safe::one_line(id)
+        ))
     })?;
     answerable(graph, t, file)?;
     Ok(t)
@@ -272,108 +316,6 @@ pub fn quarantine_note(graph: &Graph) -> Option<owngraph::law::Statement> {
             .with("count", Param::text(q.len().to_string()))
             .with("ids", Param::List(ids)),
     )
-}
-
-/// Writes `content` to `path` atomically (a temporary file renamed at the end), or to
-/// standard output when `path` is `None` or `-`.
-pub fn write_output(path: Option<&Path>, content: &[u8]) -> Result<(), CliError> {
-    match path {
-        None => write_stdout(content),
-        Some(p) if p == Path::new("-") => write_stdout(content),
-        Some(p) => {
-            let dir = p.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-            let mut tmp = tempfile::NamedTempFile::new_in(dir)
-                .map_err(|e| CliError::Io(format!("{}: cannot create: {e}", p.display())))?;
-            tmp.write_all(content).map_err(|e| CliError::Io(format!("{}: cannot write: {e}", p.display())))?;
-            readable_by_all(tmp.as_file());
-            tmp.persist(p).map_err(|e| CliError::Io(format!("{}: cannot write: {}", p.display(), e.error)))?;
-            Ok(())
-        }
-    }
-}
-
-/// A temporary file is created private (0600); the output should have the usual 0644.
-#[cfg(unix)]
-fn readable_by_all(f: &std::fs::File) {
-    use std::os::unix::fs::PermissionsExt;
-    let _ = f.set_permissions(std::fs::Permissions::from_mode(0o644));
-}
-
-#[cfg(not(unix))]
-fn readable_by_all(_: &std::fs::File) {}
-
-fn write_stdout(content: &[u8]) -> Result<(), CliError> {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(content).and_then(|_| out.flush()) {
-        Ok(()) => Ok(()),
-        // A closed pipe (`| head`) is not an error of ours.
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(CliError::Io(format!("cannot write to standard output: {e}"))),
-    }
-}
-
-/// Output written as it is produced, to standard output or to a temporary file renamed over the
-/// destination by [`AtomicOutput::commit`]: an interrupted or failed run leaves no partial file.
-pub enum AtomicOutput {
-    /// Standard output.
-    Stdout(std::io::StdoutLock<'static>),
-    /// A temporary file next to the destination.
-    File {
-        /// The temporary file.
-        tmp: std::io::BufWriter<tempfile::NamedTempFile>,
-        /// Where it goes.
-        path: PathBuf,
-    },
-}
-
-impl AtomicOutput {
-    /// Opens the output (`None` or `-`: standard output).
-    pub fn create(path: Option<&Path>) -> Result<AtomicOutput, CliError> {
-        match path {
-            None => Ok(AtomicOutput::Stdout(std::io::stdout().lock())),
-            Some(p) if p == Path::new("-") => Ok(AtomicOutput::Stdout(std::io::stdout().lock())),
-            Some(p) => {
-                let dir = p.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-                let tmp = tempfile::NamedTempFile::new_in(dir)
-                    .map_err(|e| CliError::Io(format!("{}: cannot create: {e}", p.display())))?;
-                Ok(AtomicOutput::File { tmp: std::io::BufWriter::with_capacity(1 << 20, tmp), path: p.to_path_buf() })
-            }
-        }
-    }
-
-    /// Appends bytes.
-    pub fn write_all(&mut self, bytes: &[u8]) -> Result<(), CliError> {
-        match self {
-            AtomicOutput::Stdout(s) => match s.write_all(bytes) {
-                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-                    Err(CliError::Io(format!("cannot write to standard output: {e}")))
-                }
-                _ => Ok(()),
-            },
-            AtomicOutput::File { tmp, path } => {
-                tmp.write_all(bytes).map_err(|e| CliError::Io(format!("{}: cannot write: {e}", path.display())))
-            }
-        }
-    }
-
-    /// Finishes: flushes standard output, or renames the temporary file into place.
-    pub fn commit(self) -> Result<(), CliError> {
-        match self {
-            AtomicOutput::Stdout(mut s) => {
-                let _ = s.flush();
-                Ok(())
-            }
-            AtomicOutput::File { tmp, path } => {
-                let tmp = tmp
-                    .into_inner()
-                    .map_err(|e| CliError::Io(format!("{}: cannot write: {}", path.display(), e.error())))?;
-                readable_by_all(tmp.as_file());
-                tmp.persist(&path)
-                    .map_err(|e| CliError::Io(format!("{}: cannot write: {}", path.display(), e.error)))?;
-                Ok(())
-            }
-        }
-    }
 }
 /// The regimes that have a share disclosure: p. 10 "б" for `ru`, p. 47 "б" for `eaeu`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

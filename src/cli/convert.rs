@@ -10,7 +10,8 @@ use clap::ValueEnum;
 use owngraph::input;
 use owngraph::report;
 
-use super::common::{CliError, EgrulArgs, load_inputs, quarantine_summary, write_output};
+use super::common::{CliError, EgrulArgs, load_inputs, personal_data, quarantine_summary};
+use super::output::Output;
 
 /// Output formats of `convert`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -71,6 +72,7 @@ pub struct Args {
 /// Runs `convert`.
 pub fn run(args: Args) -> Result<ExitCode, CliError> {
     let as_of = args.as_of.unwrap_or_else(|| chrono::Local::now().date_naive());
+    let mut out = Output::prepare(args.output.as_deref(), &args.inputs)?;
     let graph = load_inputs(&args.inputs, as_of, &args.egrul)?;
     if !graph.quarantined().is_empty() && graph.relations().is_empty() {
         return Err(CliError::Usage(format!(
@@ -78,6 +80,7 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
             quarantine_summary(&graph)
         )));
     }
+    out.set_personal(personal_data(&graph));
     let to = args.to.unwrap_or_else(|| {
         let name = args.output.as_ref().map(|p| p.display().to_string().to_lowercase()).unwrap_or_default();
         if name.ends_with(".bods.json") {
@@ -96,6 +99,6 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
         To::Bods => report::bods::to_string(&graph, args.subject.as_deref()),
         To::BodsLines => report::bods::to_json_lines(&graph, args.subject.as_deref()),
     };
-    write_output(args.output.as_deref(), text.as_bytes())?;
+    out.write(text.as_bytes())?;
     Ok(ExitCode::SUCCESS)
 }

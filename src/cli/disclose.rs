@@ -9,7 +9,10 @@ use owngraph::analysis::ChainLimits;
 use owngraph::law::disclosure_document;
 use owngraph::report;
 
-use super::common::{CliError, DisclosureRegime, GraphArgs, LangArg, PolicyArgs, closed_loop, target, write_output};
+use super::common::{
+    CliError, DisclosureRegime, GraphArgs, LangArg, PolicyArgs, closed_loop, human, personal_data, target,
+};
+use super::output::Output;
 
 /// Output formats of `disclose`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -88,7 +91,9 @@ pub struct Args {
 
 /// Runs `disclose`.
 pub fn run(args: Args) -> Result<ExitCode, CliError> {
+    let mut out = Output::prepare(args.output.as_deref(), &args.graph.inputs())?;
     let graph = args.graph.load()?;
+    out.set_personal(personal_data(&graph));
     let t = target(&graph, &args.target, args.graph.file())?;
     let policies = args.policies.policies();
     let (_, assessment) =
@@ -97,12 +102,12 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
     let doc = disclosure_document::document(&graph, t, &assessment, &policies);
     let lang = args.lang.lang;
     let text = match args.format {
-        Format::Text => report::disclosure::text(&doc, lang),
-        Format::Md => report::disclosure::markdown(&doc, lang),
+        Format::Text => human(&graph, &report::disclosure::text(&doc, lang)),
+        Format::Md => human(&graph, &report::disclosure::markdown(&doc, lang)),
         Format::Json => report::json::to_string(&doc),
         Format::Csv => {
             let csv = report::disclosure::csv(&doc).map_err(|e| CliError::Io(format!("cannot write CSV: {e}")))?;
-            let to_file = args.output.as_deref().is_some_and(|p| p != std::path::Path::new("-"));
+            let to_file = out.is_file();
             let bom = match args.bom {
                 Bom::Always => true,
                 Bom::Never => false,
@@ -111,6 +116,6 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
             if bom { format!("\u{feff}{csv}") } else { csv }
         }
     };
-    write_output(args.output.as_deref(), text.as_bytes())?;
+    out.write(text.as_bytes())?;
     Ok(ExitCode::SUCCESS)
 }

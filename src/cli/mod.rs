@@ -7,6 +7,7 @@ mod check;
 mod common;
 mod convert;
 mod disclose;
+mod output;
 mod render;
 mod report;
 mod screen;
@@ -51,7 +52,16 @@ enum Command {
 
 /// Parses the arguments, runs the command and maps the outcome to an exit code.
 pub fn run() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        // --help, --version: clap prints them.
+        Err(e) if !e.use_stderr() => e.exit(),
+        // A usage error quotes the arguments: shown escaped like every error (exit 2, as clap's).
+        Err(e) => {
+            eprint!("{}", owngraph::report::safe::lines(&e.render().to_string()));
+            return ExitCode::from(2);
+        }
+    };
     let result = match cli.command {
         Command::Check(args) => check::run(args),
         Command::Convert(args) => convert::run(args),

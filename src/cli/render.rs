@@ -10,7 +10,8 @@ use owngraph::model::{Graph, PartyIdx};
 use owngraph::report::diagram::{self, Diagram, DiagramOptions};
 use owngraph::report::{DrawError, LayoutChoice, diagram_svg, dot};
 
-use super::common::{CliError, GraphArgs, LangArg, PolicyArgs, RegimeChoice, target, write_output};
+use super::common::{CliError, GraphArgs, LangArg, PolicyArgs, RegimeChoice, personal_data, target};
+use super::output::Output;
 
 /// Draw the ownership and control chains of a rights holder: every holder up to the ultimate
 /// ones, node shape by kind, fill by class under the regime, edges with their shares and
@@ -156,7 +157,9 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
             return Err(draw_error(DrawError::NoDot, &args.output));
         }
     }
+    let mut out = Output::prepare(Some(&args.output), &args.graph.inputs())?;
     let graph = args.graph.load()?;
+    out.set_personal(personal_data(&graph));
     let t = target(&graph, &args.target, args.graph.file())?;
     let report = args.view.check(&graph, t, args.graph.file(), &args.policies)?;
     let d = args.view.diagram(&graph, t, &report, args.lang);
@@ -167,6 +170,6 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
         }
         Some(out) => dot::run_dot(&dot::to_dot(&d), out).map_err(|e| draw_error(DrawError::Dot(e), &args.output))?,
     };
-    write_output(Some(&args.output), &bytes)?;
+    out.write(&bytes)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -8,7 +8,8 @@ use std::process::ExitCode;
 use owngraph::report::{diagram_svg, dot, html};
 use sha2::{Digest, Sha256};
 
-use super::common::{CliError, GraphArgs, LangArg, PolicyArgs, target, write_output};
+use super::common::{CliError, GraphArgs, LangArg, PolicyArgs, personal_data, target};
+use super::output::Output;
 use super::render::{ViewArgs, draw_error};
 
 /// Write an HTML report of a rights holder: one file with everything inline (no network when
@@ -50,6 +51,7 @@ pub struct Args {
 /// Runs `report`.
 pub fn run(args: Args) -> Result<ExitCode, CliError> {
     let file = args.graph.file();
+    let mut out = Output::prepare(args.output.as_deref(), &args.graph.inputs())?;
     // The digest of every input file, in order (the files of a directory in name order).
     let mut hasher = Sha256::new();
     for f in owngraph::input::input_files(&args.graph.inputs) {
@@ -58,6 +60,7 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
     }
     let sha256: String = hasher.finalize().iter().map(|b| format!("{b:02x}")).collect();
     let graph = args.graph.load()?;
+    out.set_personal(personal_data(&graph));
     let t = target(&graph, &args.target, file)?;
     let report = args.view.check(&graph, t, file, &args.policies)?;
     let d = args.view.diagram(&graph, t, &report, args.lang);
@@ -66,6 +69,6 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
     let names: Vec<String> = args.graph.inputs.iter().map(|p| p.display().to_string()).collect();
     let source = html::Provenance { file: names.join(", "), sha256 };
     let page = html::render(&report, &svg, &dot::caption(args.lang.lang, by_dot), &source, args.lang.lang);
-    write_output(args.output.as_deref(), page.as_bytes())?;
+    out.write(page.as_bytes())?;
     Ok(ExitCode::SUCCESS)
 }

@@ -13,7 +13,9 @@ use owngraph::law::{Regime, Verdict};
 use owngraph::model::{Graph, PartyIdx, quarantine};
 use rayon::prelude::*;
 
-use super::common::{AtomicOutput, CliError, GraphArgs, PolicyArgs, RegimeChoice};
+use super::common::{CliError, GraphArgs, PolicyArgs, RegimeChoice, personal_data};
+use super::output::Output;
+use owngraph::report::safe;
 
 /// Output formats of `screen`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -85,7 +87,7 @@ fn read_targets(path: &Path, graph: &Graph) -> Result<Vec<PartyIdx>, CliError> {
         }
         match super::common::find_target(graph, id) {
             Some(p) => out.push(p),
-            None => missing.push(format!("{}:{}: no party has id \"{id}\"", path.display(), i + 1)),
+            None => missing.push(format!("{}:{}: no party has id \"{}\"", path.display(), i + 1, safe::one_line(id))),
         }
     }
     if missing.is_empty() {
@@ -153,6 +155,12 @@ fn csv_row(r: &ScreenRow) -> Vec<String> {
     row.push(r.unknown_share.percent(PERCENT_DECIMALS));
     row.push(r.in_cycle.to_string());
     row.push(r.notes.join(";"));
+    // No cell from the input may run as a spreadsheet formula.
+    for cell in &mut row {
+        if let std::borrow::Cow::Owned(safe) = safe::csv_cell(cell) {
+            *cell = safe;
+        }
+    }
     row
 }
 
@@ -283,10 +291,14 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
             .map_err(|e| CliError::Usage(format!("--threads: {e}")))?;
     }
     let started = Instant::now();
+    let mut inputs = args.graph.inputs();
+    inputs.extend(args.targets.clone());
+    let mut output = Output::prepare(args.output.as_deref(), &inputs)?;
     let spinner = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
     spinner.set_message("reading the graph");
     spinner.enable_steady_tick(std::time::Duration::from_millis(200));
     let graph = args.graph.load()?;
+    output.set_personal(personal_data(&graph));
     let loaded = started.elapsed();
     let targets = match &args.targets {
         Some(path) => read_targets(path, &graph)?,
@@ -305,7 +317,7 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
             _ => Format::Csv,
         }
     });
-    let mut out = AtomicOutput::create(args.output.as_deref())?;
+    let mut out = output.open()?;
     let bar = progress(targets.len() as u64, "writing rows");
     let mut counts: [[usize; 4]; 3] = [[0; 4]; 3];
     if format == Format::Csv {
@@ -365,6 +377,6 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
     if let Some(p) = &args.output {
         summary.push_str(&format!("\n  {} rows written to {}", targets.len(), p.display()));
     }
-    eprintln!("{summary}");
+    eprintln!("{}", safe::lines(&summary));
     Ok(ExitCode::SUCCESS)
 }

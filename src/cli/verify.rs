@@ -13,7 +13,10 @@ use owngraph::law::disclosure_document;
 use owngraph::law::verification::{self, Verification, VerifyOptions};
 use owngraph::report;
 
-use super::common::{CliError, DisclosureRegime, GraphArgs, LangArg, PolicyArgs, closed_loop, target, write_output};
+use super::common::{
+    CliError, DisclosureRegime, GraphArgs, LangArg, PolicyArgs, closed_loop, human, personal_data, target,
+};
+use super::output::Output;
 
 /// Output formats of `verify`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -109,8 +112,9 @@ fn declared(path: &Path) -> Result<Declaration, CliError> {
 }
 
 /// Computes the regime's answer for the target and checks the declaration against it.
-fn check(args: &Args, declaration: &Declaration) -> Result<Verification, CliError> {
+fn check(args: &Args, declaration: &Declaration, out: &mut Output) -> Result<(Verification, String), CliError> {
     let graph = args.graph.load()?;
+    out.set_personal(personal_data(&graph));
     let id = args.target.as_deref().ok_or_else(|| CliError::Usage("--target is required".into()))?;
     let t = target(&graph, id, args.graph.file())?;
     let policies = args.policies.policies();
@@ -118,7 +122,12 @@ fn check(args: &Args, declaration: &Declaration) -> Result<Verification, CliErro
     let (prepared, assessment) = disclosure_document::assess(&graph, t, args.regime.regime(), &policies, limits)
         .map_err(|e| closed_loop(args.graph.file(), e))?;
     let options = VerifyOptions { tolerance: args.tolerance.clone(), policies };
-    Ok(verification::verify(&graph, t, &prepared, &assessment, declaration, &options))
+    let answer = verification::verify(&graph, t, &prepared, &assessment, declaration, &options);
+    let text = match args.format {
+        Format::Text => human(&graph, &report::verification::text(&answer, args.lang.lang)),
+        Format::Json => report::json::to_string(&answer),
+    };
+    Ok((answer, text))
 }
 
 /// Runs `verify`.
@@ -137,12 +146,11 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
         });
     }
     let path = args.disclosure.as_deref().ok_or_else(|| CliError::Usage("--disclosure is required".into()))?;
+    let mut inputs = args.graph.inputs();
+    inputs.push(path.to_path_buf());
+    let mut out = Output::prepare(args.output.as_deref(), &inputs)?;
     let declaration = declared(path)?;
-    let answer = check(&args, &declaration)?;
-    let text = match args.format {
-        Format::Text => report::verification::text(&answer, args.lang.lang),
-        Format::Json => report::json::to_string(&answer),
-    };
-    write_output(args.output.as_deref(), text.as_bytes())?;
+    let (answer, text) = check(&args, &declaration, &mut out)?;
+    out.write(text.as_bytes())?;
     Ok(if answer.consistent { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }

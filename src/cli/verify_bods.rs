@@ -10,7 +10,9 @@ use owngraph::input::{bods, read_text};
 use owngraph::law::bods_check;
 use owngraph::report;
 
-use super::common::{CliError, LangArg, write_output};
+use super::common::{CliError, LangArg};
+use super::output::Output;
+use owngraph::report::safe;
 
 /// Output formats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -52,6 +54,7 @@ pub struct Args {
 /// Runs the check.
 pub fn run(args: Args) -> Result<ExitCode, CliError> {
     let name = args.file.display().to_string();
+    let out = Output::prepare(args.output.as_deref(), std::slice::from_ref(&args.file))?;
     let text = read_text(&args.file).map_err(CliError::Input)?;
     if !bods::looks_like_bods(&text) {
         return Err(CliError::Usage(format!(
@@ -62,10 +65,10 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
     let as_of = args.as_of.unwrap_or_else(|| chrono::Local::now().date_naive());
     let snap = bods::Snapshot::build(statements, as_of);
     let answer = bods_check::check_indirect_shares(&snap);
-    let out = match args.format {
-        Format::Text => report::bods_check::render(&answer, &name, args.lang.lang),
+    let text = match args.format {
+        Format::Text => safe::lines(&report::bods_check::render(&answer, &name, args.lang.lang)).into_owned(),
         Format::Json => report::json::to_string(&answer),
     };
-    write_output(args.output.as_deref(), out.as_bytes())?;
+    out.write(text.as_bytes())?;
     Ok(if answer.discrepancies > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }

@@ -12,7 +12,10 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 
-use super::InputErrors;
+use super::{InputErrors, LineCapped, LineTooLong, MAX_LINE_BYTES, line_too_long};
+
+/// A file read by the CSV reader, its lines capped.
+type File = LineCapped<std::fs::File>;
 use rayon::prelude::*;
 
 use super::records::{Fractions, PartyFields, RelationFields, insert_party, party_from, relation_from};
@@ -122,7 +125,7 @@ fn line_of(rec: &csv::StringRecord) -> u32 {
 /// Reads up to a batch of records; returns how many, and whether more may follow. A record the
 /// CSV reader refuses is reported and skipped.
 fn fill(
-    rdr: &mut csv::Reader<std::fs::File>,
+    rdr: &mut csv::Reader<File>,
     batch: &mut [csv::StringRecord],
     section: Section,
     problems: &mut Vec<Problem>,
@@ -234,13 +237,19 @@ fn relation_record(
     }
 }
 
-fn reader(path: &Path) -> Result<csv::Reader<std::fs::File>, String> {
+/// The CSV reader of a file; a line over [`MAX_LINE_BYTES`] stops it with an error.
+fn reader(path: &Path) -> Result<csv::Reader<File>, String> {
     let f = std::fs::File::open(path).map_err(|e| format!("cannot read: {e}"))?;
-    Ok(csv::ReaderBuilder::new().has_headers(true).flexible(false).from_reader(f))
+    Ok(csv::ReaderBuilder::new().has_headers(true).flexible(false).from_reader(LineCapped::new(f, MAX_LINE_BYTES)))
 }
 
 fn csv_problem(section: Section, e: &csv::Error) -> Problem {
     let line = e.position().map(|p| p.line() as u32).unwrap_or(0);
+    if let csv::ErrorKind::Io(io) = e.kind()
+        && let Some(LineTooLong(line)) = io.get_ref().and_then(|e| e.downcast_ref::<LineTooLong>())
+    {
+        return whole(section, u32::try_from(*line).unwrap_or(u32::MAX), line_too_long());
+    }
     let message = match e.kind() {
         csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
             format!("{len} fields where the header has {expected_len}")

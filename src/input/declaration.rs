@@ -233,7 +233,8 @@ fn parse_csv(text: &str) -> Result<Vec<RawEntry>, Vec<Problem>> {
         if row.iter().all(str::is_empty) {
             continue;
         }
-        let holder = row.get(holder_col).unwrap_or_default();
+        // A cell `disclose` wrote with a leading `'` so that no spreadsheet runs it.
+        let holder = unquote_cell(row.get(holder_col).unwrap_or_default());
         if holder.is_empty() {
             problems.push(Problem::document(format!("{}: holder: empty", at(line, record))));
             continue;
@@ -268,6 +269,15 @@ fn parse_csv(text: &str) -> Result<Vec<RawEntry>, Vec<Problem>> {
         }
     }
     if problems.is_empty() { Ok(entries) } else { Err(problems) }
+}
+
+/// A cell as it was before a writer protected it from spreadsheets by a leading `'` (the inverse
+/// of `report::safe::csv_cell`): `'=x` is `=x`, `''x` is `'x`; anything else as it is.
+pub fn unquote_cell(s: &str) -> &str {
+    match s.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r', '\'']) => rest,
+        _ => s,
+    }
 }
 
 /// The keys under which an object may hold the list, `holders` first (as `disclose` writes it).

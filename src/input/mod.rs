@@ -37,14 +37,23 @@ impl InputErrors {
     }
 }
 
+impl InputErrors {
+    /// Each problem as one line of text, `file: record: field: message`, in order.
+    pub fn lines(&self) -> impl Iterator<Item = String> + '_ {
+        self.problems.iter().map(|p| {
+            let file = self.files.iter().find(|(s, _)| *s == p.record.section).map(|(_, f)| f).unwrap_or(&self.file);
+            format!("{file}: {p}")
+        })
+    }
+}
+
 impl fmt::Display for InputErrors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, p) in self.problems.iter().enumerate() {
+        for (i, line) in self.lines().enumerate() {
             if i > 0 {
                 writeln!(f)?;
             }
-            let file = self.files.iter().find(|(s, _)| *s == p.record.section).map(|(_, f)| f).unwrap_or(&self.file);
-            write!(f, "{file}: {p}")?;
+            f.write_str(&line)?;
         }
         Ok(())
     }
@@ -283,7 +292,6 @@ fn looks_like_native_lines(text: &str) -> bool {
 
 /// True when the first line of a JSON Lines file is a BODS statement.
 fn first_line_is_bods(path: &Path) -> bool {
-    use std::io::BufRead;
     if std::fs::File::open(path)
         .and_then(|mut f| {
             let mut magic = [0u8; 2];
@@ -294,9 +302,110 @@ fn first_line_is_bods(path: &Path) -> bool {
         return true;
     }
     let Ok(f) = std::fs::File::open(path) else { return false };
-    let mut first = String::new();
-    let _ = std::io::BufReader::new(f).read_line(&mut first);
-    bods::looks_like_bods(&first)
+    let mut first = Vec::new();
+    match read_line(&mut std::io::BufReader::new(f), &mut first, MAX_LINE_BYTES) {
+        Ok(LineRead::Line) => std::str::from_utf8(&first).is_ok_and(bods::looks_like_bods),
+        _ => false,
+    }
+}
+
+/// The longest line read from a line-oriented input (a JSON Lines record, a line of a CSV file):
+/// 16 MiB, far beyond any record, so that one endless line is reported instead of filling memory.
+pub const MAX_LINE_BYTES: usize = 16 << 20;
+
+/// What [`read_line`] found.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum LineRead {
+    /// A line, in the buffer without its line break.
+    Line,
+    /// A line longer than the limit: reading stops there (the rest may never end).
+    TooLong,
+    /// The end of the input.
+    End,
+}
+
+/// Reads one line into `buf` (without `\n` or `\r\n`), never holding more than `max` bytes.
+pub(crate) fn read_line(r: &mut impl std::io::BufRead, buf: &mut Vec<u8>, max: usize) -> std::io::Result<LineRead> {
+    buf.clear();
+    let mut any = false;
+    loop {
+        let avail = r.fill_buf()?;
+        if avail.is_empty() {
+            return Ok(if any { LineRead::Line } else { LineRead::End });
+        }
+        any = true;
+        let (take, done) = match avail.iter().position(|&b| b == b'\n') {
+            Some(i) => (i, true),
+            None => (avail.len(), false),
+        };
+        if buf.len() + take > max {
+            buf.clear();
+            return Ok(LineRead::TooLong);
+        }
+        buf.extend_from_slice(&avail[..take]);
+        r.consume(take + usize::from(done));
+        if done {
+            if buf.last() == Some(&b'\r') {
+                buf.pop();
+            }
+            return Ok(LineRead::Line);
+        }
+    }
+}
+
+/// What is wrong with a line over [`MAX_LINE_BYTES`].
+pub(crate) fn line_too_long() -> String {
+    format!(
+        "longer than {} MiB, more than any record takes (is this the right file?); the rest of the file is not read",
+        MAX_LINE_BYTES >> 20
+    )
+}
+
+/// A reader that fails with [`LineTooLong`] on a line over `max` bytes, for readers (the CSV
+/// one) that would otherwise buffer a whole line whatever its length.
+pub(crate) struct LineCapped<R> {
+    inner: R,
+    max: usize,
+    /// Bytes since the last line break.
+    run: usize,
+    /// Line breaks seen.
+    lines: u64,
+}
+
+impl<R> LineCapped<R> {
+    pub(crate) fn new(inner: R, max: usize) -> LineCapped<R> {
+        LineCapped { inner, max, run: 0, lines: 0 }
+    }
+}
+
+/// The error [`LineCapped`] gives, with the 1-based line that is too long.
+#[derive(Debug)]
+pub(crate) struct LineTooLong(pub u64);
+
+impl fmt::Display for LineTooLong {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "line {}: {}", self.0, line_too_long())
+    }
+}
+
+impl std::error::Error for LineTooLong {}
+
+impl<R: std::io::Read> std::io::Read for LineCapped<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        for &b in &buf[..n] {
+            if b == b'\n' {
+                self.lines += 1;
+                self.run = 0;
+            } else {
+                self.run += 1;
+                if self.run > self.max {
+                    return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, LineTooLong(self.lines + 1)));
+                }
+            }
+        }
+        Ok(n)
+    }
 }
 
 /// Parses an ISO date (`2026-11-23`).

@@ -10,7 +10,8 @@ mod relation;
 
 pub use country::Country;
 pub use graph::{
-    Graph, GraphBuilder, Ids, Problem, Recent, RecordRef, Section, closed_ownership_loops, relation_label,
+    Graph, GraphBuilder, Ids, MAX_SUGGESTIONS, Problem, Recent, RecordRef, Section, closed_ownership_loops,
+    relation_label,
 };
 pub use party::{DeclaredStatus, Origin, Party, PartyDetails, PartyIdx, PartyKind};
 pub use quarantine::Quarantined;

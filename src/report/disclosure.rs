@@ -76,12 +76,15 @@ fn heading(d: &DisclosureDocument, lang: Lang) -> [String; 4] {
     ]
 }
 
-/// The end of a report: its notes (each after `bullet`), the policies and the tool.
+/// The end of a report: its notes (each after `bullet`), the policies and the tool. A Markdown
+/// bullet (`- `) makes the notes Markdown text ([`md_cell`]): they may name parties.
 pub(crate) fn footer(out: &mut String, notes: &[Statement], p: &Policies, tool: &ToolInfo, lang: Lang, bullet: &str) {
     if !notes.is_empty() {
         let _ = writeln!(out, "\n{}:", w(lang, "Примечания", "Notes"));
         for n in notes {
-            let _ = writeln!(out, "{bullet}{}", n.render(lang));
+            let note = n.render(lang);
+            let note = if bullet == MD_BULLET { md_cell(&note) } else { note };
+            let _ = writeln!(out, "{bullet}{note}");
         }
     }
     let _ = writeln!(out, "\n{}: {}", w(lang, "Политики", "Policies"), policies(p, lang));
@@ -130,8 +133,12 @@ pub fn text(d: &DisclosureDocument, lang: Lang) -> String {
     out
 }
 
+/// The bullet of a Markdown list.
+const MD_BULLET: &str = "- ";
+
+/// Input text as Markdown: no raw HTML, no links, no table breaks ([`super::safe::markdown`]).
 fn md_cell(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
+    super::safe::markdown(s)
 }
 
 /// The document as Markdown (a table to paste into an application).
@@ -180,7 +187,7 @@ pub fn markdown(d: &DisclosureDocument, lang: Lang) -> String {
             d.total
         );
     }
-    footer(&mut out, &d.notes, &d.policies, &d.tool, lang, "- ");
+    footer(&mut out, &d.notes, &d.policies, &d.tool, lang, MD_BULLET);
     out
 }
 
@@ -217,7 +224,7 @@ pub fn csv(d: &DisclosureDocument) -> Result<String, csv::Error> {
     for l in &d.holders {
         let h = &l.holder;
         let missing: Vec<&str> = l.missing_details.iter().map(|m| m.as_str()).collect();
-        wr.write_record([
+        let cells = [
             h.id.clone(),
             h.name.clone(),
             pct(&h.share),
@@ -237,7 +244,8 @@ pub fn csv(d: &DisclosureDocument) -> Result<String, csv::Error> {
             missing.join(" "),
             d.branch.as_str().to_string(),
             d.rule.to_string(),
-        ])?;
+        ];
+        wr.write_record(cells.iter().map(|c| super::safe::csv_cell(c).into_owned()))?;
     }
     let bytes = wr.into_inner().map_err(|e| csv::Error::from(e.into_error()))?;
     Ok(String::from_utf8(bytes).unwrap_or_default())

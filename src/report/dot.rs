@@ -23,9 +23,11 @@ use crate::law::wording::Lang;
 /// The font every writer asks for (a free font Debian installs with Graphviz).
 pub const FONT: &str = "DejaVu Sans";
 
-/// A DOT double-quoted string: `\` → `\\`, `"` → `\"`, a line break → `\n` (centred line),
-/// other control characters replaced.
+/// A DOT double-quoted string: `\` → `\\`, `"` → `\"`, a line break → `\n` (centred line);
+/// `&` as `&amp;` and other control characters in their visible form ([`super::safe::for_dot`]),
+/// so the SVG `dot` makes is well formed whatever the name.
 pub fn quote(s: &str) -> String {
+    let s = super::safe::for_dot(s);
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
     for c in s.chars() {
@@ -33,8 +35,6 @@ pub fn quote(s: &str) -> String {
             '\\' => out.push_str("\\\\"),
             '"' => out.push_str("\\\""),
             '\n' => out.push_str("\\n"),
-            '\r' => {}
-            c if c.is_control() => out.push('\u{FFFD}'),
             c => out.push(c),
         }
     }

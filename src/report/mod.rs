@@ -10,6 +10,7 @@ pub mod html;
 pub mod json;
 pub mod layout;
 pub mod native;
+pub mod safe;
 pub mod svg;
 pub mod text;
 pub mod verification;
@@ -59,5 +60,11 @@ pub fn diagram_svg(d: &diagram::Diagram, choice: LayoutChoice) -> Result<(String
         return Ok((svg::render(d), false));
     }
     let bytes = dot::run_dot(&dot::to_dot(d), dot::Output::Svg).map_err(DrawError::Dot)?;
-    Ok((dot::mark_dot_svg(&String::from_utf8_lossy(&bytes)), true))
+    let svg = dot::mark_dot_svg(&String::from_utf8_lossy(&bytes));
+    // Every name reaches `dot` escaped; should its SVG still not be well-formed XML (another
+    // Graphviz version), the embedded layout draws the picture instead of a file no viewer opens.
+    if roxmltree::Document::parse(&svg).is_err() && choice == LayoutChoice::Auto {
+        return Ok((svg::render(d), false));
+    }
+    Ok((svg, true))
 }
