@@ -324,7 +324,9 @@ impl ControlNetwork {
 fn entity_influences(graph: &Graph, y: PartyIdx, out: &mut Vec<Influence>) -> Option<Fraction> {
     let kind = graph.party(y).kind;
     let mut own: Vec<(PartyIdx, Fraction, RelationIdx)> = Vec::new();
-    let mut disposed_of: Vec<(PartyIdx, Fraction)> = Vec::new();
+    // Where each holder is in `own` (a million direct holders must not cost a million squared).
+    let mut own_at: HashMap<PartyIdx, usize> = HashMap::default();
+    let mut disposed_of: HashMap<PartyIdx, Fraction> = HashMap::default();
     let mut treasury = Fraction::zero();
     let mut listed = Fraction::zero();
     let mut governs = Fraction::zero();
@@ -339,17 +341,17 @@ fn entity_influences(graph: &Graph, y: PartyIdx, out: &mut Vec<Influence>) -> Op
                     continue;
                 }
                 listed += votes.value();
-                match own.iter_mut().find(|(h, _, _)| *h == r.from) {
-                    Some((_, v, _)) => *v += votes.value(),
-                    None => own.push((r.from, votes.value().clone(), ri)),
+                match own_at.get(&r.from) {
+                    Some(&i) => own[i].1 += votes.value(),
+                    None => {
+                        own_at.insert(r.from, own.len());
+                        own.push((r.from, votes.value().clone(), ri));
+                    }
                 }
             }
             Interest::VoteDisposal { votes, of, .. } if kind == PartyKind::Company => {
                 match of {
-                    Some(o) => match disposed_of.iter_mut().find(|(h, _)| h == o) {
-                        Some((_, v)) => *v += votes.value(),
-                        None => disposed_of.push((*o, votes.value().clone())),
-                    },
+                    Some(o) => *disposed_of.entry(*o).or_default() += votes.value(),
                     None => listed += votes.value(),
                 }
                 push(r.from.into(), Lever::Share(Channel::Votes, votes.value().clone()), Some(ri));
@@ -382,7 +384,7 @@ fn entity_influences(graph: &Graph, y: PartyIdx, out: &mut Vec<Influence>) -> Op
     let one = Fraction::one();
     if kind == PartyKind::Company {
         for (h, v, ri) in own {
-            let gone = disposed_of.iter().find(|(o, _)| *o == h).map(|(_, d)| d.clone()).unwrap_or_default();
+            let gone = disposed_of.get(&h).cloned().unwrap_or_default();
             let net_votes = &v - &gone;
             if net_votes.is_positive() {
                 push(h.into(), Lever::Share(Channel::Votes, net_votes), Some(ri));

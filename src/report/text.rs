@@ -303,8 +303,9 @@ pub fn holder_name(h: &HolderShare, lang: Lang) -> String {
 
 /// The holders of unknown status that decide an undetermined verdict, in words.
 pub fn deciding_text(a: &ParticipationAssessment, lang: Lang) -> String {
+    let deciding: std::collections::HashSet<&crate::law::participation::Holder> = a.deciding.iter().collect();
     let names: Vec<String> =
-        a.holders.iter().filter(|h| a.deciding.contains(&h.holder)).map(|h| holder_name(h, lang)).collect();
+        a.holders.iter().filter(|h| deciding.contains(&h.holder)).map(|h| holder_name(h, lang)).collect();
     names.join(", ")
 }
 
