@@ -163,9 +163,7 @@ fn compare(graph: &Graph, policies: Policies) -> Result<usize, TestCaseError> {
             .filter(|c| c.foreign && !c.id.starts_with("foreign-group:"))
             .map(|c| c.id.as_str())
             .collect();
-        if owngraph::law::control::russian_entity(graph.party(t)) {
-            prop_assert_eq!(of, cf, "{} foreign controllers", id);
-        }
+        prop_assert_eq!(of, cf, "{} foreign controllers", id);
         let ru = check.regimes.ru.as_ref().unwrap();
         if graph.party(t).kind == PartyKind::Company {
             prop_assert_eq!(row.ultimate_holders as usize, ru.holders.len(), "{} holders", id);

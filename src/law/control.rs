@@ -462,10 +462,19 @@ pub fn analyse(
     policies: &Policies,
     limit: usize,
     first: &[PartyIdx],
+    network: Option<&ControlNetwork>,
 ) -> ControlFindings {
-    let scope = scope_of(graph, target);
-    let net = ControlNetwork::build(graph, Some(&scope), &Fraction::half());
-    let namer = Namer { graph, net: &net };
+    // The network of the parties that can reach the target (a larger one, such as the engine's
+    // for a target holding this one, gives the same answers).
+    let own;
+    let net = match network {
+        Some(n) => n,
+        None => {
+            own = ControlNetwork::build(graph, Some(&scope_of(graph, target)), &Fraction::half());
+            &own
+        }
+    };
+    let namer = Namer { graph, net };
     // Nearest first: the order in which a breadth-first walk up from the target meets them.
     let in_scope: Vec<PartyIdx> = nearest_first(graph, target);
     let mut work = 0usize;
@@ -688,7 +697,8 @@ pub fn assess(engine: &Engine, target: PartyIdx, limit: usize) -> ControlAssessm
     let graph = engine.graph();
     let policies = engine.policies();
     let (verdict, facts) = engine.pak(target);
-    let findings = analyse(graph, target, Regime::Pak, policies, limit.max(1), &facts.foreign_controllers);
+    let findings =
+        analyse(graph, target, Regime::Pak, policies, limit.max(1), &facts.foreign_controllers, engine.network());
     let party = graph.party(target);
     let mut warnings = Vec::new();
     if facts.jointly

@@ -85,6 +85,9 @@ impl ControlFacts {
 
 /// Control facts for every entity, computed once.
 struct ControlIndex {
+    /// The control network, kept when the index covers one target's part of the graph (its
+    /// evidence is found on the same network).
+    net: Option<ControlNetwork>,
     /// Parties foreign under each notion.
     foreign: [Vec<bool>; 2],
     /// Foreign (p. 5¹ "а" notion) controllers of each entity.
@@ -182,7 +185,8 @@ impl ControlIndex {
             // Without P2 the group is only a warning, and only for entities that are not
             // foreign themselves (a foreign entity fails p. 5¹ "а" whoever controls it).
         }
-        ControlIndex { foreign: foreign_flags, controllers, group, unknown, potential, group_potential, excluded }
+        let net = scope.is_some().then_some(net);
+        ControlIndex { net, foreign: foreign_flags, controllers, group, unknown, potential, group_potential, excluded }
     }
 
     /// The facts about `y` under the notion of `regime`.
@@ -355,9 +359,20 @@ impl<'g> Engine<'g> {
         if with_eaeu {
             valuations.push(&eaeu);
         }
-        let participation = batch::all(graph, measure, scope, &valuations);
+        // `ru` is computed for every row; for one target asked only about control, not at all.
+        let participation = if scope.is_some() && !with_eaeu && !options.regimes.contains(&Regime::Ru) {
+            BatchResults::default()
+        } else {
+            batch::all(graph, measure, scope, &valuations)
+        };
         let eaeu = with_eaeu;
         Engine { graph, options, participation, eaeu, control }
+    }
+
+    /// The control network of an engine built for one target ([`Engine::for_target`]), on which
+    /// the evidence of any party of its scope can be found.
+    pub fn network(&self) -> Option<&ControlNetwork> {
+        self.control.net.as_ref()
     }
 
     /// The graph.
@@ -447,10 +462,8 @@ impl<'g> Engine<'g> {
     /// The `pak` verdict of `t` and the control facts it rests on.
     pub fn pak(&self, t: PartyIdx) -> (Verdict, ControlFacts) {
         let party = self.graph.party(t);
-        if !control::russian_entity(party) {
-            // Not a Russian legal entity: p. 5¹ "а" fails whoever controls it.
-            return (Verdict::NotEligible, ControlFacts::default());
-        }
+        // Not a Russian legal entity: p. 5¹ "а" fails whoever controls it (its controllers are
+        // still named).
         let facts = self.control_facts(t, Regime::Pak);
         (control::verdict_of(party, facts.status(&self.options.policies)), facts)
     }

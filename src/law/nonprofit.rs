@@ -143,7 +143,7 @@ pub fn finding(engine: &Engine, n: PartyIdx, regime: Regime) -> Result<Option<No
     f.control_undetermined = control == ControlStatus::Undetermined;
     if control == ControlStatus::Foreign {
         // The evidence: who controls it and through what.
-        let ctl = control::analyse(g, n, regime, policies, 1, &facts.control.foreign_controllers);
+        let ctl = control::analyse(g, n, regime, policies, 1, &facts.control.foreign_controllers, engine.network());
         let (who, chain) = match (ctl.foreign_controller(), &ctl.group) {
             (Some(c), _) => (c.id.clone(), c.chain.clone()),
             (None, Some((m, _, steps))) => (m.join(" + "), steps.iter().map(|s| s.to.clone()).collect()),
