@@ -490,7 +490,7 @@ pub fn analyse(
         if !net.has_influence(x) {
             continue;
         }
-        let gc = GroupControl::of(&net, [x]);
+        let gc = GroupControl::of(net, [x]);
         work += gc.count() + 1;
         if !gc.controls(target) {
             continue;
@@ -526,12 +526,12 @@ pub fn analyse(
     let mut group = None;
     let mut joint_warning = None;
     if !single_foreign && foreign.len() > 1 {
-        let gc = GroupControl::of(&net, foreign.iter().copied());
+        let gc = GroupControl::of(net, foreign.iter().copied());
         if gc.controls(target) {
             let chain = gc.chain(target);
             let steps = steps_for(&namer, &gc, &chain);
             let indicators = steps.last().map(|s| s.indicators.clone()).unwrap_or_default();
-            let members = contributing_seeds(&gc, &net, graph, target);
+            let members = contributing_seeds(&gc, net, graph, target);
             if policies.aggregate_foreign {
                 group = Some((members, indicators, steps));
             } else {
@@ -553,7 +553,7 @@ pub fn analyse(
             .unknown_nodes()
             .chain(in_scope.iter().copied().filter(|&p| graph.party(p).kind == PartyKind::Unknown).map(Node::from))
             .collect();
-        let base = GroupControl::undisclosed(&net, unknown.iter().copied());
+        let base = GroupControl::undisclosed(net, unknown.iter().copied());
         let mut found = |gc: &GroupControl, who: Option<PartyIdx>| {
             let chain = gc.chain(target);
             let steps = steps_for(&namer, gc, &chain);
@@ -590,7 +590,7 @@ pub fn analyse(
         };
         if policies.aggregate_foreign && !foreign.is_empty() {
             let mut gc = base.clone();
-            gc.extend(&net, foreign.iter().copied());
+            gc.extend(net, foreign.iter().copied());
             if gc.controls(target) {
                 found(&gc, None);
             }
@@ -607,20 +607,20 @@ pub fn analyse(
                 }
                 // Its own influence of unstated extent alone could be control: named as such,
                 // even where the undisclosed votes above it would already do.
-                let own = GroupControl::undisclosed(&net, [f]);
+                let own = GroupControl::undisclosed(net, [f]);
                 work += own.count() + 1;
                 if own.controls(Node::from(target)) {
                     found(&own, Some(f));
                     listed += 1;
                     continue;
                 }
-                let also = base.would_also_control(&net, &[f], &mut sums);
+                let also = base.would_also_control(net, &[f], &mut sums);
                 work += also.len() + 1;
                 if !also.contains(&Node::from(target)) {
                     continue;
                 }
                 let mut gc = base.clone();
-                gc.extend(&net, [f]);
+                gc.extend(net, [f]);
                 found(&gc, Some(f));
                 listed += 1;
             }
