@@ -79,11 +79,15 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
     let mut answer = law::check(&graph, t, &options).map_err(|e| super::common::closed_loop(args.graph.file(), e))?;
     answer.notes.extend(super::common::quarantine_note(&graph));
     let analysed = started.elapsed();
-    let text = match args.format {
-        Format::Text => human(&graph, &report::text::check(&answer, args.lang.lang)),
-        Format::Json => report::json::to_string(&answer),
-    };
-    out.write(text.as_bytes())?;
+    match args.format {
+        Format::Text => out.write(human(&graph, &report::text::check(&answer, args.lang.lang)).as_bytes())?,
+        Format::Json => {
+            let mut w = out.open()?;
+            report::json::write(std::io::BufWriter::new(&mut w), &answer)
+                .map_err(|e| CliError::Io(format!("cannot write the JSON: {e}")))?;
+            w.commit()?;
+        }
+    }
     if std::env::var_os("OWNGRAPH_TIMING").is_some() {
         eprintln!(
             "timing: load {:.3} s, analysis {:.3} s, output {:.3} s",

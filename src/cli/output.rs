@@ -232,6 +232,30 @@ impl Writer {
     }
 }
 
+/// A [`Writer`] as an [`std::io::Write`], for serializers that stream (the JSON of a check with a
+/// million holders is written as it is made, not held in memory).
+impl Write for Writer {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match self {
+            Writer::Stdout(s) => match s.write_all(buf) {
+                // A closed pipe (`| head`) is not an error of ours: the rest is dropped.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(buf.len()),
+                r => r.map(|_| buf.len()),
+            },
+            Writer::Direct { out, .. } => out.write(buf),
+            Writer::File { tmp, .. } => tmp.write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            Writer::Stdout(s) => s.flush(),
+            Writer::Direct { out, .. } => out.flush(),
+            Writer::File { tmp, .. } => tmp.flush(),
+        }
+    }
+}
+
 fn stdout_result(r: std::io::Result<()>) -> Result<(), CliError> {
     match r {
         // A closed pipe (`| head`) is not an error of ours.

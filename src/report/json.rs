@@ -9,3 +9,10 @@ pub fn to_string<T: Serialize>(value: &T) -> String {
     s.push('\n');
     s
 }
+
+/// Pretty JSON of any report value written to `out` as it is made, ending with a newline.
+pub fn write<T: Serialize, W: std::io::Write>(mut out: W, value: &T) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut out, value)?;
+    out.write_all(b"\n")?;
+    out.flush()
+}
