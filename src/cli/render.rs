@@ -110,7 +110,7 @@ impl ViewArgs {
     pub fn diagram(&self, graph: &Graph, t: PartyIdx, report: &CheckReport, lang: LangArg) -> Diagram {
         let shown = self.regime.regimes();
         let options = DiagramOptions {
-            fill: shown.first().copied().unwrap_or(Regime::Ru),
+            fill: None,
             shown,
             min_share: self.min_share.clone(),
             depth: self.depth,

@@ -13,6 +13,7 @@ pub mod native;
 pub mod svg;
 pub mod text;
 pub mod verification;
+pub mod words;
 
 use clap::ValueEnum;
 
@@ -60,5 +61,5 @@ pub fn diagram_svg(d: &diagram::Diagram, choice: LayoutChoice) -> Result<(String
         return Ok((svg::render(d), false));
     }
     let bytes = dot::run_dot(&dot::to_dot(d), dot::Output::Svg).map_err(DrawError::Dot)?;
-    Ok((dot::mark_dot_svg(&String::from_utf8_lossy(&bytes)), true))
+    Ok((dot::mark_dot_svg(&String::from_utf8_lossy(&bytes), d), true))
 }
