@@ -418,11 +418,8 @@ pub fn describe_step_with(step: &ControlStep, lang: Lang, name: &dyn Fn(&str) ->
             (Channel::SupremeBody, Lang::Ru) => "высший орган управления",
             (Channel::SupremeBody, Lang::En) => "supreme body",
         };
-        let terms: Vec<String> = c
-            .parts
-            .iter()
-            .map(|p| format!("{} {}", p.via.text(lang, name), percent(&p.amount, lang)))
-            .collect();
+        let terms: Vec<String> =
+            c.parts.iter().map(|p| format!("{} {}", p.via.text(lang, name), percent(&p.amount, lang))).collect();
         let mut s = format!("{label}: {}", terms.join(" + "));
         if c.parts.len() > 1 {
             s.push_str(&format!(" = {}", percent(&c.sum, lang)));

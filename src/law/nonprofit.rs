@@ -185,7 +185,14 @@ pub fn declaration_note(engine: &Engine, f: &NonprofitFinding, n: PartyIdx, regi
     Some(
         Statement::new("note.declared_differs")
             .with("nonprofit", Param::text(f.id.clone()))
-            .with("declared", if v { Param::words("учитывается", "yes") } else { Param::words("не учитывается", "no") })
+            .with(
+                "declared",
+                if v {
+                    Param::words("учитывается", "yes")
+                } else {
+                    Param::words("не учитывается", "no")
+                },
+            )
             .with(
                 "computed",
                 match f.status {

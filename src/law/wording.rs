@@ -158,7 +158,12 @@ impl Statement {
 
     /// The sentence in `lang` for a person to read: `share` writes each share (a report may
     /// shorten long fractions) and `name` gives the words for a party id.
-    pub fn render_with(&self, lang: Lang, share: &dyn Fn(&Fraction) -> String, name: &dyn Fn(&str) -> String) -> String {
+    pub fn render_with(
+        &self,
+        lang: Lang,
+        share: &dyn Fn(&Fraction) -> String,
+        name: &dyn Fn(&str) -> String,
+    ) -> String {
         let template = template(self.code, lang);
         let mut out = String::with_capacity(template.len() + 32);
         let mut rest = template;

@@ -558,8 +558,10 @@ fn protected_keys(graph: &Graph, report: &CheckReport) -> HashSet<Key> {
     // The largest holders and every disclosed one, with the parties of their largest chains.
     for a in [&report.regimes.ru, &report.regimes.eaeu].into_iter().flatten() {
         let listed: HashSet<&str> = a.disclosure.holders.iter().map(|h| h.id.as_str()).collect();
-        for (k, h) in a.holders.iter().enumerate() {
-            let keep = k < KEEP_LARGEST || h.holder.party_id().is_some_and(|id| listed.contains(id));
+        let largest = largest_holders(graph, a);
+        for h in &a.holders {
+            let keep = holder_key(graph, h).is_some_and(|k| largest.contains(&k))
+                || h.holder.party_id().is_some_and(|id| listed.contains(id));
             if !keep {
                 continue;
             }
@@ -570,6 +572,13 @@ fn protected_keys(graph: &Graph, report: &CheckReport) -> HashSet<Key> {
         }
     }
     keys
+}
+
+/// The largest ultimate holders: the first [`KEEP_LARGEST`] with at least a tenth of the
+/// largest share.
+fn largest_holders(graph: &Graph, a: &ParticipationAssessment) -> HashSet<Key> {
+    let floor = a.holders.first().map(|h| &h.share / &Fraction::new(10, 1)).unwrap_or_else(Fraction::zero);
+    a.holders.iter().take(KEEP_LARGEST).filter(|h| h.share >= floor).filter_map(|h| holder_key(graph, h)).collect()
 }
 
 /// The node of an ultimate holder.
@@ -972,7 +981,14 @@ pub fn build(graph: &Graph, target: PartyIdx, report: &CheckReport, opts: &Diagr
     }
     for it in items.iter_mut() {
         if let Some(h) = it.holder {
-            it.via = h.chains.iter().take(SHOWN_CHAINS).flat_map(|c| c.path.iter()).filter_map(|id| key_of(graph, id)).filter_map(|k| index.get(&k).copied()).collect();
+            it.via = h
+                .chains
+                .iter()
+                .take(SHOWN_CHAINS)
+                .flat_map(|c| c.path.iter())
+                .filter_map(|id| key_of(graph, id))
+                .filter_map(|k| index.get(&k).copied())
+                .collect();
         }
     }
 
@@ -987,7 +1003,8 @@ pub fn build(graph: &Graph, target: PartyIdx, report: &CheckReport, opts: &Diagr
         let tries: Vec<Selection> =
             AUTO_THRESHOLDS.iter().map(|&(p, q)| select(&items, Some(&Fraction::new(p, q)), opts.depth)).collect();
         let least = tries.iter().map(size).min().unwrap_or(0);
-        let pick = tries.iter().position(|t| !too_big(t)).or_else(|| tries.iter().position(|t| size(t) <= least + least / 20));
+        let pick =
+            tries.iter().position(|t| !too_big(t)).or_else(|| tries.iter().position(|t| size(t) <= least + least / 20));
         if let Some(k) = pick {
             sel = tries.into_iter().nth(k).unwrap_or(sel);
             automatic = true;
@@ -1017,8 +1034,7 @@ pub fn build(graph: &Graph, target: PartyIdx, report: &CheckReport, opts: &Diagr
     let listed: HashMap<&str, usize> = part
         .map(|a| a.disclosure.holders.iter().enumerate().map(|(k, h)| (h.id.as_str(), k)).collect())
         .unwrap_or_default();
-    let largest: HashSet<Key> =
-        part.map(|a| a.holders.iter().take(KEEP_LARGEST).filter_map(|h| holder_key(graph, h)).collect()).unwrap_or_default();
+    let largest: HashSet<Key> = part.map(|a| largest_holders(graph, a)).unwrap_or_default();
 
     // Nodes: nearest first, larger holders first.
     let mut shown: Vec<usize> = (0..items.len()).filter(|&i| sel.visible[i]).collect();
@@ -1063,22 +1079,29 @@ pub fn build(graph: &Graph, target: PartyIdx, report: &CheckReport, opts: &Diagr
                 if p == target {
                     let what = w(lang, "правообладатель", "rights holder");
                     lines.push(if place.is_empty() { what.to_string() } else { format!("{what}, {place}") });
-                    lines.extend(details.iter().filter(|d| !d.starts_with(w(lang, "документ", "document"))).take(2).map(|d| wrap(d, 40, 1).concat()));
+                    lines.extend(
+                        details
+                            .iter()
+                            .filter(|d| !d.starts_with(w(lang, "документ", "document")))
+                            .take(2)
+                            .map(|d| wrap(d, 40, 1).concat()),
+                    );
                     roles.push(Role::Target);
                 } else if !place.is_empty() {
                     lines.push(place);
                 }
-                let fill = if p == target {
-                    Fill::Target
-                } else {
-                    fill_of(party, it.holder, part, fill_by, &report.policies)
-                };
+                let fill =
+                    if p == target { Fill::Target } else { fill_of(party, it.holder, part, fill_by, &report.policies) };
                 if p != target {
                     if let Some((c, inds)) = controller_of.get(party.id.as_str()) {
                         roles.push(if c.foreign { Role::ForeignController } else { Role::Controller });
                         indicators = inds.clone();
                         let words: Vec<&str> = c.indicators.iter().map(|i| term(i.code(), lang)).collect();
-                        tip.push(format!("{}: {}", w(lang, "контролирует правообладателя", "controls the rights holder"), words.join("; ")));
+                        tip.push(format!(
+                            "{}: {}",
+                            w(lang, "контролирует правообладателя", "controls the rights holder"),
+                            words.join("; ")
+                        ));
                     }
                     if potential.contains(party.id.as_str()) {
                         roles.push(Role::Potential);
@@ -1118,7 +1141,11 @@ pub fn build(graph: &Graph, target: PartyIdx, report: &CheckReport, opts: &Diagr
             && it.dist > 0
         {
             lines.push(format!("{} {}", w(lang, "доля", "share"), short_percent(s, lang)));
-            tip.push(format!("{}: {}", w(lang, "доля в правообладателе", "share of the rights holder"), short_share(s, lang)));
+            tip.push(format!(
+                "{}: {}",
+                w(lang, "доля в правообладателе", "share of the rights holder"),
+                short_share(s, lang)
+            ));
         }
         if largest.contains(&it.key) && it.dist > 0 {
             roles.push(Role::Largest);
@@ -1241,7 +1268,9 @@ pub fn build(graph: &Graph, target: PartyIdx, report: &CheckReport, opts: &Diagr
     let how = |automatic: bool, flag: &str| -> String {
         if automatic {
             match lang {
-                Lang::Ru => format!(" (автоматически; в отчёте их покажет ползунок «порог доли», в командной строке — {flag})"),
+                Lang::Ru => {
+                    format!(" (автоматически; в отчёте их покажет ползунок «порог доли», в командной строке — {flag})")
+                }
                 Lang::En => format!(" (automatic; the report's share threshold slider shows them, and so does {flag})"),
             }
         } else {
@@ -1269,23 +1298,29 @@ pub fn build(graph: &Graph, target: PartyIdx, report: &CheckReport, opts: &Diagr
     {
         let mut s = match lang {
             Lang::Ru => format!("{} лиц дальше {d} связей от правообладателя не показаны", sel.hidden_deep),
-            Lang::En => format!("{} parties more than {d} relations above the rights holder not shown", sel.hidden_deep),
+            Lang::En => {
+                format!("{} parties more than {d} relations above the rights holder not shown", sel.hidden_deep)
+            }
         };
         s.push_str(&how(automatic_depth, "--depth N"));
         hidden.push(s);
     }
     if sel.unreachable > 0 {
         hidden.push(match lang {
-            Lang::Ru => format!("{} лиц, связанных с правообладателем только через скрытых, не показаны", sel.unreachable),
-            Lang::En => format!("{} parties linked to the rights holder only through hidden ones not shown", sel.unreachable),
+            Lang::Ru => {
+                format!("{} лиц, связанных с правообладателем только через скрытых, не показаны", sel.unreachable)
+            }
+            Lang::En => {
+                format!("{} parties linked to the rights holder only through hidden ones not shown", sel.unreachable)
+            }
         });
     }
     if !hidden.is_empty() {
         hidden.push(
             w(
                 lang,
-                "Всегда показаны: крупнейшие владельцы, все контролирующие лица и все лица из перечня п. 10 «б»; скрытые сведены в узлы «ещё N участников».",
-                "Always shown: the largest holders, every controller and every holder on the p. 10 \"б\" list; hidden holders are summed up in \"N more holders\" nodes.",
+                "Всегда показаны: крупнейшие владельцы, все контролирующие лица и все лица из перечня п. 10 «б»; скрытых участников лица сводит строка «▲ ещё N участников».",
+                "Always shown: the largest holders, every controller and every holder on the p. 10 \"б\" list; a party's hidden holders are summed up in its line \"▲ N more holders\".",
             )
             .to_string(),
         );
@@ -1403,7 +1438,9 @@ fn highlight(
         let steps = pak
             .controllers
             .iter()
-            .map(|c| (Some(c.id.as_str()), if c.foreign { Highlight::ForeignControl } else { Highlight::Control }, &c.steps))
+            .map(|c| {
+                (Some(c.id.as_str()), if c.foreign { Highlight::ForeignControl } else { Highlight::Control }, &c.steps)
+            })
             .chain(pak.foreign_group.iter().map(|g| (None, Highlight::ForeignControl, &g.steps)))
             .chain(pak.potential_controllers.iter().map(|p| (p.id.as_deref(), Highlight::Potential, &p.steps)));
         for (who, h, steps) in steps {
@@ -1431,7 +1468,6 @@ fn highlight(
         e.highlights = m.into_iter().rev().collect();
     }
 }
-
 
 fn title(graph: &Graph, target: PartyIdx, report: &CheckReport, opts: &DiagramOptions) -> Vec<String> {
     let lang = opts.lang;
@@ -1532,7 +1568,12 @@ fn legend(nodes: &[Node], edges: &[Edge], fill_by: Regime, opts: &DiagramOptions
         };
         out.push(LegendEntry { sample: Sample::Fill(f), text });
     }
-    let mut roles: Vec<Role> = nodes.iter().flat_map(|n| n.roles.iter().copied()).filter(|r| r.sign().is_some()).collect();
+    let mut roles: Vec<Role> = nodes
+        .iter()
+        .flat_map(|n| {
+            n.roles.iter().copied().filter(|r| r.sign().is_some_and(|s| n.tags.iter().any(|t| t.contains(s))))
+        })
+        .collect();
     roles.sort_unstable();
     roles.dedup();
     for r in roles {
@@ -1547,12 +1588,21 @@ fn legend(nodes: &[Node], edges: &[Edge], fill_by: Regime, opts: &DiagramOptions
                 "иностранное контролирующее лицо (признаки п. 5¹ «а» в скобках)",
                 "foreign controller (indicators of p. 5¹ \"а\" in brackets)",
             ),
-            Role::Potential => w(lang, "мог бы контролировать через нераскрытые голоса", "could control through undisclosed votes"),
+            Role::Potential => {
+                w(lang, "мог бы контролировать через нераскрытые голоса", "could control through undisclosed votes")
+            }
             Role::Foreign => w(lang, "иностранное лицо (п. 5¹ «а»)", "foreign person (p. 5¹ \"а\")"),
             Role::Qualifying => w(lang, "доля учитывается", "its share counts"),
             Role::NotQualifying => w(lang, "доля не учитывается", "its share does not count"),
             Role::Undisclosed => w(lang, "лицо или доля не раскрыты", "undisclosed party or share"),
-            Role::Disclosed => w(lang, "в перечне раскрытия (п. 10 «б»), с номером", "on the disclosure list (p. 10 \"б\"), numbered"),
+            Role::Disclosed => {
+                w(lang, "в перечне раскрытия (п. 10 «б»), с номером", "on the disclosure list (p. 10 \"б\"), numbered")
+            }
+            Role::Hidden => w(
+                lang,
+                "участники, которые не показаны, и их доля в капитале",
+                "holders not shown and their part of the capital",
+            ),
             _ => continue,
         };
         out.push(LegendEntry { sample: Sample::Tag(r), text: text.to_string() });
@@ -1619,7 +1669,6 @@ fn legend(nodes: &[Node], edges: &[Edge], fill_by: Regime, opts: &DiagramOptions
     }
     out
 }
-
 
 #[cfg(test)]
 mod tests {

@@ -10,8 +10,7 @@ use std::path::PathBuf;
 
 use graphviz_rust::cmd::{CommandArg, Format};
 use graphviz_rust::dot_structures::{
-    Attribute, Edge as DotEdge, EdgeTy, Graph as DotGraph, GraphAttributes, Id, Node as DotNode, NodeId, Stmt,
-    Vertex,
+    Attribute, Edge as DotEdge, EdgeTy, Graph as DotGraph, GraphAttributes, Id, Node as DotNode, NodeId, Stmt, Vertex,
 };
 use graphviz_rust::printer::{DotPrinter, PrinterContext};
 
@@ -99,7 +98,9 @@ fn cell(text: &str, width: usize) -> String {
 }
 
 fn legend_table(d: &Diagram) -> String {
-    let mut t = String::from("<TABLE BORDER=\"1\" COLOR=\"#BBBBBB\" CELLBORDER=\"0\" CELLSPACING=\"1\" CELLPADDING=\"2\" BGCOLOR=\"#FAFAFA\">");
+    let mut t = String::from(
+        "<TABLE BORDER=\"1\" COLOR=\"#BBBBBB\" CELLBORDER=\"0\" CELLSPACING=\"1\" CELLPADDING=\"2\" BGCOLOR=\"#FAFAFA\">",
+    );
     let _ = write!(t, "<TR><TD COLSPAN=\"4\" ALIGN=\"LEFT\"><B>{}</B></TD></TR>", escape(&d.legend_title));
     let mut cells: Vec<String> = Vec::new();
     for e in &d.legend {
@@ -209,6 +210,7 @@ pub fn graph(d: &Diagram) -> DotGraph {
         NodeId(id(&table), None),
         vec![
             attr("id", "legend"),
+            attr("class", "legend"),
             Attribute(Id::Plain("label".into()), Id::Html(legend_table(d))),
             attr("shape", "plaintext"),
             attr("fontsize", "8"),

@@ -18,7 +18,8 @@ use sha2::{Digest, Sha256};
 
 use super::svg::escape;
 use super::text::{
-    deciding_text, disclosure_details, holder_name, named, policies, rule_point, say, share, status_word, target_line, w,
+    deciding_text, disclosure_details, holder_name, named, policies, rule_point, say, share, status_word, target_line,
+    w,
 };
 use super::words::{short_percent, short_share};
 use crate::law::check::CheckReport;
@@ -192,7 +193,14 @@ fn row_for(party: Option<&str>) -> String {
     }
 }
 
-fn participation(out: &mut String, r: &CheckReport, a: &ParticipationAssessment, lang: Lang, code: &'static str, anchor: &str) {
+fn participation(
+    out: &mut String,
+    r: &CheckReport,
+    a: &ParticipationAssessment,
+    lang: Lang,
+    code: &'static str,
+    anchor: &str,
+) {
     let _ = writeln!(out, "<section id=\"{anchor}\"><h2>{}</h2>", escape(term(code, lang)));
     let _ = writeln!(
         out,
@@ -357,8 +365,7 @@ fn control(out: &mut String, r: &CheckReport, a: &ControlAssessment, lang: Lang)
         for c in &a.controllers {
             let f = if c.foreign { w(lang, "да", "yes") } else { w(lang, "нет", "no") };
             let inds: Vec<&str> = c.indicators.iter().map(|i| term(i.code(), lang)).collect();
-            let steps: Vec<String> =
-                c.steps.iter().map(|s| escape(&describe_step_with(s, lang, &named(r)))).collect();
+            let steps: Vec<String> = c.steps.iter().map(|s| escape(&describe_step_with(s, lang, &named(r)))).collect();
             let chain: Vec<String> = c.chain.iter().map(|id| r.name_of(id)).collect();
             let _ = writeln!(
                 out,
@@ -388,8 +395,7 @@ fn control(out: &mut String, r: &CheckReport, a: &ControlAssessment, lang: Lang)
                 Some(id) => r.name_of(id),
                 None => term("control.hypothetical", lang).to_string(),
             };
-            let steps: Vec<String> =
-                p.steps.iter().map(|s| escape(&describe_step_with(s, lang, &named(r)))).collect();
+            let steps: Vec<String> = p.steps.iter().map(|s| escape(&describe_step_with(s, lang, &named(r)))).collect();
             let _ = writeln!(
                 out,
                 "<li>{}: {}<br>{}</li>",
@@ -519,8 +525,16 @@ pub fn render(r: &CheckReport, diagram_svg: &str, caption: &str, source: &Proven
         escape(w(lang, "Схема владения и контроля", "Ownership and control diagram")),
         toolbar(lang),
         diagram_svg.trim(),
-        escape(w(lang, "Нажмите на лицо, чтобы увидеть его цепочки и сведения.", "Click a party to see its chains and details.")),
-        escape(w(lang, "Нажмите на лицо, чтобы увидеть его цепочки и сведения.", "Click a party to see its chains and details.")),
+        escape(w(
+            lang,
+            "Нажмите на лицо, чтобы увидеть его цепочки и сведения.",
+            "Click a party to see its chains and details."
+        )),
+        escape(w(
+            lang,
+            "Нажмите на лицо, чтобы увидеть его цепочки и сведения.",
+            "Click a party to see its chains and details."
+        )),
         escape(caption),
         escape(w(
             lang,

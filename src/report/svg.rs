@@ -462,7 +462,12 @@ pub fn render(d: &Diagram) -> String {
             "<path class=\"edge\" id=\"e{i}\"{} d=\"{path}\" fill=\"none\" stroke=\"{color}\" stroke-width=\"{pen:.2}\"{dash} marker-end=\"url(#{})\"><title>{}</title></path>",
             edge_data(d, i),
             marker_id(e.kind),
-            escape(&format!("{} → {}: {}", d.nodes[e.from].lines.join(" "), d.nodes[e.to].lines.first().cloned().unwrap_or_default(), e.label.join(" ")))
+            escape(&format!(
+                "{} → {}: {}",
+                d.nodes[e.from].lines.join(" "),
+                d.nodes[e.to].lines.first().cloned().unwrap_or_default(),
+                e.label.join(" ")
+            ))
         );
         if let Some((lx, ly)) = route.label {
             let (lw, lh) = label_size(&e.label);
@@ -489,7 +494,12 @@ pub fn render(d: &Diagram) -> String {
     for (v, n) in d.nodes.iter().enumerate() {
         let (cx, cy) = lay.centers[v];
         let (w, h) = boxes[v];
-        let _ = writeln!(s, "<g class=\"node\" id=\"n{v}\"{}><title>{}</title>", node_data(d, v), escape(&n.tip.join("\n")));
+        let _ = writeln!(
+            s,
+            "<g class=\"node\" id=\"n{v}\"{}><title>{}</title>",
+            node_data(d, v),
+            escape(&n.tip.join("\n"))
+        );
         let stroke = if n.target {
             "stroke=\"#1f3d7a\" stroke-width=\"1.6\""
         } else if n.roles.iter().any(|r| matches!(r, Role::Controller | Role::ForeignController)) {
@@ -531,7 +541,9 @@ pub fn render(d: &Diagram) -> String {
             cx,
             top + n.lines.len() as f64 * NODE_LINE,
             NODE_LINE,
-            &format!("font-size=\"{NODE_FONT}\" text-anchor=\"middle\" fill=\"#111\" font-weight=\"bold\" class=\"tag\""),
+            &format!(
+                "font-size=\"{NODE_FONT}\" text-anchor=\"middle\" fill=\"#111\" font-weight=\"bold\" class=\"tag\""
+            ),
         );
         s.push_str("</g>\n");
     }
@@ -562,7 +574,13 @@ pub fn render(d: &Diagram) -> String {
         let cy = top + row_line * 0.5;
         legend_sample(&mut s, e.sample, x, cy);
         for (j, line) in entries[k].iter().enumerate() {
-            let _ = writeln!(s, "<text x=\"{:.1}\" y=\"{:.1}\">{}</text>", x + 34.0, cy + 4.0 + row_line * j as f64, escape(line));
+            let _ = writeln!(
+                s,
+                "<text x=\"{:.1}\" y=\"{:.1}\">{}</text>",
+                x + 34.0,
+                cy + 4.0 + row_line * j as f64,
+                escape(line)
+            );
         }
     }
     let _ = writeln!(

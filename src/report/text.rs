@@ -5,9 +5,9 @@
 
 use std::fmt::Write;
 
+use super::words::short_share;
 use crate::fraction::Fraction;
 use crate::law::check::CheckReport;
-use super::words::short_share;
 use crate::law::control::{ControlAssessment, chain_text_with, describe_step_with};
 use crate::law::participation::{DisclosedHolder, HolderShare, ParticipationAssessment, describe_chain_with};
 use crate::law::policy::{DualCitizens, NonprofitStatus, ParticipationBase, Policies};

@@ -216,10 +216,10 @@
     apply();
     h.split("&").forEach(function (kv) {
       var i = kv.indexOf("="), k = kv.slice(0, i), v = kv.slice(i + 1);
-      if (k === "party") {
-        var n = nodes.filter(function (x) { return x.getAttribute("data-party") === v || x.getAttribute("data-node") === v; })[0];
-        if (n) { select(n, true); }
-      }
+      var n = nodes.filter(function (x) { return x.getAttribute("data-party") === v || x.getAttribute("data-node") === v; })[0];
+      if (k === "party" && n) { select(n, true); }
+      // A real click on the node, as a mouse gives it (the browser tests use this).
+      if (k === "click" && n) { n.dispatchEvent(new MouseEvent("click", { bubbles: true, cancelable: true })); }
     });
   }
   window.addEventListener("hashchange", fromHash);
