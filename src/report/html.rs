@@ -80,7 +80,7 @@ html.js .toolbar button { font: inherit; padding: 2px 9px; border: 1px solid #9a
 html.js .toolbar input[type=search] { font: inherit; width: 19em; padding: 2px 6px; }
 html.js .details { display: block; white-space: pre-line; font-size: 12.5px; min-height: 2.6em; background: #f6f7f9; border-radius: 4px; padding: 4px 8px; margin-top: 4px; }
 html.js .hint { display: block; }
-html.js .viewport svg { width: 100%; height: 72vh; max-width: none; cursor: grab; touch-action: none; }
+html.js .viewport svg { width: 100%; height: auto; max-height: 78vh; max-width: none; cursor: grab; touch-action: none; }
 html.js .viewport svg:active { cursor: grabbing; }
 svg .node { cursor: pointer; }
 svg .gone { display: none; }

@@ -13,7 +13,9 @@
 //!    the order with the fewest crossings (counted in O(E log V)) is kept;
 //! 4. x: repeated sweeps pulling each node toward the mean of its neighbours, each rank solved
 //!    as a weighted least-squares fit that keeps order and spacing (pool adjacent violators);
-//! 5. y: ranks stacked by their tallest member.
+//! 5. tracks: where several edges meet a node, each edge gets its own port on the node's side
+//!    and its own level in the gap beside the node, ordered so that they do not cross there;
+//! 6. y: ranks stacked by their tallest member, each gap as tall as its tracks need.
 //!
 //! Time: O(I · (V + E) log V) for I sweeps over V nodes (virtual ones included) and E segments.
 
@@ -68,6 +70,8 @@ const THIN_GAP: f64 = 10.0;
 const RANK_GAP: f64 = 14.0;
 const MARGIN: f64 = 10.0;
 const LABEL_OFFSET: f64 = 6.0;
+/// Vertical distance between two tracks in a gap.
+const TRACK: f64 = 5.0;
 const SWEEPS: usize = 24;
 
 /// One member of a rank: a node, or a point of an edge.
@@ -202,23 +206,59 @@ pub fn layout(nodes: &[LayoutNode], edges: &[LayoutEdge]) -> Layout {
     }
     let width = (0..m).map(|s| x[s] + slots[s].right).fold(0.0, f64::max) + MARGIN;
 
-    // 5. y by rank heights.
+    // 5. Tracks: where several edges meet a node, each runs to its port on a level of its
+    // own in the gap beside the node, ordered so that they do not cross there.
+    let ports = ports(nodes, &chains, &x);
+    let mut fan_in: Vec<Vec<(f64, f64, usize)>> = vec![Vec::new(); n];
+    let mut fan_out: Vec<Vec<(f64, f64, usize)>> = vec![Vec::new(); n];
+    for (i, c) in chains.iter().enumerate() {
+        if c.len() < 3 {
+            continue;
+        }
+        fan_out[c[0]].push((ports[i].0, x[c[1]], i));
+        fan_in[c[c.len() - 1]].push((ports[i].1, x[c[c.len() - 2]], i));
+    }
+    // Track index per edge end (0: farthest from the node), and tracks per gap below a rank.
+    let mut out_track: Vec<Option<usize>> = vec![None; edges.len()];
+    let mut in_track: Vec<Option<usize>> = vec![None; edges.len()];
+    let mut gap_tracks = vec![0usize; ranks];
+    for v in 0..n {
+        let r = slots[v].rank;
+        for (list, tracks, gap) in
+            [(&fan_in[v], &mut in_track, r.checked_sub(1)), (&fan_out[v], &mut out_track, Some(r))]
+        {
+            let Some(gap) = gap else { continue };
+            // From the left or to the left: the larger port farther; from or to the right: the smaller.
+            let mut left: Vec<(f64, usize)> = list.iter().filter(|e| e.1 < e.0 - 1.5).map(|e| (e.0, e.2)).collect();
+            let mut right: Vec<(f64, usize)> = list.iter().filter(|e| e.1 > e.0 + 1.5).map(|e| (e.0, e.2)).collect();
+            left.sort_by(|a, b| b.0.total_cmp(&a.0));
+            right.sort_by(|a, b| a.0.total_cmp(&b.0));
+            for side in [&left, &right] {
+                for (k, &(_, i)) in side.iter().enumerate() {
+                    tracks[i] = Some(k);
+                }
+            }
+            gap_tracks[gap] = gap_tracks[gap].max(left.len().max(right.len()));
+        }
+    }
+
+    // 6. y by rank heights, each gap tall enough for its tracks.
     let mut rank_h: Vec<f64> = vec![0.0; ranks];
     for s in &slots {
         rank_h[s.rank] = rank_h[s.rank].max(s.height);
     }
+    let gap = |r: usize| RANK_GAP.max((gap_tracks[r] + 1) as f64 * TRACK);
     let mut rank_y = vec![0.0; ranks];
     let mut at = MARGIN;
     for r in 0..ranks {
         let h = if r % 2 == 1 { rank_h[r].max(6.0) } else { rank_h[r] };
         rank_y[r] = at + h / 2.0;
         rank_h[r] = h;
-        at += h + RANK_GAP;
+        at += h + if r + 1 < ranks { gap(r) } else { 0.0 };
     }
-    let height = at - RANK_GAP + MARGIN;
+    let height = at + MARGIN;
 
     let centers: Vec<(f64, f64)> = (0..n).map(|v| (x[v], rank_y[slots[v].rank])).collect();
-    let ports = ports(nodes, &chains, &x);
     let mut routes = Vec::with_capacity(edges.len());
     for (i, e) in edges.iter().enumerate() {
         let chain = &chains[i];
@@ -234,11 +274,26 @@ pub fn layout(nodes: &[LayoutNode], edges: &[LayoutEdge]) -> Layout {
             continue;
         }
         let (t, b) = (chain[0], chain[chain.len() - 1]);
+        let bottom_of = |r: usize| rank_y[r] + rank_h[r] / 2.0;
+        let top_of = |r: usize| rank_y[r] - rank_h[r] / 2.0;
         let mut pts = vec![(ports[i].0, centers[t].1 + nodes[t].height / 2.0)];
+        if let (Some(k), Some(&next)) = (out_track[i], chain.get(1)) {
+            let r = slots[t].rank;
+            let y = bottom_of(r) + gap(r) - (k + 1) as f64 * TRACK;
+            pts.push((ports[i].0, y));
+            pts.push((x[next], y));
+        }
         for &s in &chain[1..chain.len() - 1] {
             let r = slots[s].rank;
-            pts.push((x[s], rank_y[r] - rank_h[r] / 2.0));
-            pts.push((x[s], rank_y[r] + rank_h[r] / 2.0));
+            pts.push((x[s], top_of(r)));
+            pts.push((x[s], bottom_of(r)));
+        }
+        if let Some(k) = in_track[i] {
+            let r = slots[b].rank - 1;
+            let y = bottom_of(r) + (k + 1) as f64 * TRACK;
+            let prev = chain[chain.len() - 2];
+            pts.push((x[prev], y));
+            pts.push((ports[i].1, y));
         }
         pts.push((ports[i].1, centers[b].1 - nodes[b].height / 2.0));
         let label = label_slot[i].map(|s| (x[s] + LABEL_OFFSET, rank_y[slots[s].rank] - e.label.1 / 2.0));
@@ -494,7 +549,7 @@ fn ports(nodes: &[LayoutNode], chains: &[Vec<usize>], x: &[f64]) -> Vec<(f64, f6
         for (side, list) in [(0, &mut bottom[v]), (1, &mut top[v])] {
             list.sort_by(|a, b| a.0.total_cmp(&b.0));
             let k = list.len();
-            let span = nd.width * 0.5;
+            let span = nd.width * if k > 4 { 0.86 } else { 0.5 };
             for (j, &(_, i)) in list.iter().enumerate() {
                 let px = if k == 1 { x[v] } else { x[v] - span / 2.0 + span * j as f64 / (k - 1) as f64 };
                 if side == 0 {

@@ -66,7 +66,7 @@ fn block_width(lines: &[String], size: f64) -> f64 {
 /// The outline's size around a text block of `w` × `h`.
 fn outline_size(shape: Shape, w: f64, h: f64, target: bool) -> (f64, f64) {
     let (w, h) = match shape {
-        Shape::Person => (w * 1.16 + 14.0, h * 1.3 + 6.0),
+        Shape::Person => (w * 1.22 + 16.0, h * 1.32 + 8.0),
         Shape::Public => (w + 14.0, h * 1.45 + 6.0),
         Shape::Company => (w + 16.0, h + 12.0),
         Shape::Nonprofit => (w + 26.0, h + 14.0),
@@ -334,6 +334,20 @@ pub fn render(d: &Diagram) -> String {
             (block_width(lines, LABEL_FONT) + 4.0, lines.len() as f64 * LABEL_LINE + 2.0)
         }
     };
+    // Room on a node's side for a port per edge (about 8 px apart).
+    let mut fan = vec![(0usize, 0usize); d.nodes.len()];
+    for e in d.edges.iter().filter(|e| !e.is_loop()) {
+        fan[e.from].0 += 1;
+        fan[e.to].1 += 1;
+    }
+    let boxes: Vec<(f64, f64)> = boxes
+        .iter()
+        .zip(&fan)
+        .map(|(&(w, h), &(o, i))| {
+            let k = o.max(i);
+            if k > 4 { (w.max((k - 1) as f64 * 8.0 / 0.86 + 16.0), h) } else { (w, h) }
+        })
+        .collect();
     let mut loop_room = vec![0.0_f64; d.nodes.len()];
     for e in d.edges.iter().filter(|e| e.is_loop()) {
         loop_room[e.from] = loop_room[e.from].max(label_size(&e.label).0 + 46.0);
@@ -366,7 +380,7 @@ pub fn render(d: &Diagram) -> String {
     let row_lines: Vec<usize> = (0..per_col)
         .map(|row| (0..cols).filter_map(|c| entries.get(c * per_col + row)).map(Vec::len).max().unwrap_or(1))
         .collect();
-    let legend_h = (row_lines.iter().sum::<usize>() as f64 + 1.0) * LEGEND_LINE * 0.8 + 40.0;
+    let legend_h = (row_lines.iter().sum::<usize>() as f64) * LEGEND_LINE * 0.8 + 3.0 * per_col as f64 + 50.0;
     let width = base_w.ceil();
     let graph_x = ((width - lay.width) / 2.0).max(0.0);
     let graph_y = PAD + head_h;
