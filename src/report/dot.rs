@@ -287,7 +287,7 @@ pub fn mark_dot_svg(svg: &str, d: &Diagram) -> String {
         if let Some(tip) = retitle.take()
             && t.starts_with("<title>")
         {
-            let _ = writeln!(out, "<title>{}</title>", escape(&tip));
+            let _ = writeln!(out, "<title>{tip}</title>");
             continue;
         }
         if t.starts_with("<svg ") {
@@ -299,18 +299,18 @@ pub fn mark_dot_svg(svg: &str, d: &Diagram) -> String {
         let edge = t.strip_prefix("<g id=\"e").and_then(|r| r.strip_suffix("\" class=\"edge\">"));
         if let Some(v) = node.and_then(|v| v.parse::<usize>().ok()).filter(|&v| v < d.nodes.len()) {
             let _ = writeln!(out, "<g id=\"n{v}\" class=\"node\"{}>", super::svg::node_data(d, v));
-            retitle = Some(d.nodes[v].tip.join("\n"));
+            retitle = Some(super::svg::lines_text(&d.nodes[v].tip));
             continue;
         }
         if let Some(i) = edge.and_then(|i| i.parse::<usize>().ok()).filter(|&i| i < d.edges.len()) {
             let e = &d.edges[i];
             let _ = writeln!(out, "<g id=\"e{i}\" class=\"edge\"{}>", super::svg::edge_data(d, i));
-            retitle = Some(format!(
+            retitle = Some(escape(&format!(
                 "{} → {}: {}",
                 d.nodes[e.from].lines.join(" "),
                 d.nodes[e.to].lines.first().cloned().unwrap_or_default(),
                 e.label.join(" ")
-            ));
+            )));
             continue;
         }
         out.push_str(line);

@@ -98,12 +98,16 @@ tr.sel td { background: #e8f0fe; }
   tr, li, .warn { break-inside: avoid; }
   figure { border: none; padding: 0; break-inside: avoid; }
   .toolbar, .details, .hint { display: none !important; }
-  html.js .viewport svg, .viewport svg { width: 100%; height: auto; max-height: 128mm; }
+  html.js .viewport svg, .viewport svg { width: 100%; height: auto; max-height: 96mm; }
+  h1 { font-size: 15pt; }
+  .subject { font-size: 11pt; margin-bottom: 6px; }
+  dl.meta, #verdicts table { font-size: 8.5pt; }
+  th, td { padding: 2px 5px; }
   svg .gone { display: inline; }
   svg.focus .node, svg.focus .edge, svg.focus .halo, svg.focus .label { opacity: 1 !important; }
-  .verdict { -webkit-print-color-adjust: exact; print-color-adjust: exact; font-size: 9pt; padding: 0 5px; }
+  .verdict { -webkit-print-color-adjust: exact; print-color-adjust: exact; font-size: 8pt; padding: 0 4px; }
   #verdicts th:nth-child(1) { width: 30%; }
-  #verdicts th:nth-child(2) { width: 12.2em; }
+  #verdicts th:nth-child(2) { width: 14.5em; }
   footer { margin-top: 12px; }
 }
 "#;

@@ -219,26 +219,64 @@ pub fn layout(nodes: &[LayoutNode], edges: &[LayoutEdge]) -> Layout {
         fan_in[c[c.len() - 1]].push((ports[i].1, x[c[c.len() - 2]], i));
     }
     // Track index per edge end (0: farthest from the node), and tracks per gap below a rank.
+    // The edges of one side of one node form a block of adjacent tracks, in the order that
+    // keeps them from crossing; blocks whose spans overlap in a gap get disjoint tracks.
     let mut out_track: Vec<Option<usize>> = vec![None; edges.len()];
     let mut in_track: Vec<Option<usize>> = vec![None; edges.len()];
     let mut gap_tracks = vec![0usize; ranks];
+    // (gap, span start, span end, members in track order, fan-in?)
+    let mut blocks: Vec<(usize, f64, f64, Vec<usize>, bool)> = Vec::new();
     for v in 0..n {
         let r = slots[v].rank;
-        for (list, tracks, gap) in
-            [(&fan_in[v], &mut in_track, r.checked_sub(1)), (&fan_out[v], &mut out_track, Some(r))]
-        {
+        for (list, inward, gap) in [(&fan_in[v], true, r.checked_sub(1)), (&fan_out[v], false, Some(r))] {
             let Some(gap) = gap else { continue };
             // From the left or to the left: the larger port farther; from or to the right: the smaller.
-            let mut left: Vec<(f64, usize)> = list.iter().filter(|e| e.1 < e.0 - 1.5).map(|e| (e.0, e.2)).collect();
-            let mut right: Vec<(f64, usize)> = list.iter().filter(|e| e.1 > e.0 + 1.5).map(|e| (e.0, e.2)).collect();
+            let mut left: Vec<&(f64, f64, usize)> = list.iter().filter(|e| e.1 < e.0 - 1.5).collect();
+            let mut right: Vec<&(f64, f64, usize)> = list.iter().filter(|e| e.1 > e.0 + 1.5).collect();
             left.sort_by(|a, b| b.0.total_cmp(&a.0));
             right.sort_by(|a, b| a.0.total_cmp(&b.0));
-            for side in [&left, &right] {
-                for (k, &(_, i)) in side.iter().enumerate() {
-                    tracks[i] = Some(k);
+            for side in [left, right] {
+                if side.is_empty() {
+                    continue;
                 }
+                let lo = side.iter().map(|e| e.0.min(e.1)).fold(f64::INFINITY, f64::min);
+                let hi = side.iter().map(|e| e.0.max(e.1)).fold(f64::NEG_INFINITY, f64::max);
+                blocks.push((gap, lo, hi, side.iter().map(|e| e.2).collect(), inward));
             }
-            gap_tracks[gap] = gap_tracks[gap].max(left.len().max(right.len()));
+        }
+    }
+    blocks.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
+    let mut placed: Vec<(usize, f64, f64, usize, usize)> = Vec::new();
+    for (gap, lo, hi, members, inward) in blocks {
+        let len = members.len();
+        let mut base = 0;
+        // Lowest base whose tracks are free over the block's span (at most one pass per block).
+        loop {
+            let clash = placed
+                .iter()
+                .filter(|p| p.0 == gap && p.1 <= hi + 4.0 && lo <= p.2 + 4.0)
+                .filter(|p| base < p.3 + p.4 && p.3 < base + len)
+                .map(|p| p.3 + p.4)
+                .max();
+            match clash {
+                Some(next) => base = next,
+                None => break,
+            }
+        }
+        placed.push((gap, lo, hi, base, len));
+        gap_tracks[gap] = gap_tracks[gap].max(base + len);
+        for (k, i) in members.into_iter().enumerate() {
+            if inward {
+                in_track[i] = Some(base + k);
+            } else {
+                out_track[i] = Some(base + k);
+            }
+        }
+    }
+    // Fan-out tracks count from the far side of their gap.
+    for (i, t) in out_track.iter_mut().enumerate() {
+        if let (Some(k), Some(&top)) = (t.as_mut(), chains[i].first()) {
+            *k = gap_tracks[slots[top].rank] - 1 - *k;
         }
     }
 
@@ -279,7 +317,7 @@ pub fn layout(nodes: &[LayoutNode], edges: &[LayoutEdge]) -> Layout {
         let mut pts = vec![(ports[i].0, centers[t].1 + nodes[t].height / 2.0)];
         if let (Some(k), Some(&next)) = (out_track[i], chain.get(1)) {
             let r = slots[t].rank;
-            let y = bottom_of(r) + gap(r) - (k + 1) as f64 * TRACK;
+            let y = bottom_of(r) + (k + 1) as f64 * TRACK;
             pts.push((ports[i].0, y));
             pts.push((x[next], y));
         }

@@ -262,6 +262,11 @@ fn legend_sample(out: &mut String, sample: Sample, x: f64, cy: f64) {
     }
 }
 
+/// Lines as the text of a `<title>`: each escaped, joined by line breaks (which a tooltip shows).
+pub fn lines_text(lines: &[String]) -> String {
+    lines.iter().map(|l| escape(l)).collect::<Vec<_>>().join("&#10;")
+}
+
 /// The lines a node shows: its label, then its role tags.
 fn node_text(n: &Node) -> Vec<String> {
     n.lines.iter().chain(n.tags.iter()).cloned().collect()
@@ -512,7 +517,7 @@ pub fn render(d: &Diagram) -> String {
             s,
             "<g class=\"node\" id=\"n{v}\"{}><title>{}</title>",
             node_data(d, v),
-            escape(&n.tip.join("\n"))
+            lines_text(&n.tip)
         );
         let stroke = if n.target {
             "stroke=\"#1f3d7a\" stroke-width=\"1.6\""
