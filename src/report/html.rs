@@ -513,9 +513,12 @@ pub fn render(r: &CheckReport, diagram_svg: &str, caption: &str, source: &Proven
         }
     }
     if let Some(a) = &r.regimes.pak {
+        // The row leads to the controller it cites (a foreign one first).
+        let cited = a.controllers.iter().find(|c| c.foreign).or(a.controllers.first()).map(|c| c.id.as_str());
         let _ = writeln!(
             out,
-            "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "{}<td>{}</td><td>{}</td><td>{}</td></tr>",
+            row_for(cited),
             escape(term("regime.pak", lang)),
             verdict_badge(a.verdict, lang),
             escape(&say(&a.reason, r, lang))

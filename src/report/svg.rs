@@ -513,12 +513,7 @@ pub fn render(d: &Diagram) -> String {
     for (v, n) in d.nodes.iter().enumerate() {
         let (cx, cy) = lay.centers[v];
         let (w, h) = boxes[v];
-        let _ = writeln!(
-            s,
-            "<g class=\"node\" id=\"n{v}\"{}><title>{}</title>",
-            node_data(d, v),
-            lines_text(&n.tip)
-        );
+        let _ = writeln!(s, "<g class=\"node\" id=\"n{v}\"{}><title>{}</title>", node_data(d, v), lines_text(&n.tip));
         let stroke = if n.target {
             "stroke=\"#1f3d7a\" stroke-width=\"1.6\""
         } else if n.roles.iter().any(|r| matches!(r, Role::Controller | Role::ForeignController)) {
