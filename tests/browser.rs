@@ -119,8 +119,9 @@ fn report(dir: &Path, input: &str, name: &str, extra: &[&str]) -> PathBuf {
         .unwrap()
         .arg("report")
         .arg(input)
-        .args(["--target", "T", "--as-of", "2026-01-01", "--layout", "embedded", "-o"])
+        .args(["--target", "T", "--as-of", "2026-01-01", "-o"])
         .arg(&page)
+        .args(if extra.contains(&"--layout") { &[][..] } else { &["--layout", "embedded"][..] })
         .args(extra)
         .assert()
         .success();
@@ -164,9 +165,18 @@ fn clicking_a_holder_highlights_its_chains() {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
+    // Both layouts, where Graphviz is installed.
+    let layouts: &[&str] =
+        if owngraph::report::dot::find_dot().is_some() { &["embedded", "dot"] } else { &["embedded"] };
+    for layout in layouts {
+        clicks(&browser, dir.path(), layout);
+    }
+}
+
+fn clicks(browser: &Path, dir: &Path, layout: &str) {
     // Example 1: Sidorov holds T through F; Petrov and Smith through A.
-    let page = report(dir.path(), "fixtures/example-01.json", "r1.html", &[]);
-    let dom = dom_after(&browser, &page, "click=sidorov");
+    let page = report(dir, "fixtures/example-01.json", "r1.html", &["--layout", layout]);
+    let dom = dom_after(browser, &page, "click=sidorov");
     let node = tag_with(&dom, "data-party", "sidorov", "node").expect("sidorov's node");
     assert!(has_class(node, "sel"), "the clicked node is selected: {node}");
     let carries: Vec<&str> = attr_of(node, "data-carries").split(' ').filter(|s| !s.is_empty()).collect();
@@ -184,11 +194,11 @@ fn clicking_a_holder_highlights_its_chains() {
     // Its row in the tables is marked too, and F (on the chain) is not dimmed.
     assert!(dom.contains("<tr data-party=\"sidorov\" class=\"sel\">"));
     assert!(has_class(tag_with(&dom, "data-party", "F", "node").unwrap(), "hl-node"));
-    assert!(dom.contains("class=\"owngraph-diagram focus\""));
+    assert!(dom.contains("owngraph-diagram focus\""), "the rest is dimmed ({layout})");
 
     // Example 7: F controls T through R; its control chain lights up.
-    let page = report(dir.path(), "fixtures/example-07.json", "r7.html", &["--lang", "en"]);
-    let dom = dom_after(&browser, &page, "click=F");
+    let page = report(dir, "fixtures/example-07.json", "r7.html", &["--lang", "en", "--layout", layout]);
+    let dom = dom_after(browser, &page, "click=F");
     let node = tag_with(&dom, "data-party", "F", "node").expect("F's node");
     let heads: Vec<&str> = attr_of(node, "data-heads").split(' ').filter(|s| !s.is_empty()).collect();
     assert!(heads.len() >= 3, "F → R, F → T, R → T: {node}");

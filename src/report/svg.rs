@@ -66,7 +66,7 @@ fn block_width(lines: &[String], size: f64) -> f64 {
 /// The outline's size around a text block of `w` × `h`.
 fn outline_size(shape: Shape, w: f64, h: f64, target: bool) -> (f64, f64) {
     let (w, h) = match shape {
-        Shape::Person => (w * 1.22 + 16.0, h * 1.32 + 8.0),
+        Shape::Person => (w * 1.38 + 10.0, h * 1.42 + 4.0),
         Shape::Public => (w + 14.0, h * 1.45 + 6.0),
         Shape::Company => (w + 16.0, h + 12.0),
         Shape::Nonprofit => (w + 26.0, h + 14.0),
