@@ -224,6 +224,11 @@ fn the_threshold_search_and_collapse_act_on_the_diagram() {
     // Search by name finds the node.
     let dom = dom_after(&browser, &page, "search=x");
     assert!(has_class(tag_with(&dom, "data-party", "X", "node").unwrap(), "match"));
+    // Search by ИНН: Ivanov's is 770100000001.
+    let page = report(dir.path(), "fixtures/holders-with-details.json", "rh.html", &[]);
+    let dom = dom_after(&browser, &page, "search=770100000001");
+    assert!(has_class(tag_with(&dom, "data-party", "ivanov", "node").unwrap(), "match"));
+    assert!(!has_class(tag_with(&dom, "data-party", "fedorov", "node").unwrap(), "match"));
     // Collapsing A in example 1 hides Petrov and Smith, who hold T only through A.
     let page = report(dir.path(), "fixtures/example-01.json", "r1.html", &[]);
     let dom = dom_after(&browser, &page, "collapse=A");

@@ -502,9 +502,12 @@ pub fn render(r: &CheckReport, diagram_svg: &str, caption: &str, source: &Proven
     );
     for (a, code) in [(&r.regimes.ru, "regime.ru"), (&r.regimes.eaeu, "regime.eaeu")] {
         if let Some(a) = a {
+            // An undetermined verdict's row leads to the largest undisclosed holder deciding it.
+            let cited = a.deciding.iter().find_map(|h| h.party_id());
             let _ = writeln!(
                 out,
-                "<tr><td>{}</td><td>{}</td><td>{}<br><span class=\"note\">{}</span></td></tr>",
+                "{}<td>{}</td><td>{}</td><td>{}<br><span class=\"note\">{}</span></td></tr>",
+                row_for(cited),
                 escape(term(code, lang)),
                 verdict_badge(a.verdict, lang),
                 escape(&say(&a.reason, r, lang)),
