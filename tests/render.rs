@@ -63,15 +63,16 @@ fn dot_of_example_1_has_every_holder_share_and_the_qualifying_chains() {
     assert!(node(&dot, "T").contains("peripheries=\"2\""));
     assert!(node(&dot, "ivanov").contains("shape=\"ellipse\""));
     assert!(node(&dot, "A").contains("shape=\"box\""));
-    assert!(node(&dot, "F").contains("label=\"F\\nCY\""));
-    assert!(node(&dot, "petrov").contains("17,5 % в T"));
+    assert!(node(&dot, "F").contains("label=\"F\\nCY\\n✱ иностранное лицо\""));
+    assert!(node(&dot, "petrov").contains("доля 17,5 %\\n✓ учитывается · ≡ в перечне № 3"));
     // Qualifying holders green, the foreign one red, intermediate companies yellow.
     assert!(node(&dot, "sidorov").contains("fillcolor=\"#b9e4c9\""));
     assert!(node(&dot, "smith").contains("fillcolor=\"#f7c1c1\""));
     assert!(node(&dot, "A").contains("fillcolor=\"#fff4c2\""));
-    assert!(edge(&dot, "ivanov", "T").contains("label=\"40 %\""));
-    assert!(edge(&dot, "A", "T").contains("label=\"35 %\""));
-    assert!(edge(&dot, "sidorov", "F").contains("label=\"100 %\""));
+    assert!(edge(&dot, "ivanov", "T").contains("<B>40 %</B>"));
+    assert!(edge(&dot, "A", "T").contains("<B>35 %</B>"));
+    assert!(edge(&dot, "sidorov", "F").contains("<B>100 %</B>"));
+    assert!(edge(&dot, "smith", "A").contains(">50 %<"));
     // The chains of the qualifying holders stand out; Smith's share does not.
     for (a, b) in [("ivanov", "T"), ("petrov", "A"), ("A", "T"), ("sidorov", "F"), ("F", "T")] {
         assert!(edge(&dot, a, b).contains(GREEN), "{a} -> {b}");
@@ -82,7 +83,7 @@ fn dot_of_example_1_has_every_holder_share_and_the_qualifying_chains() {
     assert!(edge(&dot, "ivanov", "T").contains("penwidth=\"3.00\""));
     assert!(dot.contains("п. 5 «а»: СООТВЕТСТВУЕТ — доля 82,5 % (33/40), интервал [82,5 %; 82,5 %]"));
     assert!(dot.contains("п. 5¹ «а»: СООТВЕТСТВУЕТ"));
-    assert!(dot.contains("cluster_legend"));
+    assert!(dot.contains("\"owngraph:legend\"[id=\"legend\""));
 }
 
 #[test]
@@ -91,9 +92,13 @@ fn dot_of_example_6_highlights_the_foreign_control_chain() {
     assert!(edge(&dot, "F", "R").contains(RED));
     assert!(edge(&dot, "R", "T").contains(RED));
     // F has no listed holders: its capital is an undisclosed, dotted remainder.
-    let u = edge(&dot, "undisclosed:F", "F");
-    assert!(u.contains("style=\"dotted\"") && u.contains("label=\"100 %\""));
-    assert!(node(&dot, "undisclosed:F").contains("shape=\"diamond\""));
+    let u = edge(&dot, "?F", "F");
+    assert!(u.contains("style=\"dotted\"") && u.contains(">100 %<"));
+    assert!(node(&dot, "?F").contains("shape=\"diamond\""));
+    assert!(node(&dot, "?F").contains("undisclosed holders of\\nF"));
+    // F is a foreign company that controls T: tagged, hatched at the corners, bold outline.
+    let f = node(&dot, "F");
+    assert!(f.contains("⚑ foreign control (1)") && f.contains("diagonals") && f.contains("penwidth=\"2.4\""), "{f}");
     assert!(dot.contains("p. 5¹ \\\"а\\\": NOT ELIGIBLE — controlled by the foreign person F"));
     assert!(dot.contains("[73.99 %; 100 %]"));
 }
@@ -113,7 +118,7 @@ fn dot_of_example_7_adds_up_the_foreign_votes() {
 fn dot_of_example_8_shows_the_trust_management_as_control() {
     let dot = dot_of(8, &[]);
     let e = edge(&dot, "M", "T");
-    assert!(e.contains("доверительное управление\\n60 % голосов (p)"), "{e}");
+    assert!(e.contains("доверительное управление<BR/>60 % голосов (p)"), "{e}");
     assert!(e.contains("#349aee"), "a control edge is light blue: {e}");
     assert!(e.contains(RED), "M controls T: {e}");
 }
@@ -128,9 +133,9 @@ fn dot_of_examples_2_4_5_12_control_rights_cycles_treasury_and_governance() {
     assert!(back.contains("constraint=\"false\""), "the cycle edge is drawn back up: {back}");
     assert!(!edge(&dot, "H", "T").contains("constraint"));
     let dot = dot_of(5, &[]);
-    assert!(edge(&dot, "T", "T").contains("собственные акции (доли)\\n10 %"));
+    assert!(edge(&dot, "T", "T").contains("собственные акции (доли)<BR/>10 %"));
     let dot = dot_of(12, &["--lang", "en"]);
-    let governs = dot.lines().find(|l| l.contains("forms\\n100 % of the supreme body")).expect("governs edge");
+    let governs = dot.lines().find(|l| l.contains("forms<BR/>100 % of the supreme body")).expect("governs edge");
     assert!(governs.contains("#349aee"));
     assert!(node(&dot, "N").contains("shape=\"octagon\""));
 }
@@ -160,9 +165,9 @@ fn hostile_names_are_text_in_dot() {
     let dir = tempfile::tempdir().unwrap();
     let dot = render(&hostile(dir.path()), &dir.path().join("h.dot"), &[]);
     // `&` as `&amp;`: `dot` reads entities in labels, and shows this one as `&`.
-    let label = r#"label="<script>alert(1)</script>\n&amp; \"Co\" {x}\nline2 \\N\n(evil\"id)\nRU\n60 % в T""#;
+    let label = r#"label="<script>alert(1)</script>\n&amp; \"Co\" {x}\nline2 \\N\nRU\nдоля 60 %"#;
     assert!(dot.contains(label), "{dot}");
-    assert!(edge(&dot, "evil\\\"id", "T").contains("label=\"60 %\""));
+    assert!(edge(&dot, "evil\\\"id", "T").contains("<B>60 %</B>"));
     // graphviz-rust reads it back with exactly one node per party.
     let parsed = graphviz_rust::parse(&dot).expect("valid DOT");
     let graphviz_rust::dot_structures::Graph::DiGraph { stmts, .. } = parsed else { panic!("a digraph") };
@@ -173,7 +178,7 @@ fn hostile_names_are_text_in_dot() {
             _ => None,
         })
         .collect();
-    assert_eq!(nodes.len(), 3, "{nodes:?}");
+    assert_eq!(nodes.iter().filter(|n| !n.contains("owngraph:legend")).count(), 3, "{nodes:?}");
     // And so does Graphviz, where it is installed.
     if owngraph::report::dot::find_dot().is_some() {
         let svg = owngraph::report::dot::run_dot(&dot, owngraph::report::dot::Output::Svg).expect("dot runs");
@@ -209,8 +214,9 @@ fn hostile_names_are_text_in_html() {
         .assert()
         .success();
     let html = std::fs::read_to_string(&out).unwrap();
-    assert!(!html.to_lowercase().contains("<script"), "no script element at all");
+    assert_eq!(html.to_lowercase().matches("<script").count(), 1, "only the report's own script");
     assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;Co&quot; {x} line2 \\N"));
+    assert_no_network(&html);
 }
 
 /// A `PATH` with no `dot` on it.
@@ -304,22 +310,25 @@ fn with_graphviz_installed_dot_draws_svg_png_and_pdf() {
     }
 }
 
-/// T held by A 50 %, B 30 % and 100 persons with 0.2 % each; A held through a chain of four
-/// companies by P.
+/// T held by C1 50 %, B 29.9 %, C5 0.1 % and 100 persons with 0.2 % each; C1 held through a
+/// chain of four companies by P, C5 through a chain of four companies by Q.
 fn wide_and_deep(dir: &Path) -> PathBuf {
     let mut parties = vec![
         serde_json::json!({"id": "T", "kind": "company", "country": "RU"}),
         serde_json::json!({"id": "B", "kind": "person", "citizenship": ["RU"]}),
         serde_json::json!({"id": "P", "kind": "person", "citizenship": ["RU"]}),
+        serde_json::json!({"id": "Q", "kind": "person", "citizenship": ["RU"]}),
     ];
     let mut relations = vec![
         serde_json::json!({"type": "shares", "from": "C1", "to": "T", "capital": "50%"}),
-        serde_json::json!({"type": "shares", "from": "B", "to": "T", "capital": "30%"}),
+        serde_json::json!({"type": "shares", "from": "B", "to": "T", "capital": "29.9%"}),
+        serde_json::json!({"type": "shares", "from": "C5", "to": "T", "capital": "0.1%"}),
         serde_json::json!({"type": "shares", "from": "P", "to": "C4", "capital": "100%"}),
+        serde_json::json!({"type": "shares", "from": "Q", "to": "C8", "capital": "100%"}),
     ];
-    for k in 1..=4 {
+    for k in 1..=8 {
         parties.push(serde_json::json!({"id": format!("C{k}"), "kind": "company", "country": "RU"}));
-        if k < 4 {
+        if k % 4 != 0 {
             relations.push(serde_json::json!({"type": "shares", "from": format!("C{}", k + 1), "to": format!("C{k}"), "capital": "100%"}));
         }
     }
@@ -337,23 +346,34 @@ fn large_structures_are_pruned_and_say_what_was_hidden() {
     let dir = tempfile::tempdir().unwrap();
     let input = wide_and_deep(dir.path());
     // Default: more than 60 parties, so the smallest threshold that fits (0.5 %: the 0.2 %
-    // holders go), and the picture says so.
+    // holders and Q go, with the companies that carry only Q's share), and the picture says so.
     let dot = render(&input, &dir.path().join("a.dot"), &[]);
-    assert!(dot.contains("100 держателей с долей менее 0,5 % не показаны (автоматически; --min-share 0 покажет всех)"));
-    assert!(!dot.contains("\"p7\"["));
-    assert!(node(&dot, "T").contains("+100 с долей < 0,5 %"));
+    assert!(dot.contains(
+        "101 держателей с долей менее 0,5 % не показаны, с ними 4 промежуточных организаций (автоматически;"
+    ));
+    assert!(dot.contains("--min-share 0)"), "{dot}");
+    assert!(!dot.contains("\"p7\"[") && !dot.contains("\"Q\"[") && !dot.contains("\"C5\"["));
+    // The rights holder says how many of its holders are not drawn and what they hold.
+    assert!(node(&dot, "T").contains("▲ ещё 101 участник: 20,1 % капитала"), "{}", node(&dot, "T"));
+    // The largest holder P and its chain always stay.
+    for id in ["P", "C4", "C3", "C2", "C1", "B"] {
+        node(&dot, id);
+    }
     // --min-share 0 shows everyone.
     let dot = render(&input, &dir.path().join("b.dot"), &["--min-share", "0", "--lang", "en"]);
-    assert!(dot.contains("\"p7\"[") && !dot.contains("not shown"));
-    // --depth cuts the chain above C2 and marks where.
-    let dot = render(&input, &dir.path().join("c.dot"), &["--depth", "2", "--lang", "en"]);
-    assert!(dot.contains("3 parties more than 2 relations above T not shown"), "{dot}");
-    assert!(node(&dot, "C2").contains("▲ holders not shown"));
-    assert!(!dot.contains("\"C3\"["));
-    // An explicit threshold applies to every structure, and protects nobody who matters less.
+    assert!(dot.contains("\"p7\"[") && dot.contains("\"Q\"[") && !dot.contains("not shown"));
+    // --depth cuts Q's chain above C6 and marks where; P's chain stays whatever the depth.
+    let dot = render(&input, &dir.path().join("c.dot"), &["--min-share", "0", "--depth", "2", "--lang", "en"]);
+    assert!(dot.contains("3 parties more than 2 relations above the rights holder not shown"), "{dot}");
+    assert!(node(&dot, "C6").contains("▲ 1 more holder: 100 % of capital"), "{}", node(&dot, "C6"));
+    assert!(!dot.contains("\"C7\"[") && !dot.contains("\"Q\"["));
+    node(&dot, "P");
+    node(&dot, "C4");
+    // An explicit threshold applies to every structure, and keeps the holders the disclosure
+    // lists (D, 4 %, is on the list of example 10; G, 2 %, is not).
     let dot = render(&fixture(10), &dir.path().join("d.dot"), &["--min-share", "4%", "--lang", "en"]);
-    assert!(dot.contains("holders below 4 % not shown"), "{dot}");
-    assert!(dot.contains("3 holders below 4 % not shown") && dot.contains("\"D\"[") && !dot.contains("\"E\"["));
+    assert!(dot.contains("1 holders below 4 % not shown"), "{dot}");
+    assert!(dot.contains("\"D\"[") && dot.contains("\"E\"[") && !dot.contains("\"G\"["));
     // The embedded SVG of the wide structure is well formed.
     let svg = render(&input, &dir.path().join("a.svg"), &["--layout", "embedded"]);
     roxmltree::Document::parse(&svg).expect("well-formed");
@@ -391,14 +411,23 @@ fn the_report_is_one_self_contained_file_with_verdicts_hash_and_date() {
     assert_no_network(&html);
 }
 
-/// Nothing in the page can fetch: no scripts, links, imports, external URLs or sources; a CSP
-/// forbids loading anything; the only `http` strings are XML namespace names.
+/// Nothing in the page can fetch: one inline script (whose SHA-256 the CSP names), no links,
+/// imports, external URLs or sources; a CSP forbids loading anything; the only `http` strings
+/// are XML namespace names.
 fn assert_no_network(html: &str) {
     let low = html.to_lowercase();
-    for bad in ["<script", "<link", "@import", "src=", "href=", "<iframe", "<object", "<embed", "<img"] {
+    for bad in ["<link", "@import", "src=", "href=", "<iframe", "<object", "<embed", "<img", "fetch(", "xmlhttprequest"]
+    {
         assert!(!low.contains(bad), "{bad}");
     }
     assert!(low.contains("content-security-policy\" content=\"default-src 'none'"));
+    // The one script runs by its hash: the CSP names the SHA-256 of exactly this text.
+    let start = html.rfind("<script>").expect("the report's script") + "<script>".len();
+    let end = html[start..].find("</script>").expect("closed") + start;
+    let digest = Sha256::digest(&html.as_bytes()[start..end]);
+    let b64 = base64(&digest);
+    assert!(html.contains(&format!("script-src 'sha256-{b64}'")), "CSP names the script's hash");
+    assert_eq!(low.matches("<script").count(), 1);
     for (i, _) in low.match_indices("url(") {
         assert!(low[i + 4..].starts_with('#'), "only local references: {}", &low[i..i + 30]);
     }
@@ -406,6 +435,20 @@ fn assert_no_network(html: &str) {
         let before = &low[i.saturating_sub(12)..i];
         assert!(before.contains("xmlns") || before.contains("xlink"), "external address near {}", &low[i..i + 40]);
     }
+}
+
+/// Base64 (standard, padded), for comparing the CSP hash.
+fn base64(bytes: &[u8]) -> String {
+    const ABC: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for c in bytes.chunks(3) {
+        let n =
+            (u32::from(c[0]) << 16) | (u32::from(*c.get(1).unwrap_or(&0)) << 8) | u32::from(*c.get(2).unwrap_or(&0));
+        for k in 0..4 {
+            out.push(if k <= c.len() { ABC[(n >> (18 - 6 * k) & 63) as usize] as char } else { '=' });
+        }
+    }
+    out
 }
 
 #[test]

@@ -14,9 +14,13 @@ use super::common::{CliError, GraphArgs, LangArg, PolicyArgs, RegimeChoice, pers
 use super::output::Output;
 
 /// Draw the ownership and control chains of a rights holder: every holder up to the ultimate
-/// ones, node shape by kind, fill by class under the regime, edges with their shares and
-/// rights (ownership purple, control light blue), the qualifying and controlling chains
-/// highlighted, the verdicts in the title. The format comes from the output's extension:
+/// ones, node shape by kind, fill by class under the regime that applies to the rights holder,
+/// role tags that print in black and white (⚑ controller with its indicators, ✱ foreign,
+/// ✓ counts, ? undisclosed, ≡ disclosed), edges with their shares and rights (ownership purple,
+/// control light blue), a halo for each qualifying or controlling chain an edge is on, the
+/// verdicts in the title. A large structure is pruned to its largest holders, but the largest
+/// holders, every controller and every disclosed holder always stay, and the picture says what
+/// it hid. The format comes from the output's extension:
 /// .dot (Graphviz source), .svg, .png, .pdf. SVG uses Graphviz `dot` when it is on PATH and
 /// the embedded layered layout otherwise; PNG and PDF need `dot` (Debian package graphviz).
 ///
@@ -61,8 +65,9 @@ pub struct ViewArgs {
 
     /// Leave out ultimate holders with less than this share of the target ("1%", "1/100",
     /// "0.01"); the picture says how many. Default: all, unless the structure has more than
-    /// 60 parties; then the smallest of 0.01, 0.02, 0.05 ... 5, 10, 20, 25 % that keeps it
-    /// readable (and if none does, only the parties nearest the target).
+    /// 60 parties or 110 relations; then the smallest of 0.01, 0.02, 0.05 ... 5, 10, 20, 25 %
+    /// that keeps it readable (and if none does, only the parties nearest the target). The
+    /// largest holders, every controller and every disclosed holder stay whatever the value.
     #[arg(long, value_name = "SHARE", value_parser = parse_share)]
     pub min_share: Option<Fraction>,
 
@@ -111,7 +116,7 @@ impl ViewArgs {
     pub fn diagram(&self, graph: &Graph, t: PartyIdx, report: &CheckReport, lang: LangArg) -> Diagram {
         let shown = self.regime.regimes();
         let options = DiagramOptions {
-            fill: shown.first().copied().unwrap_or(Regime::Ru),
+            fill: None,
             shown,
             min_share: self.min_share.clone(),
             depth: self.depth,

@@ -13,10 +13,17 @@ use super::output::Output;
 use super::render::{ViewArgs, draw_error};
 
 /// Write an HTML report of a rights holder: one file with everything inline (no network when
-/// opened), readable on screen and printable. It gives the verdict under p. 5 "а", p. 42 "а"
-/// and p. 5¹ "а" with the reason, the diagram (Graphviz `dot` if installed, the embedded
-/// layout otherwise), the ultimate holders and their chains, the p. 10 "б" disclosure, the
-/// control evidence, warnings, the policies, the input file's SHA-256 and the as-of date.
+/// opened; a Content-Security-Policy runs only its own script, by hash), readable on screen and
+/// printable. It gives the verdict under p. 5 "а", p. 42 "а" and p. 5¹ "а" with the reason,
+/// the diagram (Graphviz `dot` if installed, the embedded layout otherwise), the ultimate
+/// holders and their chains, the p. 10 "б" disclosure, the control evidence, warnings, the
+/// policies, the input file's SHA-256 and the as-of date.
+///
+/// On screen the diagram zooms (wheel) and pans (drag), finds a party by name, ИНН or ОГРН,
+/// hides holders below a share threshold, collapses a company's holders (double click), and a
+/// click on a party or a table row highlights the chains that carry its share and the control
+/// chains it heads. `report.html#party=<id>` opens with that party selected. Printed, every
+/// page names the rights holder and is numbered.
 ///
 /// Examples:
 ///   owngraph report fixtures/example-06.json --target T -o report.html

@@ -1,7 +1,7 @@
 //! One rights holder checked under every regime asked for: the value `owngraph check` prints
 //! (as text, or serialized as JSON).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
@@ -87,6 +87,64 @@ pub struct CheckReport {
     pub notes: Vec<Statement>,
     /// The tool that made it.
     pub tool: ToolInfo,
+    /// Every party the answer can mention (the target and everyone with a chain of relations
+    /// into it), by id: what a reader is shown instead of an id. Not in JSON, which has ids.
+    #[serde(skip)]
+    pub names: BTreeMap<String, PartyName>,
+}
+
+/// A party as a reader knows it: its name, kind and the identifiers p. 4 "е" asks for.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PartyName {
+    /// The name (the id when the input gives none).
+    pub name: String,
+    /// Its kind.
+    pub kind: Option<PartyKind>,
+    /// Country of an organization or state.
+    pub country: Option<String>,
+    /// Citizenships of a person.
+    pub citizenship: Vec<String>,
+    /// ИНН.
+    pub inn: Option<String>,
+    /// ОГРН.
+    pub ogrn: Option<String>,
+    /// Identity document.
+    pub document: Option<String>,
+    /// Address.
+    pub address: Option<String>,
+}
+
+impl CheckReport {
+    /// The name a reader is shown for a party id (the id itself when the party has no name).
+    pub fn name_of(&self, id: &str) -> String {
+        match self.names.get(id) {
+            Some(n) if !n.name.trim().is_empty() => n.name.clone(),
+            _ => id.to_string(),
+        }
+    }
+}
+
+/// The names of the target and of every party with a chain of relations into it.
+fn names_in_scope(graph: &Graph, target: PartyIdx) -> BTreeMap<String, PartyName> {
+    let scope = control::scope_of(graph, target);
+    graph
+        .party_indices()
+        .filter(|p| scope[p.index()])
+        .map(|p| {
+            let party = graph.party(p);
+            let name = PartyName {
+                name: if party.name.trim().is_empty() { party.id.clone() } else { party.name.clone() },
+                kind: Some(party.kind),
+                country: party.country.map(|c| c.to_string()),
+                citizenship: party.citizenship.iter().map(|c| c.to_string()).collect(),
+                inn: party.inn().map(String::from),
+                ogrn: party.ogrn().map(String::from),
+                document: party.document().map(String::from),
+                address: party.address().map(String::from),
+            };
+            (party.id.clone(), name)
+        })
+        .collect()
 }
 
 /// Name and version of the tool.
@@ -185,5 +243,6 @@ pub fn check(graph: &Graph, target: PartyIdx, options: &CheckOptions) -> Result<
         regimes,
         notes,
         tool: ToolInfo::current(),
+        names: names_in_scope(graph, target),
     })
 }

@@ -188,7 +188,12 @@ pub struct ForeignGroup {
 
 /// A chain of members in words: `F → R → T`.
 pub fn chain_text(chain: &[Member]) -> String {
-    chain.iter().map(|m| m.text(Lang::En, |s| s.to_string())).collect::<Vec<_>>().join(" → ")
+    chain_text_with(chain, Lang::En, &|s: &str| s.to_string())
+}
+
+/// A chain of members in `lang`, with `name` giving the words for a party id.
+pub fn chain_text_with(chain: &[Member], lang: Lang, name: &dyn Fn(&str) -> String) -> String {
+    chain.iter().map(|m| m.text(lang, name)).collect::<Vec<_>>().join(" → ")
 }
 
 /// Who could control the target if the undisclosed votes were theirs.
@@ -403,6 +408,11 @@ fn steps_for(namer: &Namer, gc: &GroupControl, chain: &[Node]) -> Vec<ControlSte
 
 /// A link of a chain in words: `F → T: votes F 30 % + R 25 % = 55 % > 50 %`.
 pub fn describe_step(step: &ControlStep, lang: Lang) -> String {
+    describe_step_with(step, lang, &|s: &str| s.to_string())
+}
+
+/// A link of a chain in words, with `name` giving the words for a party id.
+pub fn describe_step_with(step: &ControlStep, lang: Lang, name: &dyn Fn(&str) -> String) -> String {
     let mut parts = Vec::new();
     for c in &step.counts {
         let label = match (c.channel, lang) {
@@ -415,11 +425,8 @@ pub fn describe_step(step: &ControlStep, lang: Lang) -> String {
             (Channel::SupremeBody, Lang::Ru) => "высший орган управления",
             (Channel::SupremeBody, Lang::En) => "supreme body",
         };
-        let terms: Vec<String> = c
-            .parts
-            .iter()
-            .map(|p| format!("{} {}", p.via.text(lang, |s| s.to_string()), percent(&p.amount, lang)))
-            .collect();
+        let terms: Vec<String> =
+            c.parts.iter().map(|p| format!("{} {}", p.via.text(lang, name), percent(&p.amount, lang))).collect();
         let mut s = format!("{label}: {}", terms.join(" + "));
         if c.parts.len() > 1 {
             s.push_str(&format!(" = {}", percent(&c.sum, lang)));
@@ -443,9 +450,9 @@ pub fn describe_step(step: &ControlStep, lang: Lang) -> String {
             (Right::Influence, Lang::Ru) => "влияние без указания объёма, если это право определять решения",
             (Right::Influence, Lang::En) => "influence of unstated extent, if it is the right to determine decisions",
         };
-        parts.push(format!("{}: {what}", who.text(lang, |s| s.to_string())));
+        parts.push(format!("{}: {what}", who.text(lang, name)));
     }
-    format!("{} → {}: {}", step.from.text(lang, |s| s.to_string()), step.to, parts.join("; "))
+    format!("{} → {}: {}", step.from.text(lang, name), name(&step.to), parts.join("; "))
 }
 
 /// Runs the control analysis of `target` with the foreign notion of `regime`.
@@ -535,11 +542,14 @@ pub fn analyse(
             if policies.aggregate_foreign {
                 group = Some((members, indicators, steps));
             } else {
-                let levers: Vec<String> = steps.last().map(|s| vec![s.text.clone()]).unwrap_or_default();
+                let levers = steps
+                    .last()
+                    .map(|s| Param::words(describe_step(s, Lang::Ru), s.text.clone()))
+                    .unwrap_or(Param::List(Vec::new()));
                 joint_warning = Some(
                     Statement::new("warning.foreign_jointly")
                         .with("members", Param::List(members))
-                        .with("levers", Param::List(levers)),
+                        .with("levers", levers),
                 );
             }
         }
@@ -712,10 +722,10 @@ pub fn assess(engine: &Engine, target: PartyIdx, limit: usize) -> ControlAssessm
             Statement::new("warning.dual_citizens")
                 .with(
                     "policy",
-                    Param::text(match policies.dual_citizens {
-                        super::policy::DualCitizens::Russian => "russian",
-                        super::policy::DualCitizens::Foreign => "foreign",
-                    }),
+                    match policies.dual_citizens {
+                        super::policy::DualCitizens::Russian => Param::words("гражданин РФ", "russian"),
+                        super::policy::DualCitizens::Foreign => Param::words("иностранное лицо", "foreign"),
+                    },
                 )
                 .with("list", Param::List(shortened(&findings.dual_citizens, 20))),
         );

@@ -185,7 +185,21 @@ pub fn declaration_note(engine: &Engine, f: &NonprofitFinding, n: PartyIdx, regi
     Some(
         Statement::new("note.declared_differs")
             .with("nonprofit", Param::text(f.id.clone()))
-            .with("declared", Param::text(if v { "yes" } else { "no" }))
-            .with("computed", Param::text(f.status.as_str())),
+            .with(
+                "declared",
+                if v {
+                    Param::words("учитывается", "yes")
+                } else {
+                    Param::words("не учитывается", "no")
+                },
+            )
+            .with(
+                "computed",
+                match f.status {
+                    Status::Qualifying => Param::words("учитывается", f.status.as_str()),
+                    Status::NotQualifying => Param::words("не учитывается", f.status.as_str()),
+                    Status::Unknown => Param::words("не установлен", f.status.as_str()),
+                },
+            ),
     )
 }

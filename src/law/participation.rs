@@ -248,19 +248,25 @@ impl ParticipationAssessment {
 
 /// A chain in words: `petrov → A 50 % × A → T 35 % = 17.5 %`.
 pub fn describe_chain(view: &ChainView, undisclosed: bool, lang: Lang) -> String {
+    describe_chain_with(view, undisclosed, lang, &|id: &str| id.to_string())
+}
+
+/// A chain in words with `name` giving the words for a party id (a report names parties by
+/// their names: `Петров → ООО «А» 50 % × …`).
+pub fn describe_chain_with(view: &ChainView, undisclosed: bool, lang: Lang, name: &dyn Fn(&str) -> String) -> String {
     let mut steps = Vec::new();
+    let at = |i: usize| view.path.get(i).map(|id| name(id)).unwrap_or_default();
     if undisclosed {
-        let first = view.path.first().cloned().unwrap_or_default();
         let label = if lang == Lang::Ru { "нераскрытые" } else { "undisclosed" };
         if let Some(f) = view.factors.first() {
-            steps.push(format!("{label} → {first} {}", percent(f, lang)));
+            steps.push(format!("{label} → {} {}", at(0), percent(f, lang)));
         }
         for (i, f) in view.factors.iter().enumerate().skip(1) {
-            steps.push(format!("{} → {} {}", view.path[i - 1], view.path[i], percent(f, lang)));
+            steps.push(format!("{} → {} {}", at(i - 1), at(i), percent(f, lang)));
         }
     } else {
         for (i, f) in view.factors.iter().enumerate() {
-            steps.push(format!("{} → {} {}", view.path[i], view.path[i + 1], percent(f, lang)));
+            steps.push(format!("{} → {} {}", at(i), at(i + 1), percent(f, lang)));
         }
     }
     if steps.len() == 1 { steps[0].clone() } else { format!("{} = {}", steps.join(" × "), percent(&view.share, lang)) }

@@ -37,6 +37,13 @@ pub enum Param {
     Rule(&'static str),
     /// A difference of percents, in percentage points: `0,5 п. п.` / `0.5 pp`.
     Points(Fraction),
+    /// The same words in each language (a policy value, a sentence made in both).
+    Words {
+        /// Russian.
+        ru: String,
+        /// English.
+        en: String,
+    },
 }
 
 impl Param {
@@ -45,7 +52,28 @@ impl Param {
         Param::Text(s.into())
     }
 
-    fn render(&self, lang: Lang) -> String {
+    /// Words in both languages.
+    pub fn words(ru: impl Into<String>, en: impl Into<String>) -> Param {
+        Param::Words { ru: ru.into(), en: en.into() }
+    }
+
+    /// Rendered with `share` writing a share and `name` the words for a party id (plain texts,
+    /// list items and the links of a chain `A → B` that are ids).
+    fn render_with(&self, lang: Lang, share: &dyn Fn(&Fraction) -> String, name: &dyn Fn(&str) -> String) -> String {
+        let named = |s: &str| -> String {
+            if s.contains(" → ") { s.split(" → ").map(name).collect::<Vec<_>>().join(" → ") } else { name(s) }
+        };
+        match self {
+            Param::Text(s) => named(s),
+            Param::Share(f) => share(f),
+            Param::List(items) => items.iter().map(|i| named(i)).collect::<Vec<_>>().join(", "),
+            Param::Statement(s) => s.render_with(lang, share, name),
+            Param::Statements(v) => v.iter().map(|s| s.render_with(lang, share, name)).collect::<Vec<_>>().join("; "),
+            _ => self.render_plain(lang),
+        }
+    }
+
+    fn render_plain(&self, lang: Lang) -> String {
         match self {
             Param::Text(s) => s.clone(),
             Param::Share(f) => format!("{} ({})", percent(f, lang), f),
@@ -55,6 +83,10 @@ impl Param {
             Param::Statements(v) => v.iter().map(|s| s.render(lang)).collect::<Vec<_>>().join("; "),
             Param::Rule(r) => rule(r, lang),
             Param::Points(f) => points(f, lang),
+            Param::Words { ru, en } => match lang {
+                Lang::Ru => ru.clone(),
+                Lang::En => en.clone(),
+            },
         }
     }
 }
@@ -121,15 +153,26 @@ impl Statement {
 
     /// The sentence in `lang`.
     pub fn render(&self, lang: Lang) -> String {
+        self.render_with(lang, &|f: &Fraction| format!("{} ({})", percent(f, lang), f), &|s: &str| s.to_string())
+    }
+
+    /// The sentence in `lang` for a person to read: `share` writes each share (a report may
+    /// shorten long fractions) and `name` gives the words for a party id.
+    pub fn render_with(
+        &self,
+        lang: Lang,
+        share: &dyn Fn(&Fraction) -> String,
+        name: &dyn Fn(&str) -> String,
+    ) -> String {
         let template = template(self.code, lang);
         let mut out = String::with_capacity(template.len() + 32);
         let mut rest = template;
         while let Some(start) = rest.find('{') {
             out.push_str(&rest[..start]);
             let Some(len) = rest[start..].find('}') else { break };
-            let name = &rest[start + 1..start + len];
-            match self.params.iter().find(|(n, _)| *n == name) {
-                Some((_, p)) => out.push_str(&p.render(lang)),
+            let key = &rest[start + 1..start + len];
+            match self.params.iter().find(|(n, _)| *n == key) {
+                Some((_, p)) => out.push_str(&p.render_with(lang, share, name)),
                 None => out.push_str(&rest[start..start + len + 1]),
             }
             rest = &rest[start + len + 1..];
@@ -224,11 +267,11 @@ fn template(code: &'static str, lang: Lang) -> &'static str {
             ("гражданин Российской Федерации{source}", "citizen of the Russian Federation{source}")
         }
         "qual.russian_dual_citizen" => (
-            "гражданин Российской Федерации (гражданство: {citizenship}; политика P1: russian){source}",
+            "гражданин Российской Федерации (гражданство: {citizenship}; политика P1: считается гражданином РФ){source}",
             "citizen of the Russian Federation (citizenship: {citizenship}; policy P1: russian){source}",
         ),
         "qual.dual_citizen_foreign" => (
-            "двойное гражданство ({citizenship}): по политике P1 foreign не учитывается{source}",
+            "двойное гражданство ({citizenship}): по политике P1 (иностранное лицо) не учитывается{source}",
             "dual citizen ({citizenship}): does not count under policy P1 foreign{source}",
         ),
         "qual.foreign_citizen" => {
@@ -350,7 +393,7 @@ fn template(code: &'static str, lang: Lang) -> &'static str {
             ("статус {nonprofit} не подтверждён: {basis}", "the status of {nonprofit} is not confirmed: {basis}")
         }
         "note.declared_differs" => (
-            "заявленный статус {nonprofit} ({declared}) расходится с вычисленным ({computed}); использован вычисленный (политика P3 computed)",
+            "заявленный статус {nonprofit} ({declared}) расходится с вычисленным ({computed}); использован вычисленный (политика P3: статус вычисляется)",
             "the declared status of {nonprofit} ({declared}) differs from the computed one ({computed}); the computed one is used (policy P3 computed)",
         ),
         "note.disclosure_not_met" => (

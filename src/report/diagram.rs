@@ -8,20 +8,33 @@
 //! light blue, dotted where the interest or the party is undisclosed, pen width growing with the
 //! share.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
 
 use super::text::{rule_point, status_word, w};
+use super::words::{short_percent, short_share};
 use crate::fraction::Fraction;
 use crate::law::check::CheckReport;
-use crate::law::control::Member;
+use crate::law::control::{Indicator, Member};
 use crate::law::participation::{Holder, HolderShare, ParticipationAssessment};
 use crate::law::policy::{Policies, Regime};
 use crate::law::qualify::{Foreignness, Status, classify_direct, foreignness};
-use crate::law::wording::{Lang, percent, term};
+use crate::law::wording::{Lang, Statement, percent, term};
 use crate::model::{DisposalBasis, Graph, Interest, Party, PartyIdx, PartyKind, Relation};
 
 /// Most nodes a diagram shows by default; beyond, small holders are left out.
 pub const READABLE_NODES: usize = 60;
+
+/// Most edges a diagram shows by default.
+pub const READABLE_EDGES: usize = 110;
+
+/// The largest ultimate holders that stay on the picture whatever the threshold.
+pub const KEEP_LARGEST: usize = 8;
+
+/// Chains of a kept holder that keep their parties on the picture (largest first).
+const KEEP_CHAINS: usize = 1;
+
+/// Chains of a drawn holder whose intermediate companies are drawn (largest first).
+const SHOWN_CHAINS: usize = 2;
 
 /// Thresholds tried, smallest first, when a structure is too large to draw whole.
 const AUTO_THRESHOLDS: [(i64, i64); 12] = [
@@ -42,14 +55,17 @@ const AUTO_THRESHOLDS: [(i64, i64); 12] = [
 /// What to draw.
 #[derive(Clone, Debug)]
 pub struct DiagramOptions {
-    /// The regime whose classes fill the nodes (qualifying, foreign, unknown).
-    pub fill: Regime,
+    /// The regime whose classes fill the nodes (qualifying, foreign, unknown). `None`: the
+    /// regime that applies to the rights holder (p. 42 "а" for a company of another EAEU
+    /// member state, p. 5¹ "а" when only `pak` is shown, p. 5 "а" otherwise).
+    pub fill: Option<Regime>,
     /// The regimes whose verdicts the title gives and whose chains stand out.
     pub shown: Vec<Regime>,
     /// Leave out ultimate holders whose share of the target is below this. `None`: all, unless
-    /// the structure has more than `max_nodes` parties; then the smallest of 0.01, 0.02, 0.05,
-    /// 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 25 % that brings it down, and if none does (and `depth` is `None`) the deepest depth
-    /// that does.
+    /// the structure has more than `max_nodes` parties or `max_edges` relations; then the
+    /// smallest of 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 25 % that brings it down,
+    /// and if none does (and `depth` is `None`) the deepest depth that does. The largest
+    /// holders, every controller and every disclosed holder stay whatever the threshold.
     pub min_share: Option<Fraction>,
     /// Leave out parties more than this many relations above the target.
     pub depth: Option<usize>,
@@ -57,18 +73,39 @@ pub struct DiagramOptions {
     pub lang: Lang,
     /// Most nodes before the automatic threshold applies.
     pub max_nodes: usize,
+    /// Most edges before the automatic threshold applies.
+    pub max_edges: usize,
 }
 
 impl Default for DiagramOptions {
     fn default() -> Self {
         DiagramOptions {
-            fill: Regime::Ru,
+            fill: None,
             shown: vec![Regime::Ru, Regime::Eaeu, Regime::Pak],
             min_share: None,
             depth: None,
             lang: Lang::Ru,
             max_nodes: READABLE_NODES,
+            max_edges: READABLE_EDGES,
         }
+    }
+}
+
+/// The regime whose classes fill the nodes of `report`'s diagram.
+pub fn fill_regime(report: &CheckReport, opts: &DiagramOptions) -> Regime {
+    if let Some(r) = opts.fill {
+        return r;
+    }
+    let shows = |r: Regime| opts.shown.contains(&r);
+    let eaeu_target = report.target_country.is_some_and(|c| c.is_eaeu_member() && !c.is_russia());
+    if eaeu_target && shows(Regime::Eaeu) {
+        Regime::Eaeu
+    } else if shows(Regime::Ru) {
+        Regime::Ru
+    } else if shows(Regime::Eaeu) {
+        Regime::Eaeu
+    } else {
+        Regime::Pak
     }
 }
 
@@ -122,6 +159,19 @@ impl Shape {
             Shape::Unknown => term("kind.unknown", lang).to_string(),
         }
     }
+
+    /// The outline in a word, for a legend without pictures.
+    pub fn outline_word(&self, lang: Lang) -> &'static str {
+        match self {
+            Shape::Person => w(lang, "овал", "ellipse"),
+            Shape::Public => w(lang, "домик", "house"),
+            Shape::Company => w(lang, "скруглённый прямоугольник", "rounded box"),
+            Shape::Nonprofit => w(lang, "восьмиугольник", "octagon"),
+            Shape::InternationalOrg => w(lang, "двойной восьмиугольник", "double octagon"),
+            Shape::ForeignStructure => w(lang, "параллелограмм", "parallelogram"),
+            Shape::Unknown => w(lang, "ромб пунктиром", "dashed diamond"),
+        }
+    }
 }
 
 /// A node's fill: its class under the regime.
@@ -158,6 +208,71 @@ impl Fill {
     }
 }
 
+/// What a party is on the picture, beyond its fill: each has a cue that is not a colour (a
+/// short tag in the label), and a code for the SVG's `data-roles`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Role {
+    /// The rights holder checked.
+    Target,
+    /// Controls the target (p. 5¹ "а"), not a foreign person.
+    Controller,
+    /// A foreign person that controls the target.
+    ForeignController,
+    /// Could control the target through undisclosed votes.
+    Potential,
+    /// A foreign person (p. 5¹ "а").
+    Foreign,
+    /// Counts towards the regime's share.
+    Qualifying,
+    /// Does not count.
+    NotQualifying,
+    /// Undisclosed.
+    Undisclosed,
+    /// On the disclosure list of p. 10 "б" / p. 47 "б".
+    Disclosed,
+    /// One of the largest ultimate holders.
+    Largest,
+    /// An intermediate company, followed through to its holders.
+    Intermediate,
+    /// Some of its holders are not drawn: its label sums them up.
+    Hidden,
+}
+
+impl Role {
+    /// The code in `data-roles`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Role::Target => "target",
+            Role::Controller => "controller",
+            Role::ForeignController => "foreign-controller",
+            Role::Potential => "potential-controller",
+            Role::Foreign => "foreign",
+            Role::Qualifying => "qualifying",
+            Role::NotQualifying => "not-qualifying",
+            Role::Undisclosed => "undisclosed",
+            Role::Disclosed => "disclosed",
+            Role::Largest => "largest",
+            Role::Intermediate => "intermediate",
+            Role::Hidden => "holders-hidden",
+        }
+    }
+
+    /// The tag's sign, printed in black and white alike.
+    pub fn sign(&self) -> Option<&'static str> {
+        match self {
+            Role::Controller | Role::ForeignController => Some("⚑"),
+            Role::Potential => Some("⚐"),
+            Role::Foreign => Some("✱"),
+            Role::Qualifying => Some("✓"),
+            Role::NotQualifying => Some("✗"),
+            Role::Undisclosed => Some("?"),
+            Role::Disclosed => Some("≡"),
+            Role::Hidden => Some("▲"),
+            _ => None,
+        }
+    }
+}
+
 /// Ownership or control, as the BODS visualiser tells them apart.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EdgeKind {
@@ -174,6 +289,14 @@ impl EdgeKind {
         match self {
             EdgeKind::Ownership => "#652eb1",
             EdgeKind::Control => "#349aee",
+        }
+    }
+
+    /// The code in `data-roles`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            EdgeKind::Ownership => "ownership",
+            EdgeKind::Control => "control",
         }
     }
 }
@@ -204,15 +327,35 @@ impl Highlight {
             Highlight::ForeignControl => Some("#d32f2f"),
         }
     }
+
+    /// The code in `data-roles`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Highlight::None => "none",
+            Highlight::Qualifying => "qualifying-chain",
+            Highlight::Potential => "potential-control-chain",
+            Highlight::Control => "control-chain",
+            Highlight::ForeignControl => "foreign-control-chain",
+        }
+    }
 }
 
-/// One party (or an undisclosed remainder) on the diagram.
+/// One party (or an undisclosed remainder, or a summary of hidden holders) on the diagram.
 #[derive(Clone, Debug)]
 pub struct Node {
-    /// The party id, or `undisclosed:<company>`.
+    /// A key unique in the diagram: the party id, `?<company>` for the undisclosed holders of a
+    /// company, `+<party>` for the hidden holders of a party. Never shown to a reader.
     pub key: String,
-    /// The label, line by line (name, id, country, share of the target, what is hidden).
+    /// The party's id (`None` for undisclosed or hidden holders).
+    pub party: Option<String>,
+    /// The label, line by line (name, identifiers, country, share of the target).
     pub lines: Vec<String>,
+    /// The role tags, line by line (`⚑ контроль (1)`), drawn under the label.
+    pub tags: Vec<String>,
+    /// The tooltip: every detail p. 4 "е" asks for that the input has, the share, the basis.
+    pub tip: Vec<String>,
+    /// What a search matches: name, ИНН, ОГРН, id, lower case.
+    pub search: String,
     /// Outline.
     pub shape: Shape,
     /// Fill.
@@ -221,6 +364,16 @@ pub struct Node {
     pub target: bool,
     /// Some of its holders are not drawn (depth or share).
     pub holders_hidden: bool,
+    /// What it is (`data-roles`).
+    pub roles: Vec<Role>,
+    /// The indicators of p. 5¹ "а" by which it controls the target (1 to 4).
+    pub indicators: Vec<u8>,
+    /// Its share of the target as an ultimate holder.
+    pub share: Option<Fraction>,
+    /// The edges of the chains that carry its share (indices into [`Diagram::edges`]).
+    pub carries: Vec<usize>,
+    /// The edges of the control chains it heads.
+    pub heads: Vec<usize>,
 }
 
 /// One relation on the diagram, holder → held.
@@ -230,6 +383,9 @@ pub struct Edge {
     pub from: usize,
     /// Index of the held entity.
     pub to: usize,
+    /// The relation: `r<position in the input>`, `?<company>` for an undisclosed remainder,
+    /// `+<party>` for hidden holders.
+    pub relation: String,
     /// Ownership or control.
     pub kind: EdgeKind,
     /// The label, line by line.
@@ -238,8 +394,8 @@ pub struct Edge {
     pub weight: Option<Fraction>,
     /// Undisclosed interest or party.
     pub dotted: bool,
-    /// Whether it stands out.
-    pub highlight: Highlight,
+    /// Every chain of interest it is on, most important first (a halo each).
+    pub highlights: Vec<Highlight>,
     /// It closes a cycle of holdings: drawn back up, not used to rank the nodes.
     pub back: bool,
 }
@@ -258,6 +414,24 @@ impl Edge {
     pub fn is_loop(&self) -> bool {
         self.from == self.to
     }
+
+    /// The most important chain it is on.
+    pub fn highlight(&self) -> Highlight {
+        self.highlights.first().copied().unwrap_or(Highlight::None)
+    }
+
+    /// The codes of its `data-roles`.
+    pub fn role_codes(&self) -> Vec<&'static str> {
+        let mut v = vec![self.kind.code()];
+        v.extend(self.highlights.iter().map(Highlight::code));
+        if self.back {
+            v.push("cross-holding");
+        }
+        if self.dotted {
+            v.push("undisclosed");
+        }
+        v
+    }
 }
 
 /// What a legend entry shows.
@@ -273,6 +447,8 @@ pub enum Sample {
     Halo(Highlight),
     /// A line drawn back up.
     Back,
+    /// A role's tag.
+    Tag(Role),
 }
 
 /// One legend entry.
@@ -295,7 +471,7 @@ pub struct Diagram {
     pub nodes: Vec<Node>,
     /// Edges.
     pub edges: Vec<Edge>,
-    /// What was left out, in words ("12 holders below 1 % not shown").
+    /// What was left out, in words ("12 holders below 1 % not shown"), and how to show it.
     pub hidden: Vec<String>,
     /// "Legend" in the language.
     pub legend_title: String,
@@ -321,12 +497,14 @@ struct Item<'a> {
     holds: Vec<usize>,
     /// Number of direct holders.
     sources: usize,
+    /// An intermediate company: drawn only when it carries a drawn holder's share.
+    company: bool,
+    /// For an ultimate holder, the items on its largest chains.
+    via: Vec<usize>,
 }
 
 struct Selection {
     visible: Vec<bool>,
-    small: Vec<bool>,
-    deep: Vec<bool>,
     hidden_small: usize,
     collapsed: usize,
     hidden_deep: usize,
@@ -338,6 +516,10 @@ struct Selection {
 impl Selection {
     fn count(&self) -> usize {
         self.visible.iter().filter(|v| **v).count()
+    }
+
+    fn edges(&self, pairs: &[(usize, usize)]) -> usize {
+        pairs.iter().filter(|(a, b)| self.visible[*a] && self.visible[*b]).count()
     }
 }
 
@@ -372,35 +554,68 @@ fn protected_keys(graph: &Graph, report: &CheckReport) -> HashSet<Key> {
             members.extend(p.chain.iter().cloned());
         }
     }
-    members.iter().filter_map(|m| key_of_member(graph, m)).collect()
+    let mut keys: HashSet<Key> = members.iter().filter_map(|m| key_of_member(graph, m)).collect();
+    // The largest holders and every disclosed one, with the parties of their largest chains.
+    for a in [&report.regimes.ru, &report.regimes.eaeu].into_iter().flatten() {
+        let listed: HashSet<&str> = a.disclosure.holders.iter().map(|h| h.id.as_str()).collect();
+        let largest = largest_holders(graph, a);
+        for h in &a.holders {
+            let keep = holder_key(graph, h).is_some_and(|k| largest.contains(&k))
+                || h.holder.party_id().is_some_and(|id| listed.contains(id));
+            if !keep {
+                continue;
+            }
+            keys.extend(holder_key(graph, h));
+            for c in h.chains.iter().take(KEEP_CHAINS) {
+                keys.extend(c.path.iter().filter_map(|id| key_of(graph, id)));
+            }
+        }
+    }
+    keys
+}
+
+/// The largest ultimate holders: the first [`KEEP_LARGEST`] with at least a tenth of the
+/// largest share.
+fn largest_holders(graph: &Graph, a: &ParticipationAssessment) -> HashSet<Key> {
+    let floor = a.holders.first().map(|h| &h.share / &Fraction::new(10, 1)).unwrap_or_else(Fraction::zero);
+    a.holders.iter().take(KEEP_LARGEST).filter(|h| h.share >= floor).filter_map(|h| holder_key(graph, h)).collect()
+}
+
+/// The node of an ultimate holder.
+fn holder_key(graph: &Graph, h: &HolderShare) -> Option<Key> {
+    match &h.holder {
+        Holder::Party { id, .. } => key_of(graph, id),
+        Holder::Undisclosed { company } => graph.lookup(company).map(Key::Undisclosed),
+    }
 }
 
 fn select(items: &[Item], threshold: Option<&Fraction>, depth: Option<usize>) -> Selection {
     let n = items.len();
     let mut small = vec![false; n];
-    let mut collapsed = vec![false; n];
-    let mut queue = VecDeque::new();
     if let Some(t) = threshold {
         for (i, it) in items.iter().enumerate() {
             if !it.protected && it.dist > 0 && it.share.as_ref().is_some_and(|s| s < t) {
                 small[i] = true;
-                queue.push_back(i);
             }
         }
     }
-    // An intermediate company all of whose holders are left out goes too (worklist, no recursion).
-    let mut remaining: Vec<usize> = items.iter().map(|it| it.sources).collect();
-    while let Some(h) = queue.pop_front() {
-        for &j in &items[h].holds {
-            remaining[j] = remaining[j].saturating_sub(1);
-            let it = &items[j];
-            if remaining[j] == 0 && !small[j] && !collapsed[j] && !it.protected && it.dist > 0 && it.share.is_none() {
-                collapsed[j] = true;
-                queue.push_back(j);
+    // An intermediate company is drawn when it carries the share of a holder that is drawn.
+    let mut needed = vec![false; n];
+    if threshold.is_some() {
+        for (i, it) in items.iter().enumerate() {
+            if !small[i] && it.share.is_some() {
+                for &j in &it.via {
+                    needed[j] = true;
+                }
             }
         }
     }
-    let deep: Vec<bool> = items.iter().map(|it| depth.is_some_and(|d| it.dist > d)).collect();
+    let collapsed: Vec<bool> = items
+        .iter()
+        .enumerate()
+        .map(|(i, it)| threshold.is_some() && it.company && !it.protected && !needed[i])
+        .collect();
+    let deep: Vec<bool> = items.iter().map(|it| !it.protected && depth.is_some_and(|d| it.dist > d)).collect();
     let mut visible: Vec<bool> = (0..n).map(|i| !small[i] && !collapsed[i] && !deep[i]).collect();
     // Keep only what still reaches the target through what is drawn.
     let mut reach = vec![false; n];
@@ -434,8 +649,6 @@ fn select(items: &[Item], threshold: Option<&Fraction>, depth: Option<usize>) ->
         collapsed: collapsed.iter().filter(|s| **s).count(),
         hidden_deep: deep.iter().filter(|s| **s).count(),
         visible,
-        small,
-        deep,
         unreachable,
         threshold: threshold.cloned(),
         depth,
@@ -526,7 +739,7 @@ fn basis_code(b: DisposalBasis) -> &'static str {
 
 /// The label, kind, pen weight of a relation.
 fn relation_view(graph: &Graph, r: &Relation, lang: Lang) -> (EdgeKind, Vec<String>, Option<Fraction>) {
-    let pct = |f: &Fraction| percent(f, lang);
+    let pct = |f: &Fraction| short_percent(f, lang);
     match &r.interest {
         Interest::Shares { capital, votes } => {
             let (c, v) = (capital.value(), votes.value());
@@ -546,7 +759,9 @@ fn relation_view(graph: &Graph, r: &Relation, lang: Lang) -> (EdgeKind, Vec<Stri
         Interest::VoteDisposal { votes, basis, of } => {
             let mut second = format!("{} {}", pct(votes.value()), w(lang, "голосов", "of votes"));
             if let Some(o) = of {
-                second.push_str(&format!(" ({})", clean(&graph.party(*o).id)));
+                let owner = graph.party(*o);
+                let name = if owner.name.trim().is_empty() { &owner.id } else { &owner.name };
+                second.push_str(&format!(" ({})", wrap(name, 24, 1).concat()));
             }
             (EdgeKind::Control, vec![term(basis_code(*basis), lang).to_string(), second], Some(votes.value().clone()))
         }
@@ -628,10 +843,66 @@ fn fill_of(
     }
 }
 
+/// The indicator numbers of p. 5¹ "а".
+fn indicator_number(i: Indicator) -> u8 {
+    match i {
+        Indicator::Votes => 1,
+        Indicator::DecisionRights => 2,
+        Indicator::Appoints => 3,
+        Indicator::ManagementCompany => 4,
+    }
+}
+
+/// The tags of a node's roles, in the order a reader needs them.
+fn role_tags(roles: &[Role], indicators: &[u8], listed_at: Option<usize>, lang: Lang) -> Vec<String> {
+    let nums = indicators.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(", ");
+    let mut tags = Vec::new();
+    for r in roles {
+        let Some(sign) = r.sign() else { continue };
+        let words = match r {
+            Role::ForeignController => format!("{} ({nums})", w(lang, "иностранный контроль", "foreign control")),
+            Role::Controller => format!("{} ({nums})", w(lang, "контроль", "controls")),
+            Role::Potential => w(lang, "возможный контроль", "possible control").to_string(),
+            Role::Foreign if roles.contains(&Role::ForeignController) => continue,
+            Role::Foreign => w(lang, "иностранное лицо", "foreign person").to_string(),
+            Role::Qualifying => w(lang, "учитывается", "counts").to_string(),
+            Role::NotQualifying if roles.contains(&Role::Foreign) => continue,
+            Role::NotQualifying => w(lang, "не учитывается", "does not count").to_string(),
+            Role::Undisclosed => w(lang, "не раскрыто", "undisclosed").to_string(),
+            Role::Hidden => continue,
+            Role::Disclosed => match listed_at {
+                Some(k) => format!("{} № {}", w(lang, "в перечне", "disclosed"), k + 1),
+                None => w(lang, "в перечне", "disclosed").to_string(),
+            },
+            _ => continue,
+        };
+        tags.push(format!("{sign} {words}"));
+    }
+    // Two tags a line.
+    tags.chunks(2).map(|c| c.join(" · ")).collect()
+}
+
+/// The p. 4 "е" details of a party, each as `label value`.
+fn party_details(party: &Party, lang: Lang) -> Vec<String> {
+    let mut out = Vec::new();
+    for (label, v) in [
+        (w(lang, "ИНН", "INN"), party.inn()),
+        (w(lang, "ОГРН", "OGRN"), party.ogrn()),
+        (w(lang, "документ", "document"), party.document()),
+        (w(lang, "адрес", "address"), party.address()),
+    ] {
+        if let Some(v) = v {
+            out.push(format!("{label} {}", clean(v)));
+        }
+    }
+    out
+}
+
 /// Builds the diagram of `target` from its check and the graph.
 pub fn build(graph: &Graph, target: PartyIdx, report: &CheckReport, opts: &DiagramOptions) -> Diagram {
     let lang = opts.lang;
-    let part = match opts.fill {
+    let fill_by = fill_regime(report, opts);
+    let part = match fill_by {
         Regime::Eaeu => report.regimes.eaeu.as_ref().or(report.regimes.ru.as_ref()),
         _ => report.regimes.ru.as_ref().or(report.regimes.eaeu.as_ref()),
     };
@@ -668,6 +939,8 @@ pub fn build(graph: &Graph, target: PartyIdx, report: &CheckReport, opts: &Diagr
             protected: p == target || protected.contains(&key),
             holds: Vec::new(),
             sources: 0,
+            company: p != target && graph.party(p).kind == PartyKind::Company && holder.is_none(),
+            via: Vec::new(),
         });
     }
     let mut remainders: HashMap<usize, Fraction> = HashMap::new();
@@ -692,6 +965,8 @@ pub fn build(graph: &Graph, target: PartyIdx, report: &CheckReport, opts: &Diagr
                 protected: protected.contains(&key),
                 holds: Vec::new(),
                 sources: 0,
+                company: false,
+                via: Vec::new(),
             });
         }
     }
@@ -718,32 +993,62 @@ pub fn build(graph: &Graph, target: PartyIdx, report: &CheckReport, opts: &Diagr
         items[a].holds.push(b);
         items[b].sources += 1;
     }
+    for it in items.iter_mut() {
+        if let Some(h) = it.holder {
+            it.via = h
+                .chains
+                .iter()
+                .take(SHOWN_CHAINS)
+                .flat_map(|c| c.path.iter())
+                .filter_map(|id| key_of(graph, id))
+                .filter_map(|k| index.get(&k).copied())
+                .collect();
+        }
+    }
 
-    // What to leave out.
+    // What to leave out: the smallest threshold that fits; if none does (the parties that
+    // always stay are many), the smallest that hides as much as any, then the deepest depth
+    // that fits.
+    let too_big = |sel: &Selection| sel.count() > opts.max_nodes || sel.edges(&pairs) > opts.max_edges;
+    let size = |sel: &Selection| sel.count() + sel.edges(&pairs);
     let mut sel = select(&items, opts.min_share.as_ref(), opts.depth);
     let mut automatic = false;
-    if opts.min_share.is_none() && sel.count() > opts.max_nodes {
-        for (p, q) in AUTO_THRESHOLDS {
-            sel = select(&items, Some(&Fraction::new(p, q)), opts.depth);
+    if opts.min_share.is_none() && too_big(&sel) {
+        let tries: Vec<Selection> =
+            AUTO_THRESHOLDS.iter().map(|&(p, q)| select(&items, Some(&Fraction::new(p, q)), opts.depth)).collect();
+        let least = tries.iter().map(size).min().unwrap_or(0);
+        let pick =
+            tries.iter().position(|t| !too_big(t)).or_else(|| tries.iter().position(|t| size(t) <= least + least / 20));
+        if let Some(k) = pick {
+            sel = tries.into_iter().nth(k).unwrap_or(sel);
             automatic = true;
-            if sel.count() <= opts.max_nodes {
-                break;
-            }
         }
     }
-    // Still too many (parties the control evidence needs, or companies holding each other):
-    // the deepest depth that fits.
     let mut automatic_depth = false;
-    if opts.min_share.is_none() && opts.depth.is_none() && sel.count() > opts.max_nodes {
+    if opts.min_share.is_none() && opts.depth.is_none() && too_big(&sel) {
         let deepest = items.iter().map(|it| it.dist).max().unwrap_or(0);
         for d in (1..deepest).rev() {
-            sel = select(&items, sel.threshold.clone().as_ref(), Some(d));
-            automatic_depth = true;
-            if sel.count() <= opts.max_nodes {
+            let t = select(&items, sel.threshold.clone().as_ref(), Some(d));
+            if !too_big(&t) {
+                sel = t;
+                automatic_depth = true;
                 break;
             }
         }
     }
+
+    // Roles.
+    let pak = report.regimes.pak.as_ref().filter(|_| opts.shown.contains(&Regime::Pak));
+    let mut controller_of: HashMap<&str, (&crate::law::control::Controller, Vec<u8>)> = HashMap::new();
+    for c in pak.map(|p| p.controllers.as_slice()).unwrap_or_default() {
+        controller_of.insert(c.id.as_str(), (c, c.indicators.iter().map(|i| indicator_number(*i)).collect()));
+    }
+    let potential: HashSet<&str> =
+        pak.map(|p| p.potential_controllers.iter().filter_map(|c| c.id.as_deref()).collect()).unwrap_or_default();
+    let listed: HashMap<&str, usize> = part
+        .map(|a| a.disclosure.holders.iter().enumerate().map(|(k, h)| (h.id.as_str(), k)).collect())
+        .unwrap_or_default();
+    let largest: HashSet<Key> = part.map(|a| largest_holders(graph, a)).unwrap_or_default();
 
     // Nodes: nearest first, larger holders first.
     let mut shown: Vec<usize> = (0..items.len()).filter(|&i| sel.visible[i]).collect();
@@ -752,86 +1057,152 @@ pub fn build(graph: &Graph, target: PartyIdx, report: &CheckReport, opts: &Diagr
         x.dist.cmp(&y.dist).then_with(|| y.share.cmp(&x.share)).then_with(|| a.cmp(&b))
     });
     let mut node_of: HashMap<usize, usize> = HashMap::new();
-    let target_id = clean(&graph.party(target).id);
-    let mut small_into = vec![0usize; items.len()];
-    let mut deep_into = vec![false; items.len()];
-    for &(a, b) in &pairs {
-        small_into[b] += usize::from(sel.small[a]);
-        deep_into[b] |= sel.deep[a];
-    }
     let mut nodes = Vec::with_capacity(shown.len());
     for &i in &shown {
         let it = &items[i];
-        let (small_hidden, deep_hidden) = (small_into[i], deep_into[i]);
         let mut lines = Vec::new();
-        let (shape, fill, key) = match it.key {
+        let mut tip = Vec::new();
+        let mut roles = Vec::new();
+        let mut indicators = Vec::new();
+        let mut search = String::new();
+        let (shape, fill, key, party_id) = match it.key {
             Key::Party(p) => {
                 let party = graph.party(p);
-                lines.extend(wrap(&party.name, 26, 3));
-                if party.id != party.name {
-                    lines.push(format!("({})", wrap(&party.id, 40, 1).concat()));
-                }
+                let name = if party.name.trim().is_empty() { &party.id } else { &party.name };
+                lines.extend(wrap(name, 26, 3));
                 let place = match party.kind {
                     PartyKind::Person => party.citizenship.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(", "),
                     _ => party.country.map(|c| c.to_string()).unwrap_or_default(),
                 };
+                let details = party_details(party, lang);
+                tip.push(clean(name).replace('\n', " "));
+                tip.push(if place.is_empty() {
+                    term(kind_code(party.kind), lang).to_string()
+                } else {
+                    format!("{}, {place}", term(kind_code(party.kind), lang))
+                });
+                tip.extend(details.iter().cloned());
+                search = format!(
+                    "{} {} {} {}",
+                    name,
+                    party.id,
+                    party.inn().unwrap_or_default(),
+                    party.ogrn().unwrap_or_default()
+                )
+                .to_lowercase();
                 if p == target {
                     let what = w(lang, "правообладатель", "rights holder");
                     lines.push(if place.is_empty() { what.to_string() } else { format!("{what}, {place}") });
+                    lines.extend(
+                        details
+                            .iter()
+                            .filter(|d| !d.starts_with(w(lang, "документ", "document")))
+                            .take(2)
+                            .map(|d| wrap(d, 40, 1).concat()),
+                    );
+                    roles.push(Role::Target);
                 } else if !place.is_empty() {
                     lines.push(place);
                 }
-                let fill = if p == target {
-                    Fill::Target
-                } else {
-                    fill_of(party, it.holder, part, opts.fill, &report.policies)
-                };
-                (Shape::of(party.kind), fill, party.id.clone())
+                let fill =
+                    if p == target { Fill::Target } else { fill_of(party, it.holder, part, fill_by, &report.policies) };
+                if p != target {
+                    if let Some((c, inds)) = controller_of.get(party.id.as_str()) {
+                        roles.push(if c.foreign { Role::ForeignController } else { Role::Controller });
+                        indicators = inds.clone();
+                        let words: Vec<&str> = c.indicators.iter().map(|i| term(i.code(), lang)).collect();
+                        tip.push(format!(
+                            "{}: {}",
+                            w(lang, "контролирует правообладателя", "controls the rights holder"),
+                            words.join("; ")
+                        ));
+                    }
+                    if potential.contains(party.id.as_str()) {
+                        roles.push(Role::Potential);
+                    }
+                    if foreignness(party, Regime::Pak, &report.policies) == Foreignness::Foreign {
+                        roles.push(Role::Foreign);
+                    }
+                    match fill {
+                        Fill::Qualifying if fill_by != Regime::Pak => roles.push(Role::Qualifying),
+                        Fill::NotQualifying | Fill::Foreign if fill_by != Regime::Pak && it.holder.is_some() => {
+                            roles.push(Role::NotQualifying)
+                        }
+                        Fill::Unknown => roles.push(Role::Undisclosed),
+                        Fill::Company => roles.push(Role::Intermediate),
+                        _ => {}
+                    }
+                    if listed.contains_key(party.id.as_str()) {
+                        roles.push(Role::Disclosed);
+                    }
+                }
+                (Shape::of(party.kind), fill, party.id.clone(), Some(party.id.clone()))
             }
             Key::Undisclosed(c) => {
-                lines.push(w(lang, "нераскрытые", "undisclosed").to_string());
-                lines.push(format!("{} {}", w(lang, "участники", "holders of"), clean(&graph.party(c).id)));
-                (Shape::Unknown, Fill::Unknown, format!("undisclosed:{}", graph.party(c).id))
+                let company = graph.party(c);
+                let cname = if company.name.trim().is_empty() { &company.id } else { &company.name };
+                lines.push(w(lang, "нераскрытые участники", "undisclosed holders of").to_string());
+                lines.extend(wrap(cname, 26, 2));
+                tip.push(format!("{} {}", w(lang, "нераскрытые участники", "undisclosed holders of"), clean(cname)));
+                roles.push(Role::Undisclosed);
+                (Shape::Unknown, Fill::Unknown, format!("?{}", company.id), None)
             }
         };
+        if let Some(h) = it.holder {
+            tip.push(format!("{}: {}", status_word(h.status, lang), h.basis.render(lang)));
+        }
         if let Some(s) = &it.share
             && it.dist > 0
         {
-            lines.push(format!("{} {} {target_id}", percent(s, lang), w(lang, "в", "of")));
+            lines.push(format!("{} {}", w(lang, "доля", "share"), short_percent(s, lang)));
+            tip.push(format!(
+                "{}: {}",
+                w(lang, "доля в правообладателе", "share of the rights holder"),
+                short_share(s, lang)
+            ));
         }
-        if small_hidden > 0
-            && let Some(t) = &sel.threshold
-        {
-            lines.push(format!("+{small_hidden} {} {}", w(lang, "с долей <", "below"), percent(t, lang)));
+        if largest.contains(&it.key) && it.dist > 0 {
+            roles.push(Role::Largest);
         }
-        if deep_hidden {
-            lines.push(w(lang, "▲ участники не показаны", "▲ holders not shown").to_string());
-        }
+        roles.sort_unstable();
+        roles.dedup();
+        let listed_at = party_id.as_deref().and_then(|id| listed.get(id).copied());
+        let tags = role_tags(&roles, &indicators, listed_at, lang);
         node_of.insert(i, nodes.len());
         nodes.push(Node {
             key,
+            party: party_id,
             lines,
+            tags,
+            tip,
+            search,
             shape,
             fill,
             target: it.dist == 0,
-            holders_hidden: small_hidden > 0 || deep_hidden,
+            holders_hidden: false,
+            roles,
+            indicators,
+            share: it.share.clone(),
+            carries: Vec::new(),
+            heads: Vec::new(),
         });
     }
 
     // Edges: every relation between drawn parties, and the undisclosed remainders.
     let mut edges = Vec::new();
-    for r in graph.relations() {
+    for (ri, r) in graph.relations().iter().enumerate() {
         let (Some(a), Some(b)) = (index.get(&Key::Party(r.from)), index.get(&Key::Party(r.to))) else { continue };
         let (Some(&from), Some(&to)) = (node_of.get(a), node_of.get(b)) else { continue };
         let (kind, label, weight) = relation_view(graph, r, lang);
         edges.push(Edge {
             from,
             to,
+            relation: format!("r{ri}"),
             kind,
             label,
             weight,
             dotted: graph.party(r.from).kind == PartyKind::Unknown,
-            highlight: Highlight::None,
+            highlights: Vec::new(),
             back: false,
         });
     }
@@ -840,26 +1211,86 @@ pub fn build(graph: &Graph, target: PartyIdx, report: &CheckReport, opts: &Diagr
         let Some(&to) = index.get(&Key::Party(c)).and_then(|b| node_of.get(b)) else { continue };
         let weight = remainders.get(&i).cloned();
         let label = match &weight {
-            Some(f) => vec![percent(f, lang)],
+            Some(f) => vec![short_percent(f, lang)],
             None => vec!["?".to_string()],
         };
         edges.push(Edge {
             from,
             to,
+            relation: format!("?{}", graph.party(c).id),
             kind: EdgeKind::Ownership,
             label,
             weight,
             dotted: true,
-            highlight: Highlight::None,
+            highlights: Vec::new(),
             back: false,
         });
     }
+
+    // Holders not drawn: the drawn party they hold says how many and what part of its capital.
+    let mut hidden_into: Vec<Vec<usize>> = vec![Vec::new(); items.len()];
+    for &(a, b) in &pairs {
+        if !sel.visible[a] && sel.visible[b] {
+            hidden_into[b].push(a);
+        }
+    }
+    for &i in &shown {
+        let hidden = &hidden_into[i];
+        let Key::Party(held) = items[i].key else { continue };
+        if hidden.is_empty() {
+            continue;
+        }
+        let mut capital = Fraction::zero();
+        for (_, r) in graph.incoming(held) {
+            if let Some(&a) = index.get(&Key::Party(r.from))
+                && hidden.contains(&a)
+                && let Interest::Shares { capital: c, .. } = &r.interest
+            {
+                capital += c.value();
+            }
+        }
+        for &a in hidden {
+            if let Some(f) = remainders.get(&a) {
+                capital += f;
+            }
+        }
+        let count = hidden.len();
+        let line = match lang {
+            Lang::Ru => format!(
+                "▲ ещё {count} {}: {} капитала",
+                plural_ru(count, "участник", "участника", "участников"),
+                short_percent(&capital, lang)
+            ),
+            Lang::En => format!(
+                "▲ {count} more {}: {} of capital",
+                if count == 1 { "holder" } else { "holders" },
+                short_percent(&capital, lang)
+            ),
+        };
+        let n = &mut nodes[node_of[&i]];
+        n.holders_hidden = true;
+        n.tip.push(line.trim_start_matches("▲ ").to_string());
+        n.tags.push(line);
+        n.roles.push(Role::Hidden);
+    }
     edges.sort_by_key(|e| (e.to, e.from));
     mark_back_edges(nodes.len(), &mut edges);
-    highlight(graph, report, part, opts, &index, &node_of, &mut edges);
+    highlight(graph, report, part, fill_by, opts, &index, &node_of, &mut nodes, &mut edges);
 
     let title = title(graph, target, report, opts);
     let mut hidden = Vec::new();
+    let how = |automatic: bool, flag: &str| -> String {
+        if automatic {
+            match lang {
+                Lang::Ru => {
+                    format!(" (автоматически; в отчёте их покажет ползунок «порог доли», в командной строке — {flag})")
+                }
+                Lang::En => format!(" (automatic; the report's share threshold slider shows them, and so does {flag})"),
+            }
+        } else {
+            String::new()
+        }
+    };
     if sel.hidden_small > 0
         && let Some(t) = &sel.threshold
     {
@@ -873,34 +1304,42 @@ pub fn build(graph: &Graph, target: PartyIdx, report: &CheckReport, opts: &Diagr
                 Lang::En => format!(", nor {} intermediate organizations held only by them", sel.collapsed),
             });
         }
-        if automatic {
-            s.push_str(w(
-                lang,
-                " (автоматически; --min-share 0 покажет всех)",
-                " (automatic; --min-share 0 shows all)",
-            ));
-        }
+        s.push_str(&how(automatic, "--min-share 0"));
         hidden.push(s);
     }
     if sel.hidden_deep > 0
         && let Some(d) = sel.depth
     {
         let mut s = match lang {
-            Lang::Ru => format!("{} лиц дальше {d} связей от {target_id} не показаны", sel.hidden_deep),
-            Lang::En => format!("{} parties more than {d} relations above {target_id} not shown", sel.hidden_deep),
+            Lang::Ru => format!("{} лиц дальше {d} связей от правообладателя не показаны", sel.hidden_deep),
+            Lang::En => {
+                format!("{} parties more than {d} relations above the rights holder not shown", sel.hidden_deep)
+            }
         };
-        if automatic_depth {
-            s.push_str(w(lang, " (автоматически; --depth N покажет глубже)", " (automatic; --depth N shows more)"));
-        }
+        s.push_str(&how(automatic_depth, "--depth N"));
         hidden.push(s);
     }
     if sel.unreachable > 0 {
         hidden.push(match lang {
-            Lang::Ru => format!("{} лиц, связанных с {target_id} только через скрытых, не показаны", sel.unreachable),
-            Lang::En => format!("{} parties linked to {target_id} only through hidden ones not shown", sel.unreachable),
+            Lang::Ru => {
+                format!("{} лиц, связанных с правообладателем только через скрытых, не показаны", sel.unreachable)
+            }
+            Lang::En => {
+                format!("{} parties linked to the rights holder only through hidden ones not shown", sel.unreachable)
+            }
         });
     }
-    let legend = legend(&nodes, &edges, opts);
+    if !hidden.is_empty() {
+        hidden.push(
+            w(
+                lang,
+                "Всегда показаны: крупнейшие владельцы, все контролирующие лица и все лица из перечня п. 10 «б»; скрытых участников лица сводит строка «▲ ещё N участников».",
+                "Always shown: the largest holders, every controller and every holder on the p. 10 \"б\" list; a party's hidden holders are summed up in its line \"▲ N more holders\".",
+            )
+            .to_string(),
+        );
+    }
+    let legend = legend(&nodes, &edges, fill_by, opts);
     Diagram {
         lang,
         title,
@@ -909,6 +1348,15 @@ pub fn build(graph: &Graph, target: PartyIdx, report: &CheckReport, opts: &Diagr
         hidden,
         legend_title: w(lang, "Условные обозначения", "Legend").to_string(),
         legend,
+    }
+}
+
+/// A Russian noun after a number: 1 участник, 2 участника, 5 участников.
+fn plural_ru(n: usize, one: &'static str, few: &'static str, many: &'static str) -> &'static str {
+    match (n % 10, n % 100) {
+        (1, m) if m != 11 => one,
+        (2..=4, m) if !(12..=14).contains(&m) => few,
+        _ => many,
     }
 }
 
@@ -949,80 +1397,115 @@ fn mark_back_edges(n: usize, edges: &mut [Edge]) {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn highlight(
     graph: &Graph,
     report: &CheckReport,
     part: Option<&ParticipationAssessment>,
+    fill_by: Regime,
     opts: &DiagramOptions,
     index: &HashMap<Key, usize>,
     node_of: &HashMap<usize, usize>,
+    nodes: &mut [Node],
     edges: &mut [Edge],
 ) {
     let node = |k: Option<Key>| k.and_then(|k| index.get(&k)).and_then(|i| node_of.get(i)).copied();
-    let mut marks: HashMap<(usize, usize), Highlight> = HashMap::new();
-    let mut mark = |a: Option<Key>, b: Option<Key>, h: Highlight| {
+    let mut edge_at: HashMap<(usize, usize), Vec<usize>> = HashMap::new();
+    for (i, e) in edges.iter().enumerate() {
+        edge_at.entry((e.from, e.to)).or_default().push(i);
+    }
+    let mut marks: Vec<BTreeSet<Highlight>> = vec![BTreeSet::new(); edges.len()];
+    // The edges between two keys, marked `h` (ownership only for a qualifying chain).
+    let mut on = |a: Option<Key>, b: Option<Key>, h: Option<Highlight>, acc: &mut BTreeSet<usize>| {
         if let (Some(x), Some(y)) = (node(a), node(b)) {
-            let e = marks.entry((x, y)).or_insert(Highlight::None);
-            *e = (*e).max(h);
+            for &i in edge_at.get(&(x, y)).map(Vec::as_slice).unwrap_or_default() {
+                acc.insert(i);
+                if let Some(h) = h
+                    && (h != Highlight::Qualifying || edges[i].kind == EdgeKind::Ownership)
+                {
+                    marks[i].insert(h);
+                }
+            }
         }
     };
     let shows = |r: Regime| opts.shown.contains(&r);
-    if let Some(a) = part
-        && opts.fill != Regime::Pak
-        && (shows(Regime::Ru) || shows(Regime::Eaeu))
-    {
-        for h in a.holders.iter().filter(|h| h.status == Status::Qualifying) {
+    if let Some(a) = part {
+        for h in &a.holders {
+            let Some(n) = node(holder_key(graph, h)) else { continue };
+            let halo = (h.status == Status::Qualifying
+                && fill_by != Regime::Pak
+                && (shows(Regime::Ru) || shows(Regime::Eaeu)))
+            .then_some(Highlight::Qualifying);
+            let mut acc = BTreeSet::new();
             for c in &h.chains {
+                if let Holder::Undisclosed { company } = &h.holder {
+                    on(holder_key(graph, h), key_of(graph, company), halo, &mut acc);
+                }
                 for p in c.path.windows(2) {
-                    mark(key_of(graph, &p[0]), key_of(graph, &p[1]), Highlight::Qualifying);
+                    on(key_of(graph, &p[0]), key_of(graph, &p[1]), halo, &mut acc);
                 }
             }
+            nodes[n].carries = acc.into_iter().collect();
         }
     }
     if let Some(pak) = report.regimes.pak.as_ref().filter(|_| shows(Regime::Pak)) {
         let steps = pak
             .controllers
             .iter()
-            .map(|c| (if c.foreign { Highlight::ForeignControl } else { Highlight::Control }, &c.steps))
-            .chain(pak.foreign_group.iter().map(|g| (Highlight::ForeignControl, &g.steps)))
-            .chain(pak.potential_controllers.iter().map(|p| (Highlight::Potential, &p.steps)));
-        for (h, steps) in steps {
+            .map(|c| {
+                (Some(c.id.as_str()), if c.foreign { Highlight::ForeignControl } else { Highlight::Control }, &c.steps)
+            })
+            .chain(pak.foreign_group.iter().map(|g| (None, Highlight::ForeignControl, &g.steps)))
+            .chain(pak.potential_controllers.iter().map(|p| (p.id.as_deref(), Highlight::Potential, &p.steps)));
+        for (who, h, steps) in steps {
+            let mut acc = BTreeSet::new();
             for s in steps {
                 let to = key_of(graph, &s.to);
-                mark(key_of_member(graph, &s.from), to, h);
+                on(key_of_member(graph, &s.from), to, Some(h), &mut acc);
                 for c in &s.counts {
                     for p in &c.parts {
-                        mark(key_of_member(graph, &p.via), to, h);
+                        on(key_of_member(graph, &p.via), to, Some(h), &mut acc);
                     }
                 }
-                for (_, who) in &s.rights {
-                    mark(key_of_member(graph, who), to, h);
+                for (_, m) in &s.rights {
+                    on(key_of_member(graph, m), to, Some(h), &mut acc);
                 }
+            }
+            if let Some(n) = who.and_then(|id| node(key_of(graph, id))) {
+                let mut heads: BTreeSet<usize> = nodes[n].heads.iter().copied().collect();
+                heads.extend(acc);
+                nodes[n].heads = heads.into_iter().collect();
             }
         }
     }
-    for e in edges.iter_mut() {
-        if let Some(h) = marks.get(&(e.from, e.to)) {
-            e.highlight =
-                if *h == Highlight::Qualifying && e.kind != EdgeKind::Ownership { Highlight::None } else { *h };
-        }
+    for (e, m) in edges.iter_mut().zip(marks) {
+        e.highlights = m.into_iter().rev().collect();
     }
 }
 
 fn title(graph: &Graph, target: PartyIdx, report: &CheckReport, opts: &DiagramOptions) -> Vec<String> {
     let lang = opts.lang;
     let party = graph.party(target);
-    let mut head = clean(&party.name).replace('\n', " ");
-    if party.id != party.name {
-        head.push_str(&format!(" ({})", clean(&party.id)));
+    let name = if party.name.trim().is_empty() { &party.id } else { &party.name };
+    let mut head = clean(name).replace('\n', " ");
+    let ids = party_details(party, lang)
+        .into_iter()
+        .filter(|d| !d.starts_with(w(lang, "документ", "document")) && !d.starts_with(w(lang, "адрес", "address")))
+        .collect::<Vec<_>>();
+    if !ids.is_empty() {
+        head.push_str(&format!(" ({})", ids.join(", ")));
     }
     let country = party.country.map(|c| format!(", {c}")).unwrap_or_default();
-    let mut lines = vec![format!(
-        "{head} · {}{country} · {} {}",
-        term(kind_code(party.kind), lang),
-        w(lang, "на", "as of"),
-        report.as_of
-    )];
+    let mut lines = wrap(
+        &format!(
+            "{head} · {}{country} · {} {}",
+            term(kind_code(party.kind), lang),
+            w(lang, "на", "as of"),
+            report.as_of
+        ),
+        110,
+        2,
+    );
     for regime in [Regime::Ru, Regime::Eaeu, Regime::Pak] {
         if !opts.shown.contains(&regime) {
             continue;
@@ -1036,22 +1519,26 @@ fn title(graph: &Graph, target: PartyIdx, report: &CheckReport, opts: &DiagramOp
                         .contains(&a.reason_code.trim_start_matches("participation."))
                 {
                     format!(
-                        "{} {} ({}), {} [{}; {}]",
+                        "{} {}, {} [{}; {}]",
                         w(lang, "доля", "share"),
-                        percent(&a.share, lang),
-                        a.share,
+                        short_share(&a.share, lang),
                         w(lang, "интервал", "interval"),
-                        percent(&a.share, lang),
-                        percent(&a.upper, lang)
+                        short_percent(&a.share, lang),
+                        short_percent(&a.upper, lang)
                     )
                 } else {
-                    a.reason_in(lang)
+                    short_reason(&a.reason, report, lang)
                 };
                 format!("{}: {} — {body}", rule_point(a.rule, lang), term(a.verdict.code(), lang))
             }
             Regime::Pak => {
                 let Some(a) = &report.regimes.pak else { continue };
-                format!("{}: {} — {}", rule_point(a.rule, lang), term(a.verdict.code(), lang), a.reason_in(lang))
+                format!(
+                    "{}: {} — {}",
+                    rule_point(a.rule, lang),
+                    term(a.verdict.code(), lang),
+                    short_reason(&a.reason, report, lang)
+                )
             }
         };
         // Lines of even length rather than a long one and a stub.
@@ -1062,15 +1549,20 @@ fn title(graph: &Graph, target: PartyIdx, report: &CheckReport, opts: &DiagramOp
     lines
 }
 
-fn legend(nodes: &[Node], edges: &[Edge], opts: &DiagramOptions) -> Vec<LegendEntry> {
+/// A reason as a title gives it: names for ids, short shares.
+fn short_reason(s: &Statement, report: &CheckReport, lang: Lang) -> String {
+    s.render_with(lang, &|f| short_share(f, lang), &|id| report.name_of(id))
+}
+
+fn legend(nodes: &[Node], edges: &[Edge], fill_by: Regime, opts: &DiagramOptions) -> Vec<LegendEntry> {
     let lang = opts.lang;
-    let rule = rule_point(opts.fill.rule(), lang);
+    let rule = rule_point(fill_by.rule(), lang);
     let mut out = Vec::new();
     let mut fills: Vec<Fill> = nodes.iter().map(|n| n.fill).collect();
     fills.sort_unstable();
     fills.dedup();
     for f in fills {
-        let text = match (f, opts.fill) {
+        let text = match (f, fill_by) {
             (Fill::Target, _) => w(lang, "правообладатель", "rights holder").to_string(),
             (Fill::Qualifying, Regime::Pak) => w(lang, "не иностранное лицо", "not a foreign person").to_string(),
             (Fill::Qualifying, _) => format!("{} ({rule})", status_word(Status::Qualifying, lang)),
@@ -1089,6 +1581,45 @@ fn legend(nodes: &[Node], edges: &[Edge], opts: &DiagramOptions) -> Vec<LegendEn
             (Fill::Neutral, _) => w(lang, "прочие лица", "other parties").to_string(),
         };
         out.push(LegendEntry { sample: Sample::Fill(f), text });
+    }
+    let mut roles: Vec<Role> = nodes
+        .iter()
+        .flat_map(|n| {
+            n.roles.iter().copied().filter(|r| r.sign().is_some_and(|s| n.tags.iter().any(|t| t.contains(s))))
+        })
+        .collect();
+    roles.sort_unstable();
+    roles.dedup();
+    for r in roles {
+        let text = match r {
+            Role::Controller => w(
+                lang,
+                "контролирующее лицо, в скобках признаки п. 5¹ «а»: 1 голоса, 2 право определять решения, 3 назначение органов, 4 управляющая компания",
+                "controller, with the indicators of p. 5¹ \"а\": 1 votes, 2 decision rights, 3 appointment, 4 management company",
+            ),
+            Role::ForeignController => w(
+                lang,
+                "иностранное контролирующее лицо (признаки п. 5¹ «а» в скобках)",
+                "foreign controller (indicators of p. 5¹ \"а\" in brackets)",
+            ),
+            Role::Potential => {
+                w(lang, "мог бы контролировать через нераскрытые голоса", "could control through undisclosed votes")
+            }
+            Role::Foreign => w(lang, "иностранное лицо (п. 5¹ «а»)", "foreign person (p. 5¹ \"а\")"),
+            Role::Qualifying => w(lang, "доля учитывается", "its share counts"),
+            Role::NotQualifying => w(lang, "доля не учитывается", "its share does not count"),
+            Role::Undisclosed => w(lang, "лицо или доля не раскрыты", "undisclosed party or share"),
+            Role::Disclosed => {
+                w(lang, "в перечне раскрытия (п. 10 «б»), с номером", "on the disclosure list (p. 10 \"б\"), numbered")
+            }
+            Role::Hidden => w(
+                lang,
+                "участники, которые не показаны, и их доля в капитале",
+                "holders not shown and their part of the capital",
+            ),
+            _ => continue,
+        };
+        out.push(LegendEntry { sample: Sample::Tag(r), text: text.to_string() });
     }
     let mut shapes: Vec<Shape> = nodes.iter().map(|n| n.shape).collect();
     shapes.sort_unstable();
@@ -1117,7 +1648,7 @@ fn legend(nodes: &[Node], edges: &[Edge], opts: &DiagramOptions) -> Vec<LegendEn
     if edges.iter().any(|e| e.dotted) {
         out.push(LegendEntry {
             sample: Sample::Line(EdgeKind::Ownership, true),
-            text: w(lang, "нераскрытая доля или лицо", "undisclosed share or party").to_string(),
+            text: w(lang, "нераскрытая или скрытая доля", "undisclosed or hidden share").to_string(),
         });
     }
     if edges.iter().any(|e| e.back) {
@@ -1126,7 +1657,7 @@ fn legend(nodes: &[Node], edges: &[Edge], opts: &DiagramOptions) -> Vec<LegendEn
             text: w(lang, "перекрёстное владение (линия вверх)", "cross-holding (drawn upwards)").to_string(),
         });
     }
-    let mut halos: Vec<Highlight> = edges.iter().map(|e| e.highlight).filter(|h| *h != Highlight::None).collect();
+    let mut halos: Vec<Highlight> = edges.iter().flat_map(|e| e.highlights.iter().copied()).collect();
     halos.sort_unstable();
     halos.dedup();
     for h in halos.into_iter().rev() {

@@ -57,10 +57,13 @@ fn heading(d: &DisclosureDocument, lang: Lang) -> [String; 4] {
             w(lang, "Правил (ПП РФ № 1236)", "of the Rules (Decree 1236)")
         ),
         format!(
-            "{}: {} ({}), {} · {} {}",
+            "{}: {}, {} · {} {}",
             w(lang, "Правообладатель", "Rights holder"),
-            d.target,
-            d.target_name,
+            if d.target_name.is_empty() || d.target_name == d.target {
+                d.target.clone()
+            } else {
+                format!("{} ({})", d.target_name, d.target)
+            },
             term(kind_code(d.target_kind), lang),
             w(lang, "по состоянию на", "as of"),
             d.as_of

@@ -13,7 +13,9 @@
 //!    the order with the fewest crossings (counted in O(E log V)) is kept;
 //! 4. x: repeated sweeps pulling each node toward the mean of its neighbours, each rank solved
 //!    as a weighted least-squares fit that keeps order and spacing (pool adjacent violators);
-//! 5. y: ranks stacked by their tallest member.
+//! 5. tracks: where several edges meet a node, each edge gets its own port on the node's side
+//!    and its own level in the gap beside the node, ordered so that they do not cross there;
+//! 6. y: ranks stacked by their tallest member, each gap as tall as its tracks need.
 //!
 //! Time: O(I · (V + E) log V) for I sweeps over V nodes (virtual ones included) and E segments.
 
@@ -68,6 +70,8 @@ const THIN_GAP: f64 = 10.0;
 const RANK_GAP: f64 = 14.0;
 const MARGIN: f64 = 10.0;
 const LABEL_OFFSET: f64 = 6.0;
+/// Vertical distance between two tracks in a gap.
+const TRACK: f64 = 5.0;
 const SWEEPS: usize = 24;
 
 /// One member of a rank: a node, or a point of an edge.
@@ -202,23 +206,97 @@ pub fn layout(nodes: &[LayoutNode], edges: &[LayoutEdge]) -> Layout {
     }
     let width = (0..m).map(|s| x[s] + slots[s].right).fold(0.0, f64::max) + MARGIN;
 
-    // 5. y by rank heights.
+    // 5. Tracks: where several edges meet a node, each runs to its port on a level of its
+    // own in the gap beside the node, ordered so that they do not cross there.
+    let ports = ports(nodes, &chains, &x);
+    let mut fan_in: Vec<Vec<(f64, f64, usize)>> = vec![Vec::new(); n];
+    let mut fan_out: Vec<Vec<(f64, f64, usize)>> = vec![Vec::new(); n];
+    for (i, c) in chains.iter().enumerate() {
+        if c.len() < 3 {
+            continue;
+        }
+        fan_out[c[0]].push((ports[i].0, x[c[1]], i));
+        fan_in[c[c.len() - 1]].push((ports[i].1, x[c[c.len() - 2]], i));
+    }
+    // Track index per edge end (0: farthest from the node), and tracks per gap below a rank.
+    // The edges of one side of one node form a block of adjacent tracks, in the order that
+    // keeps them from crossing; blocks whose spans overlap in a gap get disjoint tracks.
+    let mut out_track: Vec<Option<usize>> = vec![None; edges.len()];
+    let mut in_track: Vec<Option<usize>> = vec![None; edges.len()];
+    let mut gap_tracks = vec![0usize; ranks];
+    // (gap, span start, span end, members in track order, fan-in?)
+    let mut blocks: Vec<(usize, f64, f64, Vec<usize>, bool)> = Vec::new();
+    for v in 0..n {
+        let r = slots[v].rank;
+        for (list, inward, gap) in [(&fan_in[v], true, r.checked_sub(1)), (&fan_out[v], false, Some(r))] {
+            let Some(gap) = gap else { continue };
+            // From the left or to the left: the larger port farther; from or to the right: the smaller.
+            let mut left: Vec<&(f64, f64, usize)> = list.iter().filter(|e| e.1 < e.0 - 1.5).collect();
+            let mut right: Vec<&(f64, f64, usize)> = list.iter().filter(|e| e.1 > e.0 + 1.5).collect();
+            left.sort_by(|a, b| b.0.total_cmp(&a.0));
+            right.sort_by(|a, b| a.0.total_cmp(&b.0));
+            for side in [left, right] {
+                if side.is_empty() {
+                    continue;
+                }
+                let lo = side.iter().map(|e| e.0.min(e.1)).fold(f64::INFINITY, f64::min);
+                let hi = side.iter().map(|e| e.0.max(e.1)).fold(f64::NEG_INFINITY, f64::max);
+                blocks.push((gap, lo, hi, side.iter().map(|e| e.2).collect(), inward));
+            }
+        }
+    }
+    blocks.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
+    let mut placed: Vec<(usize, f64, f64, usize, usize)> = Vec::new();
+    for (gap, lo, hi, members, inward) in blocks {
+        let len = members.len();
+        let mut base = 0;
+        // Lowest base whose tracks are free over the block's span (at most one pass per block).
+        loop {
+            let clash = placed
+                .iter()
+                .filter(|p| p.0 == gap && p.1 <= hi + 4.0 && lo <= p.2 + 4.0)
+                .filter(|p| base < p.3 + p.4 && p.3 < base + len)
+                .map(|p| p.3 + p.4)
+                .max();
+            match clash {
+                Some(next) => base = next,
+                None => break,
+            }
+        }
+        placed.push((gap, lo, hi, base, len));
+        gap_tracks[gap] = gap_tracks[gap].max(base + len);
+        for (k, i) in members.into_iter().enumerate() {
+            if inward {
+                in_track[i] = Some(base + k);
+            } else {
+                out_track[i] = Some(base + k);
+            }
+        }
+    }
+    // Fan-out tracks count from the far side of their gap.
+    for (i, t) in out_track.iter_mut().enumerate() {
+        if let (Some(k), Some(&top)) = (t.as_mut(), chains[i].first()) {
+            *k = gap_tracks[slots[top].rank] - 1 - *k;
+        }
+    }
+
+    // 6. y by rank heights, each gap tall enough for its tracks.
     let mut rank_h: Vec<f64> = vec![0.0; ranks];
     for s in &slots {
         rank_h[s.rank] = rank_h[s.rank].max(s.height);
     }
+    let gap = |r: usize| RANK_GAP.max((gap_tracks[r] + 1) as f64 * TRACK);
     let mut rank_y = vec![0.0; ranks];
     let mut at = MARGIN;
     for r in 0..ranks {
         let h = if r % 2 == 1 { rank_h[r].max(6.0) } else { rank_h[r] };
         rank_y[r] = at + h / 2.0;
         rank_h[r] = h;
-        at += h + RANK_GAP;
+        at += h + if r + 1 < ranks { gap(r) } else { 0.0 };
     }
-    let height = at - RANK_GAP + MARGIN;
+    let height = at + MARGIN;
 
     let centers: Vec<(f64, f64)> = (0..n).map(|v| (x[v], rank_y[slots[v].rank])).collect();
-    let ports = ports(nodes, &chains, &x);
     let mut routes = Vec::with_capacity(edges.len());
     for (i, e) in edges.iter().enumerate() {
         let chain = &chains[i];
@@ -234,11 +312,26 @@ pub fn layout(nodes: &[LayoutNode], edges: &[LayoutEdge]) -> Layout {
             continue;
         }
         let (t, b) = (chain[0], chain[chain.len() - 1]);
+        let bottom_of = |r: usize| rank_y[r] + rank_h[r] / 2.0;
+        let top_of = |r: usize| rank_y[r] - rank_h[r] / 2.0;
         let mut pts = vec![(ports[i].0, centers[t].1 + nodes[t].height / 2.0)];
+        if let (Some(k), Some(&next)) = (out_track[i], chain.get(1)) {
+            let r = slots[t].rank;
+            let y = bottom_of(r) + (k + 1) as f64 * TRACK;
+            pts.push((ports[i].0, y));
+            pts.push((x[next], y));
+        }
         for &s in &chain[1..chain.len() - 1] {
             let r = slots[s].rank;
-            pts.push((x[s], rank_y[r] - rank_h[r] / 2.0));
-            pts.push((x[s], rank_y[r] + rank_h[r] / 2.0));
+            pts.push((x[s], top_of(r)));
+            pts.push((x[s], bottom_of(r)));
+        }
+        if let Some(k) = in_track[i] {
+            let r = slots[b].rank - 1;
+            let y = bottom_of(r) + (k + 1) as f64 * TRACK;
+            let prev = chain[chain.len() - 2];
+            pts.push((x[prev], y));
+            pts.push((ports[i].1, y));
         }
         pts.push((ports[i].1, centers[b].1 - nodes[b].height / 2.0));
         let label = label_slot[i].map(|s| (x[s] + LABEL_OFFSET, rank_y[slots[s].rank] - e.label.1 / 2.0));
@@ -494,7 +587,7 @@ fn ports(nodes: &[LayoutNode], chains: &[Vec<usize>], x: &[f64]) -> Vec<(f64, f6
         for (side, list) in [(0, &mut bottom[v]), (1, &mut top[v])] {
             list.sort_by(|a, b| a.0.total_cmp(&b.0));
             let k = list.len();
-            let span = nd.width * 0.5;
+            let span = nd.width * if k > 4 { 0.86 } else { 0.5 };
             for (j, &(_, i)) in list.iter().enumerate() {
                 let px = if k == 1 { x[v] } else { x[v] - span / 2.0 + span * j as f64 / (k - 1) as f64 };
                 if side == 0 {

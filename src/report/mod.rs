@@ -14,6 +14,7 @@ pub mod safe;
 pub mod svg;
 pub mod text;
 pub mod verification;
+pub mod words;
 
 /// Which layout draws a diagram's SVG.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -60,7 +61,7 @@ pub fn diagram_svg(d: &diagram::Diagram, choice: LayoutChoice) -> Result<(String
         return Ok((svg::render(d), false));
     }
     let bytes = dot::run_dot(&dot::to_dot(d), dot::Output::Svg).map_err(DrawError::Dot)?;
-    let svg = dot::mark_dot_svg(&String::from_utf8_lossy(&bytes));
+    let svg = dot::mark_dot_svg(&String::from_utf8_lossy(&bytes), d);
     // Every name reaches `dot` escaped; should its SVG still not be well-formed XML (another
     // Graphviz version), the embedded layout draws the picture instead of a file no viewer opens.
     if roxmltree::Document::parse(&svg).is_err() && choice == LayoutChoice::Auto {

@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use super::diagram::{Diagram, EdgeKind, Highlight, Sample, Shape};
+use super::diagram::{Diagram, EdgeKind, Highlight, Node, Role, Sample, Shape, wrap};
 use super::dot::{FONT, caption};
 use super::layout::{LayoutEdge, LayoutNode, layout};
 
@@ -52,7 +52,7 @@ fn block_width(lines: &[String], size: f64) -> f64 {
 /// The outline's size around a text block of `w` × `h`.
 fn outline_size(shape: Shape, w: f64, h: f64, target: bool) -> (f64, f64) {
     let (w, h) = match shape {
-        Shape::Person => (w * 1.16 + 14.0, h * 1.3 + 6.0),
+        Shape::Person => (w * 1.38 + 10.0, h * 1.42 + 4.0),
         Shape::Public => (w + 14.0, h * 1.45 + 6.0),
         Shape::Company => (w + 16.0, h + 12.0),
         Shape::Nonprofit => (w + 26.0, h + 14.0),
@@ -221,6 +221,15 @@ fn legend_sample(out: &mut String, sample: Sample, x: f64, cy: f64) {
                 EdgeKind::Ownership.color()
             );
         }
+        Sample::Tag(r) => {
+            let _ = write!(
+                out,
+                "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"13\" font-weight=\"bold\" text-anchor=\"middle\">{}</text>",
+                x + 13.0,
+                cy + 4.5,
+                escape(r.sign().unwrap_or(""))
+            );
+        }
         Sample::Back => {
             let _ = write!(
                 out,
@@ -239,16 +248,73 @@ fn legend_sample(out: &mut String, sample: Sample, x: f64, cy: f64) {
     }
 }
 
+/// Lines as the text of a `<title>`: each escaped, joined by line breaks (which a tooltip shows).
+pub fn lines_text(lines: &[String]) -> String {
+    lines.iter().map(|l| escape(l)).collect::<Vec<_>>().join("&#10;")
+}
+
+/// The lines a node shows: its label, then its role tags.
+fn node_text(n: &Node) -> Vec<String> {
+    n.lines.iter().chain(n.tags.iter()).cloned().collect()
+}
+
+/// The `data-*` attributes of a node: what the report's script and the tests read.
+pub fn node_data(d: &Diagram, v: usize) -> String {
+    let n = &d.nodes[v];
+    let roles: Vec<&str> = n.roles.iter().map(Role::code).collect();
+    let edges = |list: &[usize]| list.iter().map(|e| format!("e{e}")).collect::<Vec<_>>().join(" ");
+    let mut out = format!(
+        " data-node=\"{}\" data-party=\"{}\" data-roles=\"{}\"",
+        escape(&n.key),
+        escape(n.party.as_deref().unwrap_or("")),
+        roles.join(" ")
+    );
+    if !n.indicators.is_empty() {
+        let nums: Vec<String> = n.indicators.iter().map(|i| i.to_string()).collect();
+        let _ = write!(out, " data-indicators=\"{}\"", nums.join(" "));
+    }
+    if let Some(s) = &n.share {
+        // For the share slider only: every decision is made in exact arithmetic elsewhere.
+        let _ = write!(out, " data-share=\"{}\"", s.percent(6));
+    }
+    if !n.search.is_empty() {
+        let _ = write!(out, " data-search=\"{}\"", escape(&n.search));
+    }
+    if !n.carries.is_empty() {
+        let _ = write!(out, " data-carries=\"{}\"", edges(&n.carries));
+    }
+    if !n.heads.is_empty() {
+        let _ = write!(out, " data-heads=\"{}\"", edges(&n.heads));
+    }
+    out
+}
+
+/// The `data-*` attributes of an edge.
+pub fn edge_data(d: &Diagram, i: usize) -> String {
+    let e = &d.edges[i];
+    format!(
+        " data-relation=\"{}\" data-from=\"{}\" data-to=\"{}\" data-roles=\"{}\"",
+        escape(&e.relation),
+        escape(&d.nodes[e.from].key),
+        escape(&d.nodes[e.to].key),
+        e.role_codes().join(" ")
+    )
+}
+
 /// The diagram as a standalone SVG document, drawn with the embedded layout; the first line
-/// after the root element is a comment naming the layout, and a caption says it too.
+/// after the root element is a comment naming the layout, and a caption says it too. Every
+/// node is a `<g class="node" id="n…">` and every edge a `<path class="edge" id="e…">` with
+/// `data-party` / `data-relation` and `data-roles` (halos and labels carry `data-edge`).
 pub fn render(d: &Diagram) -> String {
     // Sizes.
+    let texts: Vec<Vec<String>> = d.nodes.iter().map(node_text).collect();
     let boxes: Vec<(f64, f64)> = d
         .nodes
         .iter()
-        .map(|n| {
-            let tw = block_width(&n.lines, NODE_FONT) + 8.0;
-            let th = n.lines.len() as f64 * NODE_LINE;
+        .zip(&texts)
+        .map(|(n, t)| {
+            let tw = block_width(&n.lines, NODE_FONT).max(block_width(&n.tags, NODE_FONT) * 1.12) + 8.0;
+            let th = t.len() as f64 * NODE_LINE;
             outline_size(n.shape, tw, th, n.target)
         })
         .collect();
@@ -259,6 +325,20 @@ pub fn render(d: &Diagram) -> String {
             (block_width(lines, LABEL_FONT) + 4.0, lines.len() as f64 * LABEL_LINE + 2.0)
         }
     };
+    // Room on a node's side for a port per edge (about 8 px apart).
+    let mut fan = vec![(0usize, 0usize); d.nodes.len()];
+    for e in d.edges.iter().filter(|e| !e.is_loop()) {
+        fan[e.from].0 += 1;
+        fan[e.to].1 += 1;
+    }
+    let boxes: Vec<(f64, f64)> = boxes
+        .iter()
+        .zip(&fan)
+        .map(|(&(w, h), &(o, i))| {
+            let k = o.max(i);
+            if k > 4 { (w.max((k - 1) as f64 * 8.0 / 0.86 + 16.0), h) } else { (w, h) }
+        })
+        .collect();
     let mut loop_room = vec![0.0_f64; d.nodes.len()];
     for e in d.edges.iter().filter(|e| e.is_loop()) {
         loop_room[e.from] = loop_room[e.from].max(label_size(&e.label).0 + 46.0);
@@ -277,17 +357,21 @@ pub fn render(d: &Diagram) -> String {
 
     // Title and notes above, legend below.
     let mut head: Vec<(String, bool)> = d.title.iter().enumerate().map(|(i, l)| (l.clone(), i == 0)).collect();
-    head.extend(d.hidden.iter().map(|h| (h.clone(), false)));
+    head.extend(d.hidden.iter().flat_map(|h| wrap(h, 120, 3)).map(|h| (h, false)));
     let head_h = head.len() as f64 * TITLE_LINE + 8.0;
     let head_w = head
         .iter()
         .map(|(l, bold)| text_width(l, if *bold { TITLE_FONT } else { 12.5 }) * if *bold { 1.08 } else { 1.0 })
         .fold(0.0, f64::max);
-    let entry_w = d.legend.iter().map(|e| text_width(&e.text, LEGEND_FONT) + 44.0).fold(0.0, f64::max);
+    let entries: Vec<Vec<String>> = d.legend.iter().map(|e| wrap(&e.text, 56, 3)).collect();
+    let entry_w = entries.iter().map(|t| block_width(t, LEGEND_FONT) + 44.0).fold(0.0, f64::max);
     let base_w = lay.width.max(head_w + 2.0 * PAD).max(entry_w + 2.0 * PAD);
-    let cols = if base_w >= 2.0 * entry_w + 2.0 * PAD + 20.0 { 2 } else { 1 };
+    let cols = ((base_w - 2.0 * PAD) / (entry_w + 20.0)).floor().clamp(1.0, 3.0) as usize;
     let per_col = d.legend.len().div_ceil(cols);
-    let legend_h = (per_col as f64 + 1.0) * LEGEND_LINE + 26.0;
+    let row_lines: Vec<usize> = (0..per_col)
+        .map(|row| (0..cols).filter_map(|c| entries.get(c * per_col + row)).map(Vec::len).max().unwrap_or(1))
+        .collect();
+    let legend_h = (row_lines.iter().sum::<usize>() as f64) * LEGEND_LINE * 0.8 + 3.0 * per_col as f64 + 50.0;
     let width = base_w.ceil();
     let graph_x = ((width - lay.width) / 2.0).max(0.0);
     let graph_y = PAD + head_h;
@@ -297,7 +381,7 @@ pub fn render(d: &Diagram) -> String {
     let mut s = String::new();
     let _ = writeln!(
         s,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width:.0}\" height=\"{height:.0}\" viewBox=\"0 0 {width:.0} {height:.0}\" font-family=\"{FONT}, Verdana, Arial, sans-serif\" role=\"img\">"
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width:.0}\" height=\"{height:.0}\" viewBox=\"0 0 {width:.0} {height:.0}\" font-family=\"{FONT}, Verdana, Arial, sans-serif\" role=\"img\" class=\"owngraph-diagram\">"
     );
     s.push_str("<!-- owngraph: layout by the embedded layered layout (no Graphviz) -->\n");
     let _ = writeln!(s, "<title>{}</title>", escape(&d.title.join(" · ")));
@@ -310,6 +394,8 @@ pub fn render(d: &Diagram) -> String {
             kind.color()
         );
     }
+    // Foreign persons are hatched, so black-and-white print tells them apart.
+    s.push_str("<pattern id=\"owngraph-hatch\" patternUnits=\"userSpaceOnUse\" width=\"7\" height=\"7\" patternTransform=\"rotate(45)\"><line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"7\" stroke=\"#b3261e\" stroke-width=\"1.6\" stroke-opacity=\"0.45\"/></pattern>\n");
     s.push_str("</defs>\n");
     let _ = writeln!(s, "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>");
 
@@ -325,7 +411,7 @@ pub fn render(d: &Diagram) -> String {
         );
     }
 
-    let _ = writeln!(s, "<g transform=\"translate({graph_x:.1},{graph_y:.1})\">");
+    let _ = writeln!(s, "<g class=\"owngraph-graph\" transform=\"translate({graph_x:.1},{graph_y:.1})\">");
     // Halos under everything, then lines, then labels, then nodes.
     let mut halos = String::new();
     let mut lines = String::new();
@@ -363,27 +449,37 @@ pub fn render(d: &Diagram) -> String {
             }
             path_through(&pts)
         };
-        if let Some(halo) = e.highlight.color() {
-            let dash = if e.highlight == Highlight::Potential { " stroke-dasharray=\"8 5\"" } else { "" };
+        // One halo per chain the edge is on, the most important innermost.
+        let n = e.highlights.len();
+        for (k, h) in e.highlights.iter().enumerate().rev() {
+            let Some(halo) = h.color() else { continue };
+            let dash = if *h == Highlight::Potential { " stroke-dasharray=\"8 5\"" } else { "" };
             let _ = writeln!(
                 halos,
-                "<path d=\"{path}\" fill=\"none\" stroke=\"{halo}\" stroke-width=\"{:.1}\" stroke-opacity=\"0.5\" stroke-linecap=\"round\"{dash}/>",
-                pen + 8.0
+                "<path class=\"halo\" data-edge=\"e{i}\" d=\"{path}\" fill=\"none\" stroke=\"{halo}\" stroke-width=\"{:.1}\" stroke-opacity=\"{}\" stroke-linecap=\"round\"{dash}/>",
+                pen + 8.0 + 7.0 * k as f64,
+                if n > 1 { "0.6" } else { "0.5" }
             );
         }
         let dash = if e.dotted { " stroke-dasharray=\"2 4\"" } else { "" };
         let _ = writeln!(
             lines,
-            "<path d=\"{path}\" fill=\"none\" stroke=\"{color}\" stroke-width=\"{pen:.2}\"{dash} marker-end=\"url(#{})\"><title>{}</title></path>",
+            "<path class=\"edge\" id=\"e{i}\"{} d=\"{path}\" fill=\"none\" stroke=\"{color}\" stroke-width=\"{pen:.2}\"{dash} marker-end=\"url(#{})\"><title>{}</title></path>",
+            edge_data(d, i),
             marker_id(e.kind),
-            escape(&format!("{} → {}: {}", d.nodes[e.from].key, d.nodes[e.to].key, e.label.join(" ")))
+            escape(&format!(
+                "{} → {}: {}",
+                d.nodes[e.from].lines.join(" "),
+                d.nodes[e.to].lines.first().cloned().unwrap_or_default(),
+                e.label.join(" ")
+            ))
         );
         if let Some((lx, ly)) = route.label {
             let (lw, lh) = label_size(&e.label);
-            let weight = if e.highlight == Highlight::None { "normal" } else { "bold" };
+            let weight = if e.highlights.is_empty() { "normal" } else { "bold" };
             let _ = writeln!(
                 labels,
-                "<rect x=\"{:.1}\" y=\"{ly:.1}\" width=\"{lw:.1}\" height=\"{lh:.1}\" fill=\"#ffffff\" fill-opacity=\"0.85\"/>",
+                "<g class=\"label\" data-edge=\"e{i}\"><rect x=\"{:.1}\" y=\"{ly:.1}\" width=\"{lw:.1}\" height=\"{lh:.1}\" fill=\"#ffffff\" fill-opacity=\"0.85\"/>",
                 lx - 1.0
             );
             text_lines(
@@ -394,6 +490,7 @@ pub fn render(d: &Diagram) -> String {
                 LABEL_LINE,
                 &format!("font-size=\"{LABEL_FONT}\" fill=\"{color}\" font-weight=\"{weight}\""),
             );
+            labels.push_str("</g>\n");
         }
     }
     s.push_str(&halos);
@@ -402,10 +499,18 @@ pub fn render(d: &Diagram) -> String {
     for (v, n) in d.nodes.iter().enumerate() {
         let (cx, cy) = lay.centers[v];
         let (w, h) = boxes[v];
-        let _ = writeln!(s, "<g><title>{}</title>", escape(&n.key));
-        let stroke =
-            if n.target { "stroke=\"#1f3d7a\" stroke-width=\"1.6\"" } else { "stroke=\"#333\" stroke-width=\"1\"" };
+        let _ = writeln!(s, "<g class=\"node\" id=\"n{v}\"{}><title>{}</title>", node_data(d, v), lines_text(&n.tip));
+        let stroke = if n.target {
+            "stroke=\"#1f3d7a\" stroke-width=\"1.6\""
+        } else if n.roles.iter().any(|r| matches!(r, Role::Controller | Role::ForeignController)) {
+            "stroke=\"#111\" stroke-width=\"2.4\""
+        } else {
+            "stroke=\"#333\" stroke-width=\"1\""
+        };
         s.push_str(&outline(n.shape, cx, cy, w, h, &format!("fill=\"{}\" {stroke}", n.fill.color())));
+        if n.roles.contains(&Role::Foreign) || n.roles.contains(&Role::ForeignController) {
+            s.push_str(&outline(n.shape, cx, cy, w, h, "fill=\"url(#owngraph-hatch)\" stroke=\"none\""));
+        }
         if n.target {
             s.push_str(&outline(
                 n.shape,
@@ -416,15 +521,29 @@ pub fn render(d: &Diagram) -> String {
                 "fill=\"none\" stroke=\"#1f3d7a\" stroke-width=\"1\"",
             ));
         }
-        let shift = if n.shape == Shape::Public { h * 0.12 } else { 0.0 };
-        let th = n.lines.len() as f64 * NODE_LINE;
+        let shift = match n.shape {
+            Shape::Public => h * 0.12,
+            _ => 0.0,
+        };
+        let th = texts[v].len() as f64 * NODE_LINE;
+        let top = cy - th / 2.0 + shift;
         text_lines(
             &mut s,
             &n.lines,
             cx,
-            cy - th / 2.0 + shift,
+            top,
             NODE_LINE,
             &format!("font-size=\"{NODE_FONT}\" text-anchor=\"middle\" fill=\"#111\""),
+        );
+        text_lines(
+            &mut s,
+            &n.tags,
+            cx,
+            top + n.lines.len() as f64 * NODE_LINE,
+            NODE_LINE,
+            &format!(
+                "font-size=\"{NODE_FONT}\" text-anchor=\"middle\" fill=\"#111\" font-weight=\"bold\" class=\"tag\""
+            ),
         );
         s.push_str("</g>\n");
     }
@@ -433,7 +552,7 @@ pub fn render(d: &Diagram) -> String {
     // Legend and caption.
     let _ = writeln!(
         s,
-        "<g font-size=\"{LEGEND_FONT}\" fill=\"#222\"><rect x=\"{:.1}\" y=\"{legend_y:.1}\" width=\"{:.1}\" height=\"{:.1}\" rx=\"6\" fill=\"#fafafa\" stroke=\"#bbb\"/>",
+        "<g class=\"legend\" font-size=\"{LEGEND_FONT}\" fill=\"#222\"><rect x=\"{:.1}\" y=\"{legend_y:.1}\" width=\"{:.1}\" height=\"{:.1}\" rx=\"6\" fill=\"#fafafa\" stroke=\"#bbb\"/>",
         PAD / 2.0,
         width - PAD,
         legend_h
@@ -446,12 +565,23 @@ pub fn render(d: &Diagram) -> String {
         escape(&d.legend_title)
     );
     let col_w = (width - 2.0 * PAD) / cols as f64;
+    let row_line = LEGEND_LINE * 0.8;
     for (k, e) in d.legend.iter().enumerate() {
         let (col, row) = (k / per_col.max(1), k % per_col.max(1));
         let x = PAD + col as f64 * col_w;
-        let cy = legend_y + 22.0 + LEGEND_LINE * (row as f64 + 0.5) + 4.0;
+        let before: usize = row_lines[..row].iter().sum();
+        let top = legend_y + 26.0 + row_line * before as f64 + 3.0 * row as f64;
+        let cy = top + row_line * 0.5;
         legend_sample(&mut s, e.sample, x, cy);
-        let _ = writeln!(s, "<text x=\"{:.1}\" y=\"{:.1}\">{}</text>", x + 34.0, cy + 4.0, escape(&e.text));
+        for (j, line) in entries[k].iter().enumerate() {
+            let _ = writeln!(
+                s,
+                "<text x=\"{:.1}\" y=\"{:.1}\">{}</text>",
+                x + 34.0,
+                cy + 4.0 + row_line * j as f64,
+                escape(line)
+            );
+        }
     }
     let _ = writeln!(
         s,

@@ -5,10 +5,11 @@
 
 use std::fmt::Write;
 
+use super::words::short_share;
 use crate::fraction::Fraction;
 use crate::law::check::CheckReport;
-use crate::law::control::{ControlAssessment, chain_text, describe_step};
-use crate::law::participation::{DisclosedHolder, HolderShare, ParticipationAssessment, describe_chain};
+use crate::law::control::{ControlAssessment, chain_text_with, describe_step_with};
+use crate::law::participation::{DisclosedHolder, HolderShare, ParticipationAssessment, describe_chain_with};
 use crate::law::policy::{DualCitizens, NonprofitStatus, ParticipationBase, Policies};
 use crate::law::qualify::Status;
 use crate::law::wording::{Lang, Statement, kind_code, percent, term};
@@ -50,8 +51,8 @@ pub fn rule_point(rule: &str, lang: Lang) -> String {
 pub fn disclosure_details(h: &DisclosedHolder, lang: Lang) -> Vec<String> {
     let mut details = Vec::new();
     for (label, v) in [
-        ("ИНН/INN", &h.inn),
-        ("ОГРН/OGRN", &h.ogrn),
+        (w(lang, "ИНН", "INN"), &h.inn),
+        (w(lang, "ОГРН", "OGRN"), &h.ogrn),
         (w(lang, "документ", "document"), &h.document),
         (w(lang, "адрес", "address"), &h.address),
     ] {
@@ -105,33 +106,43 @@ pub fn status_word(s: Status, lang: Lang) -> &'static str {
     match s {
         Status::Qualifying => w(lang, "учитывается", "counts"),
         Status::NotQualifying => w(lang, "не учитывается", "does not count"),
-        Status::Unknown => w(lang, "не известно", "unknown"),
+        Status::Unknown => w(lang, "не установлен", "unknown"),
     }
 }
 
-fn statement_lines(out: &mut String, title: &str, items: &[Statement], lang: Lang) {
+fn statement_lines(out: &mut String, title: &str, items: &[Statement], r: &CheckReport, lang: Lang) {
     if items.is_empty() {
         return;
     }
     let _ = writeln!(out, "{title}:");
     for s in items {
-        let _ = writeln!(out, "  - {}", s.render(lang));
+        let _ = writeln!(out, "  - {}", say(s, r, lang));
     }
+}
+
+/// A statement for a person: parties by name, long fractions as percents.
+pub fn say(s: &Statement, r: &CheckReport, lang: Lang) -> String {
+    s.render_with(lang, &|f| short_share(f, lang), &|id| r.name_of(id))
+}
+
+/// A party id as a person reads it: the party's name.
+pub fn named<'a>(r: &'a CheckReport) -> impl Fn(&str) -> String + 'a {
+    move |id: &str| r.name_of(id)
 }
 
 /// The policies in words.
 pub fn policies(p: &Policies, lang: Lang) -> String {
     let p1 = match p.dual_citizens {
-        DualCitizens::Russian => "russian",
-        DualCitizens::Foreign => "foreign",
+        DualCitizens::Russian => w(lang, "гражданин РФ", "russian"),
+        DualCitizens::Foreign => w(lang, "иностранное лицо", "foreign"),
     };
     let p3 = match p.nonprofit_status {
-        NonprofitStatus::Computed => "computed",
-        NonprofitStatus::Declared => "declared",
+        NonprofitStatus::Computed => w(lang, "вычисляется", "computed"),
+        NonprofitStatus::Declared => w(lang, "по заявлению во входных данных", "declared"),
     };
     let p4 = match p.participation_base {
-        ParticipationBase::Capital => "capital",
-        ParticipationBase::Votes => "votes",
+        ParticipationBase::Capital => w(lang, "уставный капитал", "capital"),
+        ParticipationBase::Votes => w(lang, "голосующие акции", "votes"),
     };
     let p2 = if p.aggregate_foreign { w(lang, "да", "yes") } else { w(lang, "нет", "no") };
     match lang {
@@ -144,10 +155,10 @@ pub fn policies(p: &Policies, lang: Lang) -> String {
     }
 }
 
-fn participation(out: &mut String, a: &ParticipationAssessment, lang: Lang, code: &'static str) {
+fn participation(out: &mut String, r: &CheckReport, a: &ParticipationAssessment, lang: Lang, code: &'static str) {
     let _ = writeln!(out, "== {}", term(code, lang));
     let _ = writeln!(out, "{}: {}", w(lang, "Вердикт", "Verdict"), term(a.verdict.code(), lang));
-    let _ = writeln!(out, "{}: {}", w(lang, "Основание", "Reason"), a.reason_in(lang));
+    let _ = writeln!(out, "{}: {}", w(lang, "Основание", "Reason"), say(&a.reason, r, lang));
     let _ = writeln!(
         out,
         "{}: {}; {} [{}; {}]",
@@ -189,9 +200,9 @@ fn participation(out: &mut String, a: &ParticipationAssessment, lang: Lang, code
         out.push_str(&t.render(2));
         let _ = writeln!(out, "\n{}:", w(lang, "Основания и цепочки", "Grounds and chains"));
         for h in &a.holders {
-            let _ = writeln!(out, "  {} — {}", holder_name(h, lang), h.basis.render(lang));
+            let _ = writeln!(out, "  {} — {}", holder_name(h, lang), say(&h.basis, r, lang));
             for c in &h.chains {
-                let _ = writeln!(out, "      {}", describe_chain(c, h.holder.is_undisclosed(), lang));
+                let _ = writeln!(out, "      {}", describe_chain_with(c, h.holder.is_undisclosed(), lang, &named(r)));
             }
             if h.unlisted.is_positive() {
                 let what = if h.chains_complete {
@@ -230,22 +241,22 @@ fn participation(out: &mut String, a: &ParticipationAssessment, lang: Lang, code
             out,
             "\n{} {}: {} — {}",
             w(lang, "НКО", "Nonprofit"),
-            n.id,
+            r.name_of(&n.id),
             status_word(n.status, lang),
-            n.basis.render(lang)
+            say(&n.basis, r, lang)
         );
     }
     if !a.notes.is_empty() {
         out.push('\n');
-        statement_lines(out, w(lang, "Примечания", "Notes"), &a.notes, lang);
+        statement_lines(out, w(lang, "Примечания", "Notes"), &a.notes, r, lang);
     }
     out.push('\n');
 }
 
-fn control(out: &mut String, a: &ControlAssessment, lang: Lang) {
+fn control(out: &mut String, r: &CheckReport, a: &ControlAssessment, lang: Lang) {
     let _ = writeln!(out, "== {}", term("regime.pak", lang));
     let _ = writeln!(out, "{}: {}", w(lang, "Вердикт", "Verdict"), term(a.verdict.code(), lang));
-    let _ = writeln!(out, "{}: {}", w(lang, "Основание", "Reason"), a.reason_in(lang));
+    let _ = writeln!(out, "{}: {}", w(lang, "Основание", "Reason"), say(&a.reason, r, lang));
     if a.controllers.is_empty() {
         let _ = writeln!(out, "{}", w(lang, "Контролирующих лиц нет.", "No controllers."));
     } else {
@@ -257,9 +268,9 @@ fn control(out: &mut String, a: &ControlAssessment, lang: Lang) {
                 w(lang, "не иностранное", "not foreign")
             };
             let inds: Vec<&str> = c.indicators.iter().map(|i| term(i.code(), lang)).collect();
-            let _ = writeln!(out, "  {} ({}): {}", c.id, f, inds.join("; "));
+            let _ = writeln!(out, "  {} ({}): {}", r.name_of(&c.id), f, inds.join("; "));
             for s in &c.steps {
-                let _ = writeln!(out, "      {}", describe_step(s, lang));
+                let _ = writeln!(out, "      {}", describe_step_with(s, lang, &named(r)));
             }
         }
     }
@@ -275,18 +286,18 @@ fn control(out: &mut String, a: &ControlAssessment, lang: Lang) {
         );
         for p in &a.potential_controllers {
             let who = match &p.id {
-                Some(id) => id.clone(),
+                Some(id) => r.name_of(id),
                 None => term("control.hypothetical", lang).to_string(),
             };
-            let _ = writeln!(out, "  {who}: {}", chain_text(&p.chain));
+            let _ = writeln!(out, "  {who}: {}", chain_text_with(&p.chain, lang, &named(r)));
             for s in &p.steps {
-                let _ = writeln!(out, "      {}", describe_step(s, lang));
+                let _ = writeln!(out, "      {}", describe_step_with(s, lang, &named(r)));
             }
         }
     }
     if !a.warnings.is_empty() {
         out.push('\n');
-        statement_lines(out, w(lang, "Предупреждения", "Warnings"), &a.warnings, lang);
+        statement_lines(out, w(lang, "Предупреждения", "Warnings"), &a.warnings, r, lang);
     }
     out.push('\n');
 }
@@ -309,19 +320,27 @@ pub fn deciding_text(a: &ParticipationAssessment, lang: Lang) -> String {
     names.join(", ")
 }
 
+/// The rights holder in one line: name, ИНН, ОГРН, kind, country.
+pub fn target_line(r: &CheckReport, lang: Lang) -> String {
+    let mut parts = vec![r.name_of(&r.target)];
+    let ids = r.names.get(&r.target);
+    if let Some(inn) = ids.and_then(|n| n.inn.as_deref()) {
+        parts.push(format!("{} {inn}", w(lang, "ИНН", "INN")));
+    }
+    if let Some(ogrn) = ids.and_then(|n| n.ogrn.as_deref()) {
+        parts.push(format!("{} {ogrn}", w(lang, "ОГРН", "OGRN")));
+    }
+    if parts.len() == 1 && r.target != parts[0] {
+        parts.push(format!("id {}", r.target));
+    }
+    let country = r.target_country.map(|c| format!(", {c}")).unwrap_or_default();
+    format!("{}, {}{country}", parts.join(", "), term(kind_code(r.target_kind), lang))
+}
+
 /// The whole report.
 pub fn check(r: &CheckReport, lang: Lang) -> String {
     let mut out = String::new();
-    let country = r.target_country.map(|c| format!(", {c}")).unwrap_or_default();
-    let _ = writeln!(
-        out,
-        "{}: {} ({}), {}{}",
-        w(lang, "Правообладатель", "Rights holder"),
-        r.target,
-        r.target_name,
-        term(kind_code(r.target_kind), lang),
-        country
-    );
+    let _ = writeln!(out, "{}: {}", w(lang, "Правообладатель", "Rights holder"), target_line(r, lang));
     let _ = writeln!(
         out,
         "{}: {} · {}: {} / {}\n",
@@ -332,15 +351,15 @@ pub fn check(r: &CheckReport, lang: Lang) -> String {
         r.graph.relations
     );
     if let Some(a) = &r.regimes.ru {
-        participation(&mut out, a, lang, "regime.ru");
+        participation(&mut out, r, a, lang, "regime.ru");
     }
     if let Some(a) = &r.regimes.eaeu {
-        participation(&mut out, a, lang, "regime.eaeu");
+        participation(&mut out, r, a, lang, "regime.eaeu");
     }
     if let Some(a) = &r.regimes.pak {
-        control(&mut out, a, lang);
+        control(&mut out, r, a, lang);
     }
-    statement_lines(&mut out, w(lang, "Примечания к анализу", "Notes on the analysis"), &r.notes, lang);
+    statement_lines(&mut out, w(lang, "Примечания к анализу", "Notes on the analysis"), &r.notes, r, lang);
     let _ = writeln!(out, "{}: {}", w(lang, "Политики", "Policies"), policies(&r.policies, lang));
     let _ = writeln!(
         out,
