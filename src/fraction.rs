@@ -111,6 +111,11 @@ impl Fraction {
         }
     }
 
+    /// True when the value is held in 64-bit integers (cheap to compute with).
+    pub fn is_small(&self) -> bool {
+        matches!(self.0, Repr::Small(_))
+    }
+
     /// True for zero.
     pub fn is_zero(&self) -> bool {
         match &self.0 {
@@ -156,6 +161,71 @@ impl Fraction {
             Repr::Small(r) => *r.numer() as f64 / *r.denom() as f64,
             Repr::Big(b) => f64::rounding_from(&b.value, RoundingMode::Nearest).0,
         }
+    }
+
+    /// Bounds `(lo, hi)` in binary floats that contain the value exactly (equal when the value
+    /// is a binary float): the certified start of [`crate::analysis::interval`].
+    pub fn enclose(&self) -> (f64, f64) {
+        const EXACT: u64 = 1 << 53;
+        if let Repr::Small(r) = &self.0 {
+            let (n, d) = (*r.numer(), *r.denom());
+            if n.unsigned_abs() <= EXACT && d.unsigned_abs() <= EXACT {
+                // Both convert exactly and the quotient is correctly rounded.
+                let q = n as f64 / d as f64;
+                return if d.unsigned_abs().is_power_of_two() { (q, q) } else { (q.next_down(), q.next_up()) };
+            }
+        }
+        let big = self.to_big();
+        (f64::rounding_from(&*big, RoundingMode::Floor).0, f64::rounding_from(&*big, RoundingMode::Ceiling).0)
+    }
+
+    /// The exact value of a finite binary float.
+    pub fn from_f64_exact(x: f64) -> Option<Fraction> {
+        Rational::try_from(x).ok().map(Fraction::from_big)
+    }
+
+    /// The size of the value: significant bits of its numerator and denominator together.
+    pub fn bits(&self) -> u64 {
+        use malachite_base::num::logic::traits::SignificantBits;
+        match &self.0 {
+            Repr::Small(r) => {
+                u64::from(64 - r.numer().unsigned_abs().leading_zeros())
+                    + u64::from(64 - r.denom().unsigned_abs().leading_zeros())
+            }
+            Repr::Big(b) => b.value.numerator_ref().significant_bits() + b.value.denominator_ref().significant_bits(),
+        }
+    }
+
+    /// True when the value fits the size budget for exact numbers ([`set_exact_budget`]).
+    pub fn within_budget(&self) -> bool {
+        self.bits() <= exact_budget_bits()
+    }
+
+    /// Decimal digits of the longer of numerator and denominator.
+    pub fn digits(&self) -> usize {
+        match &self.0 {
+            Repr::Small(r) => r.numer().unsigned_abs().to_string().len().max(r.denom().to_string().len()),
+            Repr::Big(_) => {
+                let (_, n, d) = self.parts();
+                n.to_string().len().max(d.to_string().len())
+            }
+        }
+    }
+
+    /// `p/q` when neither has more than `max_digits` digits, else `None` (then print the
+    /// percent and [`Fraction::digits`]: "exact fraction: N digits").
+    pub fn short_text(&self, max_digits: usize) -> Option<String> {
+        // A number of b bits has at least ⌊(b − 1)·log10 2⌋ + 1 digits.
+        let least =
+            |bits: u64| if bits == 0 { 1 } else { ((bits - 1) as f64 * std::f64::consts::LOG10_2) as usize + 1 };
+        if let Repr::Big(b) = &self.0 {
+            use malachite_base::num::logic::traits::SignificantBits;
+            let longest = b.value.numerator_ref().significant_bits().max(b.value.denominator_ref().significant_bits());
+            if least(longest) > max_digits {
+                return None;
+            }
+        }
+        (self.digits() <= max_digits).then(|| self.to_string())
     }
 
     /// The smaller of two values.
@@ -511,6 +581,31 @@ impl Default for Fraction {
     fn default() -> Self {
         Fraction::zero()
     }
+}
+
+/// The default size budget for exact numbers: 1 000 decimal digits of numerator or
+/// denominator (`--exact-budget`).
+pub const DEFAULT_EXACT_BUDGET_DIGITS: u64 = 1_000;
+
+static EXACT_BUDGET_BITS: std::sync::atomic::AtomicU64 =
+    std::sync::atomic::AtomicU64::new(digits_to_bits(DEFAULT_EXACT_BUDGET_DIGITS));
+
+const fn digits_to_bits(digits: u64) -> u64 {
+    // log2(10) < 3.3220; the budget covers numerator and denominator together.
+    (digits.saturating_mul(33_220) / 10_000 + 1).saturating_mul(2)
+}
+
+/// Sets the size budget for exact numbers, in decimal digits of a numerator or denominator.
+/// A computation whose exact value would be larger keeps only its certified interval
+/// ([`crate::analysis::interval`]); a decision that interval cannot take is reported, never
+/// guessed.
+pub fn set_exact_budget(digits: u64) {
+    EXACT_BUDGET_BITS.store(digits_to_bits(digits), std::sync::atomic::Ordering::Relaxed);
+}
+
+/// The size budget for exact numbers, in bits of numerator and denominator together.
+pub fn exact_budget_bits() -> u64 {
+    EXACT_BUDGET_BITS.load(std::sync::atomic::Ordering::Relaxed)
 }
 
 /// Decimal places of every percent owngraph prints.

@@ -5,6 +5,7 @@
 pub mod batch;
 pub mod chains;
 pub mod control;
+pub mod interval;
 pub mod linear;
 pub mod participation;
 

@@ -64,6 +64,13 @@ pub struct Args {
     #[command(flatten)]
     policies: PolicyArgs,
 
+    /// Size budget for exact numbers, in decimal digits of a numerator or denominator. A value
+    /// beyond it is given as certified bounds (`lo..hi` percent, no fraction) and its verdict is
+    /// decided from them when they lie on one side of 50 %; such rows are noted `not_exact`,
+    /// listed on standard error, and the exit code is 2.
+    #[arg(long, value_name = "DIGITS", default_value_t = owngraph::fraction::DEFAULT_EXACT_BUDGET_DIGITS)]
+    exact_budget: u64,
+
     /// Worker threads (default: one per core).
     #[arg(long, value_name = "N")]
     threads: Option<usize>,
@@ -125,11 +132,11 @@ fn csv_row(r: &ScreenRow) -> Vec<String> {
     let part = |p: &Option<RowParticipation>| -> [String; 5] {
         match p {
             Some(p) => [
-                p.verdict.as_str().to_string(),
-                p.share.to_string(),
-                p.share.percent(PERCENT_DECIMALS),
-                p.upper.to_string(),
-                p.upper.percent(PERCENT_DECIMALS),
+                p.verdict.map_or("not_exact", |v| v.as_str()).to_string(),
+                p.share.fraction_text(),
+                p.share.percent_text(PERCENT_DECIMALS),
+                p.upper.fraction_text(),
+                p.upper.percent_text(PERCENT_DECIMALS),
             ],
             None => Default::default(),
         }
@@ -149,8 +156,8 @@ fn csv_row(r: &ScreenRow) -> Vec<String> {
     } else {
         r.ultimate_holders.to_string()
     });
-    row.push(r.unknown_share.to_string());
-    row.push(r.unknown_share.percent(PERCENT_DECIMALS));
+    row.push(r.unknown_share.fraction_text());
+    row.push(r.unknown_share.percent_text(PERCENT_DECIMALS));
     row.push(r.in_cycle.to_string());
     row.push(r.notes.join(";"));
     row
@@ -203,16 +210,21 @@ fn blocked_row(r: &ScreenRow, format: Format, why: &[(String, Vec<String>)]) -> 
     }
 }
 
-/// The rows of some targets, written out, with their verdicts counted per regime (a target that
-/// cannot be answered counts in the fourth column of each regime).
+/// What a block of rows gives: its bytes, its verdicts counted per regime (a target that cannot
+/// be answered counts in the fourth column of each regime), and the targets with values beyond
+/// the size budget for exact numbers.
+type Block = (Vec<u8>, [[usize; 4]; 3], Vec<String>);
+
+/// The rows of some targets, written out, with their verdicts counted.
 fn render_block(
     screen: &Engine,
     graph: &Graph,
     blocked: &[bool],
     targets: &[PartyIdx],
     format: Format,
-) -> Result<(Vec<u8>, [[usize; 4]; 3]), String> {
+) -> Result<Block, String> {
     let mut counts = [[0usize; 4]; 3];
+    let mut inexact = Vec::new();
     let mut csv = (format == Format::Csv).then(|| csv::Writer::from_writer(Vec::with_capacity(targets.len() * 200)));
     let mut buf: Vec<u8> = Vec::new();
     for &t in targets {
@@ -241,9 +253,12 @@ fn render_block(
             continue;
         }
         let r = screen.row(t).map_err(|e| e.to_string())?;
+        if r.notes.contains(&"not_exact") {
+            inexact.push(r.target.clone());
+        }
         let verdicts = [
-            r.regimes.ru.as_ref().map(|p| p.verdict),
-            r.regimes.eaeu.as_ref().map(|p| p.verdict),
+            r.regimes.ru.as_ref().and_then(|p| p.verdict),
+            r.regimes.eaeu.as_ref().and_then(|p| p.verdict),
             r.regimes.pak.as_ref().map(|p| p.verdict),
         ];
         for (i, v) in verdicts.into_iter().enumerate() {
@@ -262,7 +277,7 @@ fn render_block(
     if let Some(w) = csv {
         buf.extend(w.into_inner().map_err(|e| e.to_string())?);
     }
-    Ok((buf, counts))
+    Ok((buf, counts, inexact))
 }
 
 fn progress(len: u64, what: &str) -> ProgressBar {
@@ -282,6 +297,7 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
             .build_global()
             .map_err(|e| CliError::Usage(format!("--threads: {e}")))?;
     }
+    owngraph::fraction::set_exact_budget(args.exact_budget);
     let started = Instant::now();
     let spinner = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
     spinner.set_message("reading the graph");
@@ -308,6 +324,7 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
     let mut out = AtomicOutput::create(args.output.as_deref())?;
     let bar = progress(targets.len() as u64, "writing rows");
     let mut counts: [[usize; 4]; 3] = [[0; 4]; 3];
+    let mut inexact: Vec<String> = Vec::new();
     if format == Format::Csv {
         let mut w = csv::Writer::from_writer(Vec::new());
         w.write_record(COLUMNS).map_err(|e| CliError::Io(e.to_string()))?;
@@ -315,12 +332,13 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
     }
     // Rows are made and written out in parallel blocks, then appended in target order.
     for chunk in targets.chunks(1 << 16) {
-        let blocks: Vec<(Vec<u8>, [[usize; 4]; 3])> = chunk
+        let blocks: Vec<Block> = chunk
             .par_chunks(512)
             .map(|ts| render_block(&screen, &graph, &blocked, ts, format))
             .collect::<Result<_, String>>()
             .map_err(|e| CliError::Usage(format!("{}: {e}", args.graph.file().display())))?;
-        for (bytes, c) in blocks {
+        for (bytes, c, ids) in blocks {
+            inexact.extend(ids);
             for (i, row) in c.iter().enumerate() {
                 for (j, n) in row.iter().enumerate() {
                     counts[i][j] += n;
@@ -366,5 +384,19 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
         summary.push_str(&format!("\n  {} rows written to {}", targets.len(), p.display()));
     }
     eprintln!("{summary}");
+    if !inexact.is_empty() {
+        let n = inexact.len();
+        let shown: Vec<&str> = inexact.iter().take(20).map(String::as_str).collect();
+        eprintln!(
+            "{n} row{} with values beyond the size budget for exact numbers ({} digits; --exact-budget): \
+             certified bounds given instead of fractions, verdicts decided from them where they lie on one side \
+             of 50 % (\"not_exact\" where they do not): {}{}",
+            if n == 1 { "" } else { "s" },
+            args.exact_budget,
+            shown.join(", "),
+            if n > shown.len() { ", …" } else { "" }
+        );
+        return Ok(ExitCode::from(2));
+    }
     Ok(ExitCode::SUCCESS)
 }
