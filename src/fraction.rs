@@ -15,7 +15,7 @@ use malachite_base::rounding_modes::RoundingMode;
 use malachite_nz::natural::Natural;
 use malachite_q::Rational;
 use num_rational::Ratio;
-use num_traits::{CheckedAdd, CheckedDiv, CheckedMul, CheckedSub, Signed, Zero};
+use num_traits::{CheckedAdd, CheckedDiv, CheckedMul, CheckedSub};
 use rust_decimal::Decimal;
 
 /// An exact rational number (signed: elimination steps go below zero; shares never do).
@@ -24,8 +24,38 @@ pub struct Fraction(Repr);
 
 #[derive(Clone, Debug)]
 enum Repr {
-    Small(Ratio<i64>),
+    Small(Small),
     Big(Arc<BigValue>),
+}
+
+/// A ratio of 64-bit integers in lowest terms, its denominator positive: 16 bytes, and the
+/// zero a denominator cannot be leaves room for [`Repr`]'s tag, so a fraction is 16 bytes too
+/// (a relation holds two, a batch result several).
+#[derive(Clone, Copy, Debug)]
+struct Small {
+    numer: i64,
+    denom: std::num::NonZeroI64,
+}
+
+impl Small {
+    /// From a normalized ratio (positive denominator).
+    fn of(r: Ratio<i64>) -> Small {
+        let d = std::num::NonZeroI64::new(*r.denom()).unwrap_or(std::num::NonZeroI64::MAX);
+        debug_assert!(d.get() > 0);
+        Small { numer: *r.numer(), denom: d }
+    }
+
+    fn ratio(self) -> Ratio<i64> {
+        Ratio::new_raw(self.numer, self.denom.get())
+    }
+
+    fn numer(&self) -> &i64 {
+        &self.numer
+    }
+
+    fn denom(&self) -> i64 {
+        self.denom.get()
+    }
 }
 
 /// A value too large for 64 bits, shared between clones, with its decimal text kept once made
@@ -51,12 +81,12 @@ const MAX_EXPONENT: i64 = 400;
 impl Fraction {
     /// Zero.
     pub fn zero() -> Self {
-        Fraction(Repr::Small(Ratio::from_integer(0)))
+        Fraction(Repr::Small(Small::of(Ratio::from_integer(0))))
     }
 
     /// One.
     pub fn one() -> Self {
-        Fraction(Repr::Small(Ratio::from_integer(1)))
+        Fraction(Repr::Small(Small::of(Ratio::from_integer(1))))
     }
 
     /// The fraction `numer / denom`. `denom` must not be zero (callers pass constants).
@@ -65,7 +95,7 @@ impl Fraction {
         if denom == 0 {
             return Fraction::zero();
         }
-        Fraction(Repr::Small(Ratio::new(numer, denom)))
+        Fraction(Repr::Small(Small::of(Ratio::new(numer, denom))))
     }
 
     /// One half: the threshold of "more than 50 %".
@@ -81,14 +111,14 @@ impl Fraction {
     fn from_big(r: Rational) -> Self {
         let negative = r < 0u32;
         if let (Ok(n), Ok(d)) = (i64::try_from(r.numerator_ref()), i64::try_from(r.denominator_ref())) {
-            return Fraction(Repr::Small(Ratio::new_raw(if negative { -n } else { n }, d)));
+            return Fraction(Repr::Small(Small::of(Ratio::new_raw(if negative { -n } else { n }, d))));
         }
         Fraction(Repr::Big(Arc::new(BigValue { value: r, text: OnceLock::new(), percent: OnceLock::new() })))
     }
 
     fn to_big(&self) -> Cow<'_, Rational> {
         match &self.0 {
-            Repr::Small(r) => Cow::Owned(Rational::from_signeds(*r.numer(), *r.denom())),
+            Repr::Small(r) => Cow::Owned(Rational::from_signeds(*r.numer(), r.denom())),
             Repr::Big(b) => Cow::Borrowed(&b.value),
         }
     }
@@ -119,20 +149,20 @@ impl Fraction {
     /// True for zero.
     pub fn is_zero(&self) -> bool {
         match &self.0 {
-            Repr::Small(r) => r.is_zero(),
+            Repr::Small(r) => r.numer == 0,
             Repr::Big(b) => b.value == 0u32,
         }
     }
 
     /// True for one.
     pub fn is_one(&self) -> bool {
-        matches!(&self.0, Repr::Small(r) if *r.numer() == 1 && *r.denom() == 1)
+        matches!(&self.0, Repr::Small(r) if r.numer == 1 && r.denom() == 1)
     }
 
     /// True for values above zero.
     pub fn is_positive(&self) -> bool {
         match &self.0 {
-            Repr::Small(r) => r.is_positive(),
+            Repr::Small(r) => r.numer > 0,
             Repr::Big(b) => b.value > 0u32,
         }
     }
@@ -140,7 +170,7 @@ impl Fraction {
     /// True for values below zero.
     pub fn is_negative(&self) -> bool {
         match &self.0 {
-            Repr::Small(r) => r.is_negative(),
+            Repr::Small(r) => r.numer < 0,
             Repr::Big(b) => b.value < 0u32,
         }
     }
@@ -158,7 +188,7 @@ impl Fraction {
     /// A nearby binary float, for ordering heuristics and fast screening only.
     pub fn to_f64(&self) -> f64 {
         match &self.0 {
-            Repr::Small(r) => *r.numer() as f64 / *r.denom() as f64,
+            Repr::Small(r) => *r.numer() as f64 / r.denom() as f64,
             Repr::Big(b) => f64::rounding_from(&b.value, RoundingMode::Nearest).0,
         }
     }
@@ -168,7 +198,7 @@ impl Fraction {
     pub fn enclose(&self) -> (f64, f64) {
         const EXACT: u64 = 1 << 53;
         if let Repr::Small(r) = &self.0 {
-            let (n, d) = (*r.numer(), *r.denom());
+            let (n, d) = (*r.numer(), r.denom());
             if n.unsigned_abs() <= EXACT && d.unsigned_abs() <= EXACT {
                 // Both convert exactly and the quotient is correctly rounded.
                 let q = n as f64 / d as f64;
@@ -254,7 +284,7 @@ impl Fraction {
         if let Repr::Small(r) = &self.0
             && decimals <= 20
         {
-            let (n, d) = (i128::from(*r.numer()), i128::from(*r.denom()));
+            let (n, d) = (i128::from(*r.numer()), i128::from(r.denom()));
             if let Some(scaled) = n.unsigned_abs().checked_mul(100 * 10u128.pow(decimals)) {
                 let d = d.unsigned_abs();
                 let (mut q, rem) = (scaled / d, scaled % d);
@@ -443,9 +473,10 @@ macro_rules! arith {
                     return r;
                 }
                 if let (Repr::Small(a), Repr::Small(b)) = (&self.0, &rhs.0)
-                    && let Some(r) = same_denominator(stringify!($op), a, b).or_else(|| a.$checked(b))
+                    && let (a, b) = (a.ratio(), b.ratio())
+                    && let Some(r) = same_denominator(stringify!($op), &a, &b).or_else(|| a.$checked(&b))
                 {
-                    return Fraction(Repr::Small(r));
+                    return Fraction(Repr::Small(Small::of(r)));
                 }
                 Fraction::from_big(&*self.to_big() $op &*rhs.to_big())
             }
@@ -478,9 +509,9 @@ impl Div<&Fraction> for &Fraction {
             return Fraction::zero();
         }
         if let (Repr::Small(a), Repr::Small(b)) = (&self.0, &rhs.0)
-            && let Some(r) = a.checked_div(b)
+            && let Some(r) = a.ratio().checked_div(&b.ratio())
         {
-            return Fraction(Repr::Small(r));
+            return Fraction(Repr::Small(Small::of(r)));
         }
         if rhs.is_one() {
             return self.clone();
@@ -512,7 +543,7 @@ impl Neg for Fraction {
     type Output = Fraction;
     fn neg(self) -> Fraction {
         match self.0 {
-            Repr::Small(r) if *r.numer() != i64::MIN => Fraction(Repr::Small(-r)),
+            Repr::Small(r) if r.numer != i64::MIN => Fraction(Repr::Small(Small::of(-r.ratio()))),
             _ => Fraction::from_big(-self.to_big().into_owned()),
         }
     }
@@ -547,7 +578,7 @@ impl PartialOrd for Fraction {
 impl Ord for Fraction {
     fn cmp(&self, other: &Self) -> Ordering {
         match (&self.0, &other.0) {
-            (Repr::Small(a), Repr::Small(b)) => a.cmp(b),
+            (Repr::Small(a), Repr::Small(b)) => a.ratio().cmp(&b.ratio()),
             _ => self.to_big().as_ref().cmp(other.to_big().as_ref()),
         }
     }
@@ -557,7 +588,7 @@ impl std::hash::Hash for Fraction {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         // Values are normalized (small whenever they fit), so equal values hash alike.
         match &self.0 {
-            Repr::Small(r) => (r.numer(), r.denom()).hash(state),
+            Repr::Small(r) => (r.numer, r.denom()).hash(state),
             Repr::Big(b) => b.value.hash(state),
         }
     }
@@ -729,6 +760,11 @@ mod tests {
         assert!(Share::parse("120%").is_err());
         assert!(Share::parse("-1/3").is_err());
         assert!(Share::parse("100%").is_ok());
+    }
+
+    #[test]
+    fn a_fraction_is_sixteen_bytes() {
+        assert_eq!(std::mem::size_of::<Fraction>(), 16);
     }
 
     #[test]

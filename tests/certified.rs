@@ -61,10 +61,10 @@ fn compare(graph: &Graph, policies: Policies) -> Result<(usize, usize), TestCase
         prop_assert!(!e.notes.contains(&"not_exact"), "{} exact row not exact", id);
         for (ep, fp) in [(&e.regimes.ru, &f.regimes.ru), (&e.regimes.eaeu, &f.regimes.eaeu)] {
             let (ep, fp) = (ep.as_ref().unwrap(), fp.as_ref().unwrap());
-            let (share, upper) = (ep.share.exact.clone().unwrap(), ep.upper.exact.clone().unwrap());
-            prop_assert!(contains(fp.share.iv, &share), "{} share {} not in {:?}", id, share, fp.share.iv);
-            prop_assert!(contains(fp.upper.iv, &upper), "{} upper {} not in {:?}", id, upper, fp.upper.iv);
-            let check = |v: &Value, x: &Fraction| v.exact.as_ref().is_none_or(|y| y == x);
+            let (share, upper) = (ep.share.exact_value().cloned().unwrap(), ep.upper.exact_value().cloned().unwrap());
+            prop_assert!(contains(fp.share.iv(), &share), "{} share {} not in {:?}", id, share, fp.share.iv());
+            prop_assert!(contains(fp.upper.iv(), &upper), "{} upper {} not in {:?}", id, upper, fp.upper.iv());
+            let check = |v: &Value, x: &Fraction| v.exact_value().is_none_or(|y| y == x);
             prop_assert!(check(&fp.share, &share) && check(&fp.upper, &upper), "{} exact values differ", id);
             match fp.verdict {
                 Some(v) => {
@@ -74,7 +74,7 @@ fn compare(graph: &Graph, policies: Policies) -> Result<(usize, usize), TestCase
                 None => {
                     // Left open only when a bound straddles one half.
                     prop_assert!(
-                        fp.share.iv.above_half().is_none() || fp.upper.iv.above_half().is_none(),
+                        fp.share.iv().above_half().is_none() || fp.upper.iv().above_half().is_none(),
                         "{} left open though its bounds decide",
                         id
                     );
@@ -83,7 +83,7 @@ fn compare(graph: &Graph, policies: Policies) -> Result<(usize, usize), TestCase
             }
         }
         prop_assert_eq!(&e.regimes.pak, &f.regimes.pak, "{} pak", id);
-        prop_assert!(contains(f.unknown_share.iv, e.unknown_share.exact.as_ref().unwrap()), "{} unknown share", id);
+        prop_assert!(contains(f.unknown_share.iv(), e.unknown_share.exact_value().unwrap()), "{} unknown share", id);
         prop_assert_eq!((e.ultimate_holders, e.in_cycle), (f.ultimate_holders, f.in_cycle), "{} holders", id);
     }
     Ok((decided, open))

@@ -90,10 +90,10 @@ impl Standing {
 /// (the law compares the share and the share with the undisclosed part to one half, nothing
 /// else: any values on the same sides give the same answer).
 fn standing(valuation: &dyn Valuation, party: PartyIdx, share: &Value, unknown: &Value) -> Standing {
-    if let (Some(s), Some(u)) = (&share.exact, &unknown.exact) {
+    if let (Some(s), Some(u)) = (share.exact_value(), unknown.exact_value()) {
         return Standing::Decided(valuation.nonprofit(party, s, u));
     }
-    match (share.iv.above_half(), share.iv.plus(unknown.iv).above_half()) {
+    match (share.iv().above_half(), share.iv().plus(unknown.iv()).above_half()) {
         (Some(above), Some(possible)) => {
             let s = if above { Fraction::one() } else { Fraction::zero() };
             let u = if !above && possible { Fraction::one() } else { Fraction::zero() };
@@ -463,7 +463,7 @@ fn solve_component(
     let mut solved: Vec<Vec<NodeResult>> = members.iter().map(|_| Vec::with_capacity(k)).collect();
     for i in 0..k {
         let ext: Option<Vec<(Fraction, Fraction)>> =
-            external.iter().map(|e| Some((e[i].0.exact.clone()?, e[i].1.exact.clone()?))).collect();
+            external.iter().map(|e| Some((e[i].0.exact_value().cloned()?, e[i].1.exact_value().cloned()?))).collect();
         let values = match ext {
             Some(ext) => match cycle_values(nodes, local, members, &ext, valuations[i], bounded) {
                 Ok(values) => Ok(values.into_iter().map(|(s, u)| (Value::exact(s), Value::exact(u))).collect()),
@@ -723,8 +723,8 @@ fn cycle_bounds(
     if open.iter().any(|o| !o) {
         return Err(linear::Singular);
     }
-    let b_share: Vec<Interval> = external.iter().map(|(s, _)| s.iv).collect();
-    let b_unknown: Vec<Interval> = external.iter().map(|(_, u)| u.iv).collect();
+    let b_share: Vec<Interval> = external.iter().map(|(s, _)| s.iv()).collect();
+    let b_unknown: Vec<Interval> = external.iter().map(|(_, u)| u.iv()).collect();
     let xs = interval::solve_bounds(n, &entries, &b_share);
     let xu = interval::solve_bounds(n, &entries, &b_unknown);
     Ok(xs.into_iter().zip(xu).map(|(s, u)| (Value::bounds(s.clamp_unit()), Value::bounds(u.clamp_unit()))).collect())
@@ -774,7 +774,7 @@ mod tests {
             let g = example(n);
             let all = all(&g, Measure::Capital, None, &[&Russian(&g)], true);
             let t = all.get(g.lookup("T").unwrap(), 0).unwrap();
-            let text = |v: &Value| v.exact.as_ref().map(|f| f.to_string()).unwrap_or_default();
+            let text = |v: &Value| v.exact_value().map(|f| f.to_string()).unwrap_or_default();
             assert_eq!((text(&t.share), text(&t.unknown)), (share.to_string(), unknown.to_string()), "example {n}");
         }
         let g = example(4);

@@ -163,80 +163,93 @@ fn scaled(x: f64, scale: f64) -> (f64, f64) {
     mul_bound(x, scale)
 }
 
-/// A computed share: its certified interval always, its exact value while that fits the size
-/// budget for exact numbers (`None` beyond it, or when `bounded` computations gave up).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Value {
-    /// The exact value, when known.
-    pub exact: Option<Fraction>,
-    /// Bounds that contain the exact value.
-    pub iv: Interval,
+/// A computed share: exact while it fits the size budget for exact numbers, else its certified
+/// interval (from which [`Value::iv`] also bounds an exact value on demand). Exact arithmetic
+/// touches no float; an interval is made only where an exact value meets bounds.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    /// The exact value.
+    Exact(Fraction),
+    /// Only bounds that contain the exact value are known.
+    Bounds(Interval),
+}
+
+impl Default for Value {
+    fn default() -> Value {
+        Value::zero()
+    }
 }
 
 impl Value {
     /// Zero, exactly.
     pub fn zero() -> Value {
-        Value { exact: Some(Fraction::zero()), iv: Interval::ZERO }
+        Value::Exact(Fraction::zero())
     }
 
     /// One, exactly.
     pub fn one() -> Value {
-        Value { exact: Some(Fraction::one()), iv: Interval::ONE }
+        Value::Exact(Fraction::one())
     }
 
     /// An exact value (kept when within the budget, else only its interval).
     pub fn exact(f: Fraction) -> Value {
-        let iv = Interval::of(&f);
-        Value { exact: f.within_budget().then_some(f), iv }
+        if f.within_budget() { Value::Exact(f) } else { Value::Bounds(Interval::of(&f)) }
     }
 
     /// Only bounds are known.
     pub fn bounds(iv: Interval) -> Value {
-        Value { exact: None, iv }
+        Value::Bounds(iv)
+    }
+
+    /// The exact value, when known.
+    pub fn exact_value(&self) -> Option<&Fraction> {
+        match self {
+            Value::Exact(f) => Some(f),
+            Value::Bounds(_) => None,
+        }
+    }
+
+    /// Bounds that contain the value (a point when it is an exact binary float).
+    pub fn iv(&self) -> Interval {
+        match self {
+            Value::Exact(f) => Interval::of(f),
+            Value::Bounds(iv) => *iv,
+        }
     }
 
     /// True when the exact value is known.
     pub fn is_exact(&self) -> bool {
-        self.exact.is_some()
+        matches!(self, Value::Exact(_))
     }
 
     /// `self + other`.
     pub fn add(&self, other: &Value) -> Value {
-        let iv = self.iv.plus(other.iv);
-        match (&self.exact, &other.exact) {
-            (Some(a), Some(b)) => Value::exact_with(a + b, iv),
-            _ => Value::bounds(iv),
+        match (self, other) {
+            (Value::Exact(a), Value::Exact(b)) => Value::exact(a + b),
+            _ => Value::Bounds(self.iv().plus(other.iv())),
         }
     }
 
     /// `w × self` for an exact weight `w` (a share of capital).
     pub fn times(&self, w: &Fraction) -> Value {
-        let iv = Interval::of(w).product(self.iv);
-        match &self.exact {
-            Some(x) => Value::exact_with(w * x, iv),
-            None => Value::bounds(iv),
+        match self {
+            Value::Exact(x) => Value::exact(w * x),
+            Value::Bounds(iv) => Value::Bounds(Interval::of(w).product(*iv)),
         }
-    }
-
-    fn exact_with(f: Fraction, iv: Interval) -> Value {
-        // A small exact value gives the tightest bounds at the cost of one division; a large one
-        // keeps the bounds computed alongside (rounding it would cost a big division).
-        let iv = if iv.is_point() || !f.is_small() { iv } else { Interval::of(&f) };
-        Value { exact: f.within_budget().then_some(f), iv }
     }
 
     /// The exact fraction `p/q`, or nothing when only bounds are known.
     pub fn fraction_text(&self) -> String {
-        self.exact.as_ref().map(Fraction::to_string).unwrap_or_default()
+        self.exact_value().map(Fraction::to_string).unwrap_or_default()
     }
 
     /// The percent rounded to `decimals` places, or its certified bounds `lo..hi` when only
     /// those are known.
     pub fn percent_text(&self, decimals: u32) -> String {
-        match &self.exact {
-            Some(f) => f.percent(decimals),
-            None => {
-                let (lo, hi) = self.iv.percent_bounds(decimals);
+        match self {
+            Value::Exact(f) => f.percent(decimals),
+            Value::Bounds(iv) => {
+                let (lo, hi) = iv.percent_bounds(decimals);
                 format!("{lo}..{hi}")
             }
         }
@@ -245,9 +258,9 @@ impl Value {
     /// Is the value more than one half? From the exact value when known, else from the
     /// interval when it tells; `None` when neither can.
     pub fn above_half(&self) -> Option<bool> {
-        match &self.exact {
-            Some(f) => Some(f.exceeds_half()),
-            None => self.iv.above_half(),
+        match self {
+            Value::Exact(f) => Some(f.exceeds_half()),
+            Value::Bounds(iv) => iv.above_half(),
         }
     }
 }
@@ -257,10 +270,10 @@ impl serde::Serialize for Value {
     /// bounds as `{"percent_min", "percent_max", "exact": false}`.
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        match &self.exact {
-            Some(f) => f.serialize(s),
-            None => {
-                let (lo, hi) = self.iv.percent_bounds(crate::fraction::PERCENT_DECIMALS);
+        match self {
+            Value::Exact(f) => f.serialize(s),
+            Value::Bounds(iv) => {
+                let (lo, hi) = iv.percent_bounds(crate::fraction::PERCENT_DECIMALS);
                 let mut st = s.serialize_struct("Bounds", 3)?;
                 st.serialize_field("percent_min", &lo)?;
                 st.serialize_field("percent_max", &hi)?;

@@ -416,7 +416,8 @@ impl<'g> Engine<'g> {
         }
         let Some(r) = self.node(n, regime) else { return Ok(None) };
         self.closed_loop(r)?;
-        let (Some(Standing::Decided(v)), Some(share), Some(unknown)) = (r.status(), &r.share.exact, &r.unknown.exact)
+        let (Some(Standing::Decided(v)), Some(share), Some(unknown)) =
+            (r.status(), r.share.exact_value(), r.unknown.exact_value())
         else {
             return Err(self.not_exact(n));
         };
@@ -460,8 +461,10 @@ impl<'g> Engine<'g> {
     /// The participation answer of `t` under `regime` (`ru` or `eaeu`).
     pub fn participation(&self, t: PartyIdx, regime: Regime) -> Result<ParticipationFacts, ClosedLoopError> {
         let r = self.row_participation(t, regime)?;
-        match (r.verdict, r.share.exact, r.upper.exact) {
-            (Some(verdict), Some(share), Some(upper)) => Ok(ParticipationFacts { verdict, share, upper }),
+        match (r.verdict, r.share, r.upper) {
+            (Some(verdict), Value::Exact(share), Value::Exact(upper)) => {
+                Ok(ParticipationFacts { verdict, share, upper })
+            }
             _ => Err(self.not_exact(t)),
         }
     }
@@ -475,13 +478,13 @@ impl<'g> Engine<'g> {
             let r = self.node(t, regime).ok_or_else(|| ClosedLoopError(Vec::new()))?;
             self.closed_loop(r)?;
             let upper = r.share.add(&r.unknown);
-            let verdict = match (&r.share.exact, &upper.exact) {
+            let verdict = match (r.share.exact_value(), upper.exact_value()) {
                 (Some(share), Some(upper)) => {
                     Some(participation::verdict_of(party, regime, share, upper, Status::NotQualifying))
                 }
                 // The verdict from the sides of one half the bounds certify: values on the same
                 // sides give the same verdict.
-                _ => match (r.share.iv.above_half(), upper.iv.above_half()) {
+                _ => match (r.share.iv().above_half(), upper.iv().above_half()) {
                     (Some(a), Some(b)) => {
                         let side = |above: bool| if above { Fraction::one() } else { Fraction::zero() };
                         Some(participation::verdict_of(party, regime, &side(a), &side(b), Status::NotQualifying))
@@ -533,9 +536,9 @@ impl<'g> Engine<'g> {
         let mut notes = Vec::new();
         let mut regimes = RowRegimes::default();
         let ru = self.row_participation(t, Regime::Ru)?;
-        let unknown_share = match (&ru.share.exact, &ru.upper.exact) {
+        let unknown_share = match (ru.share.exact_value(), ru.upper.exact_value()) {
             (Some(s), Some(u)) => Value::exact(u - s),
-            _ => Value::bounds(ru.upper.iv.minus(ru.share.iv).clamp_unit()),
+            _ => Value::bounds(ru.upper.iv().minus(ru.share.iv()).clamp_unit()),
         };
         if self.options.regimes.contains(&Regime::Ru) {
             if party.kind == PartyKind::Company && !party.country.is_some_and(|c| c.is_russia()) {
