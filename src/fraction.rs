@@ -141,6 +141,29 @@ impl Fraction {
         }
     }
 
+    /// Numerator and denominator when both fit 64 bits (lowest terms, denominator positive).
+    pub fn small_parts(&self) -> Option<(i64, i64)> {
+        match &self.0 {
+            Repr::Small(r) => Some((r.numer, r.denom())),
+            Repr::Big(_) => None,
+        }
+    }
+
+    /// The fraction from [`Fraction::small_parts`], or `None` when they are not a ratio in
+    /// lowest terms with a positive denominator (a damaged snapshot).
+    pub fn from_small_parts(numer: i64, denom: i64) -> Option<Fraction> {
+        let gcd = |mut a: u64, mut b: u64| {
+            while b != 0 {
+                (a, b) = (b, a % b);
+            }
+            a
+        };
+        if denom <= 0 || gcd(numer.unsigned_abs(), denom.unsigned_abs()) != 1 {
+            return None;
+        }
+        Some(Fraction(Repr::Small(Small::of(Ratio::new_raw(numer, denom)))))
+    }
+
     /// True when the value is held in 64-bit integers (cheap to compute with).
     pub fn is_small(&self) -> bool {
         matches!(self.0, Repr::Small(_))
