@@ -4,6 +4,7 @@
 
 pub mod batch;
 pub mod chains;
+pub mod components;
 pub mod control;
 pub mod interval;
 pub mod linear;

@@ -71,6 +71,12 @@ pub struct Args {
     #[arg(long, value_name = "DIGITS", default_value_t = owngraph::fraction::DEFAULT_EXACT_BUDGET_DIGITS)]
     exact_budget: u64,
 
+    /// Screen only shard K of N (e.g. `2/8`): the weakly connected components of companies and
+    /// nonprofits that hash to it, with every terminal holder. The N shards together give every
+    /// row of the whole run exactly once, so N machines or jobs can split a register.
+    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+    shard: Option<(usize, usize)>,
+
     /// Worker threads (default: one per core).
     #[arg(long, value_name = "N")]
     threads: Option<usize>,
@@ -78,6 +84,13 @@ pub struct Args {
     /// Write to this file instead of standard output (written whole or not at all).
     #[arg(long, short, value_name = "FILE")]
     output: Option<PathBuf>,
+}
+
+fn parse_shard(text: &str) -> Result<(usize, usize), String> {
+    let bad = || format!("\"{text}\" is not K/N with 1 <= K <= N (e.g. 2/8)");
+    let (k, n) = text.split_once('/').ok_or_else(bad)?;
+    let (k, n) = (k.trim().parse::<usize>().map_err(|_| bad())?, n.trim().parse::<usize>().map_err(|_| bad())?);
+    if k == 0 || k > n { Err(bad()) } else { Ok((k, n)) }
 }
 
 fn read_targets(path: &Path, graph: &Graph) -> Result<Vec<PartyIdx>, CliError> {
@@ -304,13 +317,21 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
     spinner.enable_steady_tick(std::time::Duration::from_millis(200));
     let graph = args.graph.load()?;
     let loaded = started.elapsed();
-    let targets = match &args.targets {
+    let mut targets = match &args.targets {
         Some(path) => read_targets(path, &graph)?,
         None => graph.party_indices().filter(|&p| graph.party(p).kind.is_company()).collect(),
     };
     spinner.set_message("computing participation and control for every company");
     let regimes = args.regime.regimes().into_iter().collect();
-    let screen = Engine::new(&graph, EngineOptions { regimes, policies: args.policies.policies() });
+    let options = EngineOptions { regimes, policies: args.policies.policies() };
+    let screen = match args.shard {
+        Some((k, n)) => {
+            let shard = owngraph::analysis::components::shard(&graph, k, n);
+            targets.retain(|t| shard.own[t.index()]);
+            Engine::for_scope(&graph, &shard.scope, options)
+        }
+        None => Engine::new(&graph, options),
+    };
     let blocked = quarantine::blocked_parties(&graph);
     let computed = started.elapsed();
     spinner.finish_and_clear();
