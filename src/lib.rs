@@ -9,6 +9,7 @@
 
 pub mod analysis;
 pub mod fraction;
+pub mod incremental;
 pub mod input;
 pub mod law;
 pub mod model;

@@ -77,6 +77,13 @@ pub struct Args {
     #[arg(long, value_name = "K/N", value_parser = parse_shard)]
     shard: Option<(usize, usize)>,
 
+    /// Re-screen: the previous register (a snapshot or any input, read with the same options).
+    /// Only the targets whose ownership or control ancestry a change touched are recomputed, and
+    /// only the rows that changed are written, with a `change` column (added, removed, changed)
+    /// and the previous verdicts (`old_ru_verdict`, `old_eaeu_verdict`, `old_pak_verdict`).
+    #[arg(long, value_name = "PREVIOUS", conflicts_with = "shard")]
+    since: Option<PathBuf>,
+
     /// Worker threads (default: one per core).
     #[arg(long, value_name = "N")]
     threads: Option<usize>,
@@ -317,6 +324,9 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
     spinner.enable_steady_tick(std::time::Duration::from_millis(200));
     let graph = args.graph.load()?;
     let loaded = started.elapsed();
+    if let Some(previous) = &args.since {
+        return rescreen(&args, &graph, previous, started);
+    }
     let mut targets = match &args.targets {
         Some(path) => read_targets(path, &graph)?,
         None => graph.party_indices().filter(|&p| graph.party(p).kind.is_company()).collect(),
@@ -419,5 +429,104 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
         );
         return Ok(ExitCode::from(2));
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `screen --since PREVIOUS`: the rows that changed since the previous register.
+fn rescreen(args: &Args, graph: &Graph, previous: &Path, started: Instant) -> Result<ExitCode, CliError> {
+    use owngraph::incremental::{Change, every_company, rescreen};
+    let old = super::common::load_inputs(&[previous.to_path_buf()], args.graph.date(), &args.graph.egrul)?;
+    let loaded = started.elapsed();
+    let wanted: Option<std::collections::HashSet<String>> = match &args.targets {
+        Some(path) => Some(read_targets(path, graph)?.into_iter().map(|t| graph.party(t).id.clone()).collect()),
+        None => None,
+    };
+    let is_target = |p: &owngraph::model::Party| match &wanted {
+        Some(ids) => ids.contains(&p.id),
+        None => every_company(p),
+    };
+    let regimes = args.regime.regimes().into_iter().collect();
+    let options = EngineOptions { regimes, policies: args.policies.policies() };
+    let done = rescreen(&old, graph, &options, &is_target);
+    let computed = started.elapsed();
+    let format = args.format.unwrap_or_else(|| {
+        match args.output.as_deref().and_then(|p| p.extension()).and_then(|e| e.to_str()) {
+            Some("jsonl") | Some("ndjson") => Format::Jsonl,
+            _ => Format::Csv,
+        }
+    });
+    let mut out = AtomicOutput::create(args.output.as_deref())?;
+    let verdicts = |r: &Result<ScreenRow, String>| -> [String; 3] {
+        let v = |p: Option<Option<Verdict>>| p.map(|v| v.map_or("not_exact", |v| v.as_str())).unwrap_or("").to_string();
+        match r {
+            Ok(r) => [
+                v(r.regimes.ru.as_ref().map(|p| p.verdict)),
+                v(r.regimes.eaeu.as_ref().map(|p| p.verdict)),
+                v(r.regimes.pak.as_ref().map(|p| Some(p.verdict))),
+            ],
+            Err(_) => ["error".into(), "error".into(), "error".into()],
+        }
+    };
+    let io = |e: csv::Error| CliError::Io(e.to_string());
+    let mut w = csv::Writer::from_writer(Vec::new());
+    if format == Format::Csv {
+        let mut header = vec!["change", "old_ru_verdict", "old_eaeu_verdict", "old_pak_verdict"];
+        header.extend(COLUMNS);
+        w.write_record(header).map_err(io)?;
+    }
+    let mut jsonl: Vec<u8> = Vec::new();
+    for (id, change) in &done.changes {
+        let (kind, before, after) = match change {
+            Change::Added(r) => ("added", None, Some(&**r)),
+            Change::Removed(r) => ("removed", Some(&**r), None),
+            Change::Changed(a, b) => ("changed", Some(&**a), Some(&**b)),
+        };
+        match format {
+            Format::Csv => {
+                let mut row: Vec<String> = vec![kind.to_string()];
+                row.extend(before.map(&verdicts).unwrap_or_default());
+                match after {
+                    Some(Ok(r)) => row.extend(csv_row(r)),
+                    Some(Err(e)) => {
+                        let mut cells = vec![String::new(); COLUMNS.len()];
+                        cells[0] = id.clone();
+                        if let Some(last) = cells.last_mut() {
+                            *last = e.clone();
+                        }
+                        row.extend(cells);
+                    }
+                    None => {
+                        let mut cells = vec![String::new(); COLUMNS.len()];
+                        cells[0] = id.clone();
+                        row.extend(cells);
+                    }
+                }
+                w.write_record(row).map_err(io)?;
+            }
+            Format::Jsonl => {
+                let side = |r: Option<&Result<ScreenRow, String>>| match r {
+                    Some(Ok(r)) => serde_json::to_value(r).unwrap_or_default(),
+                    Some(Err(e)) => serde_json::json!({"target": id, "error": e}),
+                    None => serde_json::Value::Null,
+                };
+                let v = serde_json::json!({"target": id, "change": kind, "old": side(before), "new": side(after)});
+                serde_json::to_writer(&mut jsonl, &v).map_err(|e| CliError::Io(e.to_string()))?;
+                jsonl.push(b'\n');
+            }
+        }
+    }
+    let bytes = if format == Format::Csv { w.into_inner().map_err(|e| CliError::Io(e.to_string()))? } else { jsonl };
+    out.write_all(&bytes)?;
+    out.commit()?;
+    eprintln!(
+        "re-screened since {}: {} parties changed, {} targets recomputed, {} rows changed: load {:.2} s, compute {:.2} s, total {:.2} s",
+        previous.display(),
+        done.touched,
+        done.recomputed,
+        done.changes.len(),
+        loaded.as_secs_f64(),
+        (computed - loaded).as_secs_f64(),
+        started.elapsed().as_secs_f64()
+    );
     Ok(ExitCode::SUCCESS)
 }
