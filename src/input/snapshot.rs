@@ -208,24 +208,70 @@ pub fn encode(graph: &Graph) -> Vec<u8> {
 /// Why a snapshot cannot be read.
 type Bad = String;
 
-/// Reads the payload as it streams in, hashing every byte: the checksum is compared at the end,
-/// before the graph is handed out, and memory never holds the file besides the graph.
+/// Reads the payload as it streams in, in blocks of a megabyte, each hashed whole as it
+/// arrives (CRC-32 is fast on large blocks only): the checksum is compared at the end, before
+/// the graph is handed out, and memory never holds the file besides the graph.
 struct Reader<R> {
     inner: R,
     hasher: crc32fast::Hasher,
+    /// Payload bytes not yet taken by a field.
     left: u64,
+    block: Vec<u8>,
+    at: usize,
 }
 
 impl<R: std::io::Read> Reader<R> {
+    fn new(inner: R, len: u64) -> Reader<R> {
+        Reader { inner, hasher: crc32fast::Hasher::new(), left: len, block: Vec::new(), at: 0 }
+    }
+
+    /// The next block of the payload, hashed.
+    fn refill(&mut self) -> Result<(), Bad> {
+        let unread = self.left - (self.block.len() - self.at) as u64;
+        let n = unread.min(1 << 20) as usize;
+        if n == 0 {
+            return Err("the snapshot ends too early".into());
+        }
+        self.block.clear();
+        self.block.resize(n, 0);
+        self.inner.read_exact(&mut self.block).map_err(|e| format!("cannot read: {e}"))?;
+        self.hasher.update(&self.block);
+        self.at = 0;
+        Ok(())
+    }
+
     fn fill(&mut self, buf: &mut [u8]) -> Result<(), Bad> {
         if (buf.len() as u64) > self.left {
             return Err("the snapshot ends too early".into());
         }
-        self.inner.read_exact(buf).map_err(|e| format!("cannot read: {e}"))?;
-        self.hasher.update(buf);
-        self.left -= buf.len() as u64;
+        let mut done = 0;
+        while done < buf.len() {
+            if self.at == self.block.len() {
+                self.refill()?;
+            }
+            let n = (buf.len() - done).min(self.block.len() - self.at);
+            buf[done..done + n].copy_from_slice(&self.block[self.at..self.at + n]);
+            self.at += n;
+            self.left -= n as u64;
+            done += n;
+        }
         Ok(())
     }
+
+    /// Hashes what is left of the payload without keeping it.
+    fn drain(&mut self) {
+        self.left -= (self.block.len() - self.at) as u64;
+        self.at = self.block.len();
+        while self.left > 0 {
+            let before = self.left;
+            if self.refill().is_err() {
+                break;
+            }
+            self.left = before - self.block.len() as u64;
+            self.at = self.block.len();
+        }
+    }
+
     fn array<const N: usize>(&mut self) -> Result<[u8; N], Bad> {
         let mut b = [0u8; N];
         self.fill(&mut b)?;
@@ -324,17 +370,11 @@ fn decode_from(mut input: impl std::io::Read, size: u64) -> Result<Graph, Bad> {
     if payload != len {
         return Err(format!("the snapshot is {payload} bytes long where its header says {len}: it is truncated"));
     }
-    let mut r = Reader { inner: input, hasher: crc32fast::Hasher::new(), left: len };
+    let mut r = Reader::new(input, len);
     let graph = read_payload(&mut r);
     // Whatever the payload said, the checksum comes first: a damaged file is named as such.
     let trailing = r.left != 0;
-    let mut chunk = vec![0u8; 1 << 16];
-    while r.left > 0 {
-        let n = (r.left as usize).min(chunk.len());
-        if r.fill(&mut chunk[..n]).is_err() {
-            break;
-        }
-    }
+    r.drain();
     if r.hasher.finalize() != crc {
         return Err("the snapshot's checksum does not match: the file is damaged".into());
     }
