@@ -111,7 +111,14 @@ pub fn parse(path: &Path, as_of: NaiveDate) -> Result<Graph, InputErrors> {
     while !batch.is_empty() {
         let (parsed, more) = rayon::join(
             || -> Vec<Parsed> { batch.par_iter().enumerate().map(|(i, t)| parse_line(t, first + i as u32)).collect() },
-            || if failed.is_none() { read_batch(&mut lines, &mut next) } else { Ok(next.clear()) },
+            || {
+                if failed.is_none() {
+                    read_batch(&mut lines, &mut next)
+                } else {
+                    next.clear();
+                    Ok(())
+                }
+            },
         );
         for item in parsed {
             match item {
