@@ -26,49 +26,73 @@ fn party_print(p: &Party) -> u64 {
     let mut h = FxHasher::default();
     (p.kind.as_str(), &p.name, p.country.map(|c| c.to_string())).hash(&mut h);
     for c in &p.citizenship {
-        c.to_string().hash(&mut h);
+        c.as_str().hash(&mut h);
     }
-    format!("{:?}", p.details).hash(&mut h);
+    if let Some(d) = &p.details {
+        // Rare: the debug text is enough.
+        format!("{d:?}").hash(&mut h);
+    }
     h.finish()
 }
 
-/// A fingerprint of one relation by the ids at its ends (positions differ between registers).
-fn relation_print(g: &Graph, r: &Relation) -> u64 {
-    let mut h = FxHasher::default();
-    g.party(r.from).id.hash(&mut h);
-    match &r.interest {
+/// One relation into a party, its ends as positions in today's register: what must be the same
+/// for the party to be untouched (its origin and notes do not change an answer).
+fn relation_key(r: &Relation, map: impl Fn(PartyIdx) -> Option<PartyIdx>) -> Option<(PartyIdx, Interest, Dates)> {
+    let interest = match &r.interest {
         Interest::VoteDisposal { votes, basis, of } => {
-            ("vote_disposal", votes.to_string(), basis.as_str(), of.map(|o| g.party(o).id.clone())).hash(&mut h)
+            let of = match of {
+                Some(o) => Some(map(*o)?),
+                None => None,
+            };
+            Interest::VoteDisposal { votes: votes.clone(), basis: *basis, of }
         }
-        other => format!("{other:?}").hash(&mut h),
+        other => other.clone(),
+    };
+    Some((map(r.from)?, interest, (r.since, r.until)))
+}
+
+type Dates = (Option<chrono::NaiveDate>, Option<chrono::NaiveDate>);
+
+/// True when the relations into `p` (today) and `o` (yesterday) are the same, ends compared
+/// through `to_new` (yesterday's positions mapped to today's by id).
+fn same_incoming(old: &Graph, new: &Graph, o: PartyIdx, p: PartyIdx, to_new: &[Option<PartyIdx>]) -> bool {
+    if old.incoming(o).count() != new.incoming(p).count()
+        || old.quarantine_of(o).is_some() != new.quarantine_of(p).is_some()
+    {
+        return false;
     }
-    (r.since, r.until).hash(&mut h);
-    h.finish()
+    let map_old = |x: PartyIdx| to_new.get(x.index()).copied().flatten();
+    let Some(before) = old.incoming(o).map(|(_, r)| relation_key(r, map_old)).collect::<Option<Vec<_>>>() else {
+        return false;
+    };
+    let Some(after) = new.incoming(p).map(|(_, r)| relation_key(r, Some)).collect::<Option<Vec<_>>>() else {
+        return false;
+    };
+    // Few relations per party: compare as multisets.
+    let mut used = vec![false; after.len()];
+    before.iter().all(|k| {
+        let found = after.iter().enumerate().position(|(i, a)| !used[i] && a == k);
+        found.map(|i| used[i] = true).is_some()
+    })
 }
 
-/// The fingerprint of everything into `p`: the relations into it, in any order.
-fn incoming_print(g: &Graph, p: PartyIdx) -> u64 {
-    let mut prints: Vec<u64> = g.incoming(p).map(|(_, r)| relation_print(g, r)).collect();
-    prints.sort_unstable();
-    let mut h = FxHasher::default();
-    prints.hash(&mut h);
-    g.quarantine_of(p).is_some().hash(&mut h);
-    h.finish()
-}
-
-/// The parties of `g` whose records or incoming relations differ from `old`'s (by id).
+/// The parties of `new` whose records or incoming relations differ from `old`'s (by id).
 fn touched(old: &Graph, new: &Graph) -> Vec<PartyIdx> {
     use rayon::prelude::*;
+    let to_new: Vec<Option<PartyIdx>> = old.parties().par_iter().map(|party| new.lookup(&party.id)).collect();
+    let mut to_old: Vec<Option<PartyIdx>> = vec![None; new.len()];
+    for (o, p) in to_new.iter().enumerate() {
+        if let Some(p) = p {
+            to_old[p.index()] = Some(PartyIdx::new(o));
+        }
+    }
     new.party_indices()
         .collect::<Vec<_>>()
         .into_par_iter()
-        .filter(|&p| {
-            let party = new.party(p);
-            match old.lookup(&party.id) {
-                None => true,
-                Some(o) => {
-                    party_print(party) != party_print(old.party(o)) || incoming_print(new, p) != incoming_print(old, o)
-                }
+        .filter(|&p| match to_old[p.index()] {
+            None => true,
+            Some(o) => {
+                party_print(new.party(p)) != party_print(old.party(o)) || !same_incoming(old, new, o, p, &to_new)
             }
         })
         .collect()

@@ -322,11 +322,16 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
     let spinner = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
     spinner.set_message("reading the graph");
     spinner.enable_steady_tick(std::time::Duration::from_millis(200));
+    if let Some(previous) = &args.since {
+        // Both registers are read at once.
+        let (graph, old) = rayon::join(
+            || args.graph.load(),
+            || super::common::load_inputs(std::slice::from_ref(previous), args.graph.date(), &args.graph.egrul),
+        );
+        return rescreen(&args, &graph?, &old?, previous, started);
+    }
     let graph = args.graph.load()?;
     let loaded = started.elapsed();
-    if let Some(previous) = &args.since {
-        return rescreen(&args, &graph, previous, started);
-    }
     let mut targets = match &args.targets {
         Some(path) => read_targets(path, &graph)?,
         None => graph.party_indices().filter(|&p| graph.party(p).kind.is_company()).collect(),
@@ -433,9 +438,8 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
 }
 
 /// `screen --since PREVIOUS`: the rows that changed since the previous register.
-fn rescreen(args: &Args, graph: &Graph, previous: &Path, started: Instant) -> Result<ExitCode, CliError> {
+fn rescreen(args: &Args, graph: &Graph, old: &Graph, previous: &Path, started: Instant) -> Result<ExitCode, CliError> {
     use owngraph::incremental::{Change, every_company, rescreen};
-    let old = super::common::load_inputs(&[previous.to_path_buf()], args.graph.date(), &args.graph.egrul)?;
     let loaded = started.elapsed();
     let wanted: Option<std::collections::HashSet<String>> = match &args.targets {
         Some(path) => Some(read_targets(path, graph)?.into_iter().map(|t| graph.party(t).id.clone()).collect()),
@@ -447,7 +451,7 @@ fn rescreen(args: &Args, graph: &Graph, previous: &Path, started: Instant) -> Re
     };
     let regimes = args.regime.regimes().into_iter().collect();
     let options = EngineOptions { regimes, policies: args.policies.policies() };
-    let done = rescreen(&old, graph, &options, &is_target);
+    let done = rescreen(old, graph, &options, &is_target);
     let computed = started.elapsed();
     let format = args.format.unwrap_or_else(|| {
         match args.output.as_deref().and_then(|p| p.extension()).and_then(|e| e.to_str()) {

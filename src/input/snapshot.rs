@@ -411,9 +411,16 @@ fn read_payload<R: std::io::Read>(r: &mut Reader<R>) -> Result<Unchecked, Bad> {
     for _ in 0..n {
         let id = r.str()?;
         let kind = *PartyKind::ALL.get(r.u8()? as usize).ok_or("an unknown party kind")?;
-        let mut party = Party::new(id, kind);
-        party.name = r.str()?;
-        party.country = r.country()?;
+        let name = r.str()?;
+        let mut party = Party {
+            id,
+            kind,
+            name,
+            country: r.country()?,
+            citizenship: Vec::new(),
+            details: None,
+            origin: Origin::default(),
+        };
         let c = r.u32()? as usize;
         for _ in 0..c {
             party.citizenship.extend(r.country()?);

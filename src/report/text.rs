@@ -189,7 +189,7 @@ fn participation(out: &mut String, a: &ParticipationAssessment, lang: Lang, code
                 percent(&h.share, lang),
                 percent(&h.direct, lang),
                 percent(&h.indirect, lang),
-                h.share.to_string(),
+                crate::law::wording::fraction(&h.share, lang),
             ]);
         }
         out.push_str(&t.render(2));
