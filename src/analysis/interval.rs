@@ -318,19 +318,30 @@ pub fn solve_bounds(n: usize, entries: &[(usize, usize, Fraction)], b: &[Interva
     for (i, j, w) in &k {
         rows[*i].push((*j, *w));
     }
+    // Gauss–Seidel for x = K x + c.
+    let iterate = |c: &[f64]| -> Vec<f64> {
+        let mut y = c.to_vec();
+        for _ in 0..10_000 {
+            let (mut change, mut largest) = (0f64, 1f64);
+            for i in 0..n {
+                let v = c[i] + rows[i].iter().map(|(j, w)| (w.lo + w.hi) / 2.0 * y[*j]).sum::<f64>();
+                change = change.max((v - y[i]).abs());
+                largest = largest.max(v.abs());
+                y[i] = v;
+            }
+            if change <= 1e-16 * largest {
+                break;
+            }
+        }
+        y
+    };
     let mid: Vec<f64> = b.iter().map(|x| (x.lo + x.hi) / 2.0).collect();
-    let mut y = mid.clone();
-    for _ in 0..10_000 {
-        let mut change = 0f64;
-        for i in 0..n {
-            let v = mid[i] + rows[i].iter().map(|(j, w)| (w.lo + w.hi) / 2.0 * y[*j]).sum::<f64>();
-            change = change.max((v - y[i]).abs());
-            y[i] = v;
-        }
-        if change <= 1e-17 {
-            break;
-        }
-    }
+    let y = iterate(&mid);
+    // A positive direction that I − K maps to about 1 in every row: moving y along it by δ
+    // gives every row a margin of about δ over the float errors, even rows whose holders are
+    // all inside the cycle.
+    let z = iterate(&vec![1.0; n]);
+    let delta = 1e-9;
     // K·v with v taken at its upper (or lower) bound, rounded up (or down).
     let apply = |v: &[f64], upper: bool| -> Vec<Interval> {
         rows.iter()
@@ -344,14 +355,14 @@ pub fn solve_bounds(n: usize, entries: &[(usize, usize, Fraction)], b: &[Interva
             })
             .collect()
     };
-    let up: Vec<f64> = y.iter().map(|v| (v * (1.0 + 1e-9) + 1e-300).min(1.0)).collect();
+    let up: Vec<f64> = (0..n).map(|i| y[i] + delta * z[i]).collect();
     let ky = apply(&up, true);
     // y − K y ≥ b.hi, with K y rounded up and the difference rounded down.
-    let upper_ok = (0..n).all(|i| (up[i] - ky[i].hi).next_down() >= b[i].hi);
-    let down: Vec<f64> = y.iter().map(|v| (v * (1.0 - 1e-9)).max(0.0)).collect();
+    let upper_ok = (0..n).all(|i| up[i].is_finite() && (up[i] - ky[i].hi).next_down() >= b[i].hi);
+    let down: Vec<f64> = (0..n).map(|i| (y[i] - delta * z[i]).max(0.0)).collect();
     let kz = apply(&down, false);
     // z − K z ≤ b.lo, with K z rounded down so that the left side is rounded up.
-    let lower_ok = (0..n).all(|i| (down[i] - kz[i].lo).next_up() <= b[i].lo);
+    let lower_ok = (0..n).all(|i| down[i].is_finite() && (down[i] - kz[i].lo).next_up() <= b[i].lo);
     (0..n)
         .map(|i| Interval { lo: if lower_ok { down[i] } else { 0.0 }, hi: if upper_ok { up[i] } else { 1.0 } })
         .collect()
@@ -413,6 +424,17 @@ mod tests {
         for i in 0..2 {
             assert!(contains(x[i], &exact[i]), "{:?} {}", x[i], exact[i]);
             assert!(x[i].hi - x[i].lo < 1e-6);
+        }
+    }
+
+    #[test]
+    fn a_member_held_only_inside_the_cycle_is_bounded_too() {
+        // x0 = 1/2 x1 + 1/3 ; x1 = x0 (all of x1's capital is held by x0): x0 = x1 = 2/3.
+        let e = vec![(0, 1, f("1/2")), (1, 0, f("1"))];
+        let x = solve_bounds(2, &e, &[Interval::of(&f("1/3")), Interval::ZERO]);
+        for xi in x {
+            assert!(contains(xi, &f("2/3")), "{xi:?}");
+            assert!(xi.hi - xi.lo < 1e-6, "{xi:?}");
         }
     }
 
