@@ -15,7 +15,7 @@ use malachite_base::rounding_modes::RoundingMode;
 use malachite_nz::natural::Natural;
 use malachite_q::Rational;
 use num_rational::Ratio;
-use num_traits::{CheckedAdd, CheckedDiv, CheckedMul, CheckedSub, Signed, Zero};
+use num_traits::{CheckedAdd, CheckedDiv, CheckedMul, CheckedSub};
 use rust_decimal::Decimal;
 
 /// An exact rational number (signed: elimination steps go below zero; shares never do).
@@ -24,8 +24,38 @@ pub struct Fraction(Repr);
 
 #[derive(Clone, Debug)]
 enum Repr {
-    Small(Ratio<i64>),
+    Small(Small),
     Big(Arc<BigValue>),
+}
+
+/// A ratio of 64-bit integers in lowest terms, its denominator positive: 16 bytes, and the
+/// zero a denominator cannot be leaves room for [`Repr`]'s tag, so a fraction is 16 bytes too
+/// (a relation holds two, a batch result several).
+#[derive(Clone, Copy, Debug)]
+struct Small {
+    numer: i64,
+    denom: std::num::NonZeroI64,
+}
+
+impl Small {
+    /// From a normalized ratio (positive denominator).
+    fn of(r: Ratio<i64>) -> Small {
+        let d = std::num::NonZeroI64::new(*r.denom()).unwrap_or(std::num::NonZeroI64::MAX);
+        debug_assert!(d.get() > 0);
+        Small { numer: *r.numer(), denom: d }
+    }
+
+    fn ratio(self) -> Ratio<i64> {
+        Ratio::new_raw(self.numer, self.denom.get())
+    }
+
+    fn numer(&self) -> &i64 {
+        &self.numer
+    }
+
+    fn denom(&self) -> i64 {
+        self.denom.get()
+    }
 }
 
 /// A value too large for 64 bits, shared between clones, with its decimal text kept once made
@@ -51,12 +81,12 @@ const MAX_EXPONENT: i64 = 400;
 impl Fraction {
     /// Zero.
     pub fn zero() -> Self {
-        Fraction(Repr::Small(Ratio::from_integer(0)))
+        Fraction(Repr::Small(Small::of(Ratio::from_integer(0))))
     }
 
     /// One.
     pub fn one() -> Self {
-        Fraction(Repr::Small(Ratio::from_integer(1)))
+        Fraction(Repr::Small(Small::of(Ratio::from_integer(1))))
     }
 
     /// The fraction `numer / denom`. `denom` must not be zero (callers pass constants).
@@ -65,7 +95,7 @@ impl Fraction {
         if denom == 0 {
             return Fraction::zero();
         }
-        Fraction(Repr::Small(Ratio::new(numer, denom)))
+        Fraction(Repr::Small(Small::of(Ratio::new(numer, denom))))
     }
 
     /// One half: the threshold of "more than 50 %".
@@ -81,14 +111,14 @@ impl Fraction {
     fn from_big(r: Rational) -> Self {
         let negative = r < 0u32;
         if let (Ok(n), Ok(d)) = (i64::try_from(r.numerator_ref()), i64::try_from(r.denominator_ref())) {
-            return Fraction(Repr::Small(Ratio::new_raw(if negative { -n } else { n }, d)));
+            return Fraction(Repr::Small(Small::of(Ratio::new_raw(if negative { -n } else { n }, d))));
         }
         Fraction(Repr::Big(Arc::new(BigValue { value: r, text: OnceLock::new(), percent: OnceLock::new() })))
     }
 
     fn to_big(&self) -> Cow<'_, Rational> {
         match &self.0 {
-            Repr::Small(r) => Cow::Owned(Rational::from_signeds(*r.numer(), *r.denom())),
+            Repr::Small(r) => Cow::Owned(Rational::from_signeds(*r.numer(), r.denom())),
             Repr::Big(b) => Cow::Borrowed(&b.value),
         }
     }
@@ -111,23 +141,51 @@ impl Fraction {
         }
     }
 
+    /// Numerator and denominator when both fit 64 bits (lowest terms, denominator positive).
+    pub fn small_parts(&self) -> Option<(i64, i64)> {
+        match &self.0 {
+            Repr::Small(r) => Some((r.numer, r.denom())),
+            Repr::Big(_) => None,
+        }
+    }
+
+    /// The fraction from [`Fraction::small_parts`], or `None` when they are not a ratio in
+    /// lowest terms with a positive denominator (a damaged snapshot).
+    pub fn from_small_parts(numer: i64, denom: i64) -> Option<Fraction> {
+        let gcd = |mut a: u64, mut b: u64| {
+            while b != 0 {
+                (a, b) = (b, a % b);
+            }
+            a
+        };
+        if denom <= 0 || gcd(numer.unsigned_abs(), denom.unsigned_abs()) != 1 {
+            return None;
+        }
+        Some(Fraction(Repr::Small(Small::of(Ratio::new_raw(numer, denom)))))
+    }
+
+    /// True when the value is held in 64-bit integers (cheap to compute with).
+    pub fn is_small(&self) -> bool {
+        matches!(self.0, Repr::Small(_))
+    }
+
     /// True for zero.
     pub fn is_zero(&self) -> bool {
         match &self.0 {
-            Repr::Small(r) => r.is_zero(),
+            Repr::Small(r) => r.numer == 0,
             Repr::Big(b) => b.value == 0u32,
         }
     }
 
     /// True for one.
     pub fn is_one(&self) -> bool {
-        matches!(&self.0, Repr::Small(r) if *r.numer() == 1 && *r.denom() == 1)
+        matches!(&self.0, Repr::Small(r) if r.numer == 1 && r.denom() == 1)
     }
 
     /// True for values above zero.
     pub fn is_positive(&self) -> bool {
         match &self.0 {
-            Repr::Small(r) => r.is_positive(),
+            Repr::Small(r) => r.numer > 0,
             Repr::Big(b) => b.value > 0u32,
         }
     }
@@ -135,7 +193,7 @@ impl Fraction {
     /// True for values below zero.
     pub fn is_negative(&self) -> bool {
         match &self.0 {
-            Repr::Small(r) => r.is_negative(),
+            Repr::Small(r) => r.numer < 0,
             Repr::Big(b) => b.value < 0u32,
         }
     }
@@ -153,9 +211,74 @@ impl Fraction {
     /// A nearby binary float, for ordering heuristics and fast screening only.
     pub fn to_f64(&self) -> f64 {
         match &self.0 {
-            Repr::Small(r) => *r.numer() as f64 / *r.denom() as f64,
+            Repr::Small(r) => *r.numer() as f64 / r.denom() as f64,
             Repr::Big(b) => f64::rounding_from(&b.value, RoundingMode::Nearest).0,
         }
+    }
+
+    /// Bounds `(lo, hi)` in binary floats that contain the value exactly (equal when the value
+    /// is a binary float): the certified start of [`crate::analysis::interval`].
+    pub fn enclose(&self) -> (f64, f64) {
+        const EXACT: u64 = 1 << 53;
+        if let Repr::Small(r) = &self.0 {
+            let (n, d) = (*r.numer(), r.denom());
+            if n.unsigned_abs() <= EXACT && d.unsigned_abs() <= EXACT {
+                // Both convert exactly and the quotient is correctly rounded.
+                let q = n as f64 / d as f64;
+                return if d.unsigned_abs().is_power_of_two() { (q, q) } else { (q.next_down(), q.next_up()) };
+            }
+        }
+        let big = self.to_big();
+        (f64::rounding_from(&*big, RoundingMode::Floor).0, f64::rounding_from(&*big, RoundingMode::Ceiling).0)
+    }
+
+    /// The exact value of a finite binary float.
+    pub fn from_f64_exact(x: f64) -> Option<Fraction> {
+        Rational::try_from(x).ok().map(Fraction::from_big)
+    }
+
+    /// The size of the value: significant bits of its numerator and denominator together.
+    pub fn bits(&self) -> u64 {
+        use malachite_base::num::logic::traits::SignificantBits;
+        match &self.0 {
+            Repr::Small(r) => {
+                u64::from(64 - r.numer().unsigned_abs().leading_zeros())
+                    + u64::from(64 - r.denom().unsigned_abs().leading_zeros())
+            }
+            Repr::Big(b) => b.value.numerator_ref().significant_bits() + b.value.denominator_ref().significant_bits(),
+        }
+    }
+
+    /// True when the value fits the size budget for exact numbers ([`set_exact_budget`]).
+    pub fn within_budget(&self) -> bool {
+        self.bits() <= exact_budget_bits()
+    }
+
+    /// Decimal digits of the longer of numerator and denominator.
+    pub fn digits(&self) -> usize {
+        match &self.0 {
+            Repr::Small(r) => r.numer().unsigned_abs().to_string().len().max(r.denom().to_string().len()),
+            Repr::Big(_) => {
+                let (_, n, d) = self.parts();
+                n.to_string().len().max(d.to_string().len())
+            }
+        }
+    }
+
+    /// `p/q` when neither has more than `max_digits` digits, else `None` (then print the
+    /// percent and [`Fraction::digits`]: "exact fraction: N digits").
+    pub fn short_text(&self, max_digits: usize) -> Option<String> {
+        // A number of b bits has at least ⌊(b − 1)·log10 2⌋ + 1 digits.
+        let least =
+            |bits: u64| if bits == 0 { 1 } else { ((bits - 1) as f64 * std::f64::consts::LOG10_2) as usize + 1 };
+        if let Repr::Big(b) = &self.0 {
+            use malachite_base::num::logic::traits::SignificantBits;
+            let longest = b.value.numerator_ref().significant_bits().max(b.value.denominator_ref().significant_bits());
+            if least(longest) > max_digits {
+                return None;
+            }
+        }
+        (self.digits() <= max_digits).then(|| self.to_string())
     }
 
     /// The smaller of two values.
@@ -184,7 +307,7 @@ impl Fraction {
         if let Repr::Small(r) = &self.0
             && decimals <= 20
         {
-            let (n, d) = (i128::from(*r.numer()), i128::from(*r.denom()));
+            let (n, d) = (i128::from(*r.numer()), i128::from(r.denom()));
             if let Some(scaled) = n.unsigned_abs().checked_mul(100 * 10u128.pow(decimals)) {
                 let d = d.unsigned_abs();
                 let (mut q, rem) = (scaled / d, scaled % d);
@@ -370,9 +493,10 @@ macro_rules! arith {
                     return r;
                 }
                 if let (Repr::Small(a), Repr::Small(b)) = (&self.0, &rhs.0)
-                    && let Some(r) = same_denominator(stringify!($op), a, b).or_else(|| a.$checked(b))
+                    && let (a, b) = (a.ratio(), b.ratio())
+                    && let Some(r) = same_denominator(stringify!($op), &a, &b).or_else(|| a.$checked(&b))
                 {
-                    return Fraction(Repr::Small(r));
+                    return Fraction(Repr::Small(Small::of(r)));
                 }
                 Fraction::from_big(&*self.to_big() $op &*rhs.to_big())
             }
@@ -405,9 +529,9 @@ impl Div<&Fraction> for &Fraction {
             return Fraction::zero();
         }
         if let (Repr::Small(a), Repr::Small(b)) = (&self.0, &rhs.0)
-            && let Some(r) = a.checked_div(b)
+            && let Some(r) = a.ratio().checked_div(&b.ratio())
         {
-            return Fraction(Repr::Small(r));
+            return Fraction(Repr::Small(Small::of(r)));
         }
         if rhs.is_one() {
             return self.clone();
@@ -439,7 +563,7 @@ impl Neg for Fraction {
     type Output = Fraction;
     fn neg(self) -> Fraction {
         match self.0 {
-            Repr::Small(r) if *r.numer() != i64::MIN => Fraction(Repr::Small(-r)),
+            Repr::Small(r) if r.numer != i64::MIN => Fraction(Repr::Small(Small::of(-r.ratio()))),
             _ => Fraction::from_big(-self.to_big().into_owned()),
         }
     }
@@ -474,7 +598,7 @@ impl PartialOrd for Fraction {
 impl Ord for Fraction {
     fn cmp(&self, other: &Self) -> Ordering {
         match (&self.0, &other.0) {
-            (Repr::Small(a), Repr::Small(b)) => a.cmp(b),
+            (Repr::Small(a), Repr::Small(b)) => a.ratio().cmp(&b.ratio()),
             _ => self.to_big().as_ref().cmp(other.to_big().as_ref()),
         }
     }
@@ -484,7 +608,7 @@ impl std::hash::Hash for Fraction {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         // Values are normalized (small whenever they fit), so equal values hash alike.
         match &self.0 {
-            Repr::Small(r) => (r.numer(), r.denom()).hash(state),
+            Repr::Small(r) => (r.numer, r.denom()).hash(state),
             Repr::Big(b) => b.value.hash(state),
         }
     }
@@ -508,6 +632,31 @@ impl Default for Fraction {
     fn default() -> Self {
         Fraction::zero()
     }
+}
+
+/// The default size budget for exact numbers: 1 000 decimal digits of numerator or
+/// denominator (`--exact-budget`).
+pub const DEFAULT_EXACT_BUDGET_DIGITS: u64 = 1_000;
+
+static EXACT_BUDGET_BITS: std::sync::atomic::AtomicU64 =
+    std::sync::atomic::AtomicU64::new(digits_to_bits(DEFAULT_EXACT_BUDGET_DIGITS));
+
+const fn digits_to_bits(digits: u64) -> u64 {
+    // log2(10) < 3.3220; the budget covers numerator and denominator together.
+    (digits.saturating_mul(33_220) / 10_000 + 1).saturating_mul(2)
+}
+
+/// Sets the size budget for exact numbers, in decimal digits of a numerator or denominator.
+/// A computation whose exact value would be larger keeps only its certified interval
+/// ([`crate::analysis::interval`]); a decision that interval cannot take is reported, never
+/// guessed.
+pub fn set_exact_budget(digits: u64) {
+    EXACT_BUDGET_BITS.store(digits_to_bits(digits), std::sync::atomic::Ordering::Relaxed);
+}
+
+/// The size budget for exact numbers, in bits of numerator and denominator together.
+pub fn exact_budget_bits() -> u64 {
+    EXACT_BUDGET_BITS.load(std::sync::atomic::Ordering::Relaxed)
 }
 
 /// Decimal places of every percent owngraph prints.
@@ -631,6 +780,11 @@ mod tests {
         assert!(Share::parse("120%").is_err());
         assert!(Share::parse("-1/3").is_err());
         assert!(Share::parse("100%").is_ok());
+    }
+
+    #[test]
+    fn a_fraction_is_sixteen_bytes() {
+        assert_eq!(std::mem::size_of::<Fraction>(), 16);
     }
 
     #[test]

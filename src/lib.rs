@@ -30,7 +30,7 @@
 //! let regimes = [Regime::Ru, Regime::Pak].into_iter().collect();
 //! let engine = Engine::new(&graph, EngineOptions { regimes, policies: Default::default() });
 //! let row = engine.row(graph.lookup("T").expect("T"))?;
-//! assert_eq!(row.regimes.ru.map(|r| r.verdict), Some(Verdict::Eligible));
+//! assert_eq!(row.regimes.ru.map(|r| r.verdict), Some(Some(Verdict::Eligible))); // exact, so decided
 //! assert_eq!(row.regimes.pak.map(|r| r.verdict), Some(Verdict::NotEligible)); // F → R → T
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
@@ -48,6 +48,7 @@
 
 pub mod analysis;
 pub mod fraction;
+pub mod incremental;
 pub mod input;
 pub mod law;
 pub mod model;

@@ -27,7 +27,8 @@ use petgraph::algo::kosaraju_scc;
 use petgraph::graph::{DiGraph, NodeIndex};
 use rayon::prelude::*;
 
-use super::linear;
+use super::interval::{self, Interval, Value};
+use super::linear::{self, Unsolved};
 use super::participation::Measure;
 use crate::fraction::Fraction;
 use crate::model::{Graph, Interest, PartyIdx, PartyKind};
@@ -49,11 +50,56 @@ impl TerminalValue {
     /// Not known.
     pub const UNKNOWN: TerminalValue = TerminalValue { counts: false, unknown: true };
 
-    fn pair(self) -> (Fraction, Fraction) {
+    fn fractions(self) -> (Fraction, Fraction) {
         (
             if self.counts { Fraction::one() } else { Fraction::zero() },
             if self.unknown { Fraction::one() } else { Fraction::zero() },
         )
+    }
+
+    fn pair(self) -> (Value, Value) {
+        (
+            if self.counts { Value::one() } else { Value::zero() },
+            if self.unknown { Value::one() } else { Value::zero() },
+        )
+    }
+}
+
+/// A nonprofit's standing as a holder: the value the law gives it, or undecided when its sums
+/// are known only as intervals that straddle a threshold (then it may contribute anything from
+/// nothing to everything, and what it holds gets bounds, not exact values).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Standing {
+    /// The law's value.
+    Decided(TerminalValue),
+    /// Not decidable within the size budget for exact numbers.
+    Undecided,
+}
+
+impl Standing {
+    fn pair(self) -> (Value, Value) {
+        match self {
+            Standing::Decided(v) => v.pair(),
+            Standing::Undecided => (Value::bounds(Interval::UNIT), Value::bounds(Interval::UNIT)),
+        }
+    }
+}
+
+/// The standing of nonprofit `party` from the sums of its supreme body: from the exact values
+/// when known, else from their intervals when those tell which side of one half each sum is on
+/// (the law compares the share and the share with the undisclosed part to one half, nothing
+/// else: any values on the same sides give the same answer).
+fn standing(valuation: &dyn Valuation, party: PartyIdx, share: &Value, unknown: &Value) -> Standing {
+    if let (Some(s), Some(u)) = (share.exact_value(), unknown.exact_value()) {
+        return Standing::Decided(valuation.nonprofit(party, s, u));
+    }
+    match (share.iv().above_half(), share.iv().plus(unknown.iv()).above_half()) {
+        (Some(above), Some(possible)) => {
+            let s = if above { Fraction::one() } else { Fraction::zero() };
+            let u = if !above && possible { Fraction::one() } else { Fraction::zero() };
+            Standing::Decided(valuation.nonprofit(party, &s, &u))
+        }
+        _ => Standing::Undecided,
     }
 }
 
@@ -61,9 +107,9 @@ impl TerminalValue {
 #[derive(Clone, Debug, Default)]
 pub struct NodeResult {
     /// Proven share of counting holders (for a nonprofit: of its supreme body).
-    pub share: Fraction,
+    pub share: Value,
     /// Share of undisclosed holders.
-    pub unknown: Fraction,
+    pub unknown: Value,
     /// It sits in an ownership cycle (or holds its own shares).
     pub in_cycle: bool,
     /// Number of ultimate holders (at most [`HOLDER_CAP`]).
@@ -74,17 +120,17 @@ pub struct NodeResult {
     pub closed_loop: Option<Arc<[PartyIdx]>>,
     /// For a nonprofit, the value the law gives it (what it contributes to what it holds); a
     /// company contributes its share and unknown part.
-    status: Option<TerminalValue>,
+    status: Option<Standing>,
 }
 
 impl NodeResult {
     /// For a nonprofit, the value the law gave it from its supreme body.
-    pub fn status(&self) -> Option<TerminalValue> {
+    pub fn status(&self) -> Option<Standing> {
         self.status
     }
 
     /// What it contributes to what it holds, per unit held.
-    fn value(&self) -> (Fraction, Fraction) {
+    fn value(&self) -> (Value, Value) {
         match self.status {
             Some(v) => v.pair(),
             None => (self.share.clone(), self.unknown.clone()),
@@ -134,7 +180,17 @@ struct Node {
 /// each of `valuations` (one result vector per valuation; the sweep and the holder sets are
 /// shared). With `scope`, only the companies and nonprofits marked there are computed; the
 /// scope must be closed under "holds" (every holder of a marked party marked too).
-pub fn all(graph: &Graph, measure: Measure, scope: Option<&[bool]>, valuations: &[&dyn Valuation]) -> BatchResults {
+///
+/// With `bounded`, exact values are kept only within the size budget for exact numbers
+/// ([`crate::fraction::set_exact_budget`]); beyond it a value keeps its certified interval
+/// ([`interval`]), and so does everything computed from it.
+pub fn all(
+    graph: &Graph,
+    measure: Measure,
+    scope: Option<&[bool]>,
+    valuations: &[&dyn Valuation],
+    bounded: bool,
+) -> BatchResults {
     let n = graph.len();
     let in_scope = |p: PartyIdx| scope.is_none_or(|s| s.get(p.index()).copied().unwrap_or(false));
     // Nodes: companies and nonprofits, with their holder edges.
@@ -248,7 +304,7 @@ pub fn all(graph: &Graph, measure: Measure, scope: Option<&[bool]>, valuations: 
             .par_iter()
             .map(|&c| {
                 let members: Vec<usize> = sccs[c as usize].iter().map(|x| x.index()).collect();
-                let solved = solve_component(&nodes, &local, &comp, &members, stored, &sets, valuations);
+                let solved = solve_component(&nodes, &local, &comp, &members, stored, &sets, valuations, bounded);
                 let mut keep = Vec::new();
                 for (v, r, set) in solved {
                     for (i, r) in r.into_iter().enumerate() {
@@ -319,6 +375,7 @@ fn solve_component(
     results: Stored,
     sets: &[Option<HolderSet>],
     valuations: &[&dyn Valuation],
+    bounded: bool,
 ) -> Solved {
     let c = comp[members[0]];
     let cyclic = members.len() > 1 || !nodes[members[0]].self_share.is_zero();
@@ -340,17 +397,17 @@ fn solve_component(
     }
     let member_sets = holder_sets(nodes, local, members, &inside, sets);
     let k = valuations.len();
-    let value_of = |h: PartyIdx, i: usize| -> (Fraction, Fraction) {
+    let value_of = |h: PartyIdx, i: usize| -> (Value, Value) {
         let hl = local[h.index()];
         if hl != u32::MAX {
             return match results.get(hl as usize, i) {
                 Some(r) => r.value(),
-                None => (Fraction::zero(), Fraction::one()),
+                None => (Value::zero(), Value::one()),
             };
         }
         valuations[i].terminal(h).pair()
     };
-    let result = |j: usize, share: Fraction, unknown: Fraction, status: Option<TerminalValue>| -> NodeResult {
+    let result = |j: usize, share: Value, unknown: Value, status: Option<Standing>| -> NodeResult {
         let (set, in_cycle) = &member_sets[j];
         NodeResult {
             share,
@@ -362,16 +419,15 @@ fn solve_component(
             status,
         }
     };
-    let finish = |j: usize, i: usize, share: Fraction, unknown: Fraction| -> NodeResult {
+    let finish = |j: usize, i: usize, share: Value, unknown: Value| -> NodeResult {
         let v = members[j];
-        let status = nodes[v].nonprofit.then(|| valuations[i].nonprofit(nodes[v].party, &share, &unknown));
+        let status = nodes[v].nonprofit.then(|| standing(valuations[i], nodes[v].party, &share, &unknown));
         result(j, share, unknown, status)
     };
     let no_value = |l: Arc<[PartyIdx]>| -> Solved {
         (0..members.len())
             .map(|j| {
-                let r =
-                    NodeResult { closed_loop: Some(l.clone()), ..result(j, Fraction::zero(), Fraction::one(), None) };
+                let r = NodeResult { closed_loop: Some(l.clone()), ..result(j, Value::zero(), Value::one(), None) };
                 (members[j], vec![r; k], member_sets[j].0.clone())
             })
             .collect()
@@ -383,16 +439,16 @@ fn solve_component(
         return no_value(l);
     }
     // External inflow of each member under each valuation: Σ over holders outside the component.
-    let external: Vec<Vec<(Fraction, Fraction)>> = members
+    let external: Vec<Vec<(Value, Value)>> = members
         .iter()
         .map(|&v| {
             (0..k)
                 .map(|i| {
-                    let (mut s, mut u) = (Fraction::zero(), nodes[v].remainder.clone());
+                    let (mut s, mut u) = (Value::zero(), Value::exact(nodes[v].remainder.clone()));
                     for (h, w) in nodes[v].holders.iter().filter(|(h, _)| !inside(*h)) {
                         let (hs, hu) = value_of(*h, i);
-                        s += &(w * &hs);
-                        u += &(w * &hu);
+                        s = s.add(&hs.times(w));
+                        u = u.add(&hu.times(w));
                     }
                     (s, u)
                 })
@@ -406,8 +462,23 @@ fn solve_component(
     }
     let mut solved: Vec<Vec<NodeResult>> = members.iter().map(|_| Vec::with_capacity(k)).collect();
     for i in 0..k {
-        let ext: Vec<(Fraction, Fraction)> = external.iter().map(|e| e[i].clone()).collect();
-        match cycle_values(nodes, local, members, &ext, valuations[i]) {
+        let ext: Option<Vec<(Fraction, Fraction)>> =
+            external.iter().map(|e| Some((e[i].0.exact_value().cloned()?, e[i].1.exact_value().cloned()?))).collect();
+        let values = match ext {
+            Some(ext) => match cycle_values(nodes, local, members, &ext, valuations[i], bounded) {
+                Ok(values) => Ok(values.into_iter().map(|(s, u)| (Value::exact(s), Value::exact(u))).collect()),
+                Err(Unsolved::Singular) => Err(linear::Singular),
+                Err(Unsolved::TooBig) => {
+                    let ext: Vec<(Value, Value)> = external.iter().map(|e| e[i].clone()).collect();
+                    cycle_bounds(nodes, local, members, &ext)
+                }
+            },
+            None => {
+                let ext: Vec<(Value, Value)> = external.iter().map(|e| e[i].clone()).collect();
+                cycle_bounds(nodes, local, members, &ext)
+            }
+        };
+        match values {
             Ok(values) => {
                 for (j, (s, u)) in values.into_iter().enumerate() {
                     solved[j].push(finish(j, i, s, u));
@@ -534,7 +605,15 @@ fn cycle_values(
     members: &[usize],
     external: &[(Fraction, Fraction)],
     valuation: &dyn Valuation,
-) -> Result<Vec<(Fraction, Fraction)>, linear::Singular> {
+    bounded: bool,
+) -> Result<Vec<(Fraction, Fraction)>, Unsolved> {
+    let solve_exact = |n: usize, entries: Vec<(usize, usize, Fraction)>, b: Vec<Fraction>| {
+        if bounded {
+            linear::solve_within(n, entries, b)
+        } else {
+            linear::solve(n, entries, b).map_err(|_| Unsolved::Singular)
+        }
+    };
     let pos: HashMap<usize, usize> = members.iter().enumerate().map(|(i, &v)| (v, i)).collect();
     let member_of = |h: PartyIdx| -> Option<usize> {
         let hl = local[h.index()];
@@ -558,7 +637,7 @@ fn cycle_values(
                 match row_of.get(&m) {
                     Some(&col) => entries.push((r, col, -w.clone())),
                     None => {
-                        let (hs, hu) = status[m].pair();
+                        let (hs, hu) = status[m].fractions();
                         s += &(w * &hs);
                         u += &(w * &hu);
                     }
@@ -567,9 +646,9 @@ fn cycle_values(
             b_share.push(s);
             b_unknown.push(u);
         }
-        let xs = linear::solve(unknowns.len(), entries.clone(), b_share)?;
-        let xu = linear::solve(unknowns.len(), entries, b_unknown)?;
-        Ok::<_, linear::Singular>((xs, xu))
+        let xs = solve_exact(unknowns.len(), entries.clone(), b_share)?;
+        let xu = solve_exact(unknowns.len(), entries, b_unknown)?;
+        Ok::<_, Unsolved>((xs, xu))
     };
     loop {
         let mut values: Vec<(Fraction, Fraction)> = vec![Default::default(); members.len()];
@@ -582,7 +661,8 @@ fn cycle_values(
             let (s, u) = match solve(Some(j), &status) {
                 Ok((xs, xu)) => (xs[companies.len()].clone(), xu[companies.len()].clone()),
                 // It forms itself entirely, through companies it holds: nobody else forms it.
-                Err(linear::Singular) => (Fraction::zero(), Fraction::zero()),
+                Err(Unsolved::Singular) => (Fraction::zero(), Fraction::zero()),
+                Err(Unsolved::TooBig) => return Err(Unsolved::TooBig),
             };
             next[j] = valuation.nonprofit(nodes[members[j]].party, &s, &u);
             values[j] = (s, u);
@@ -592,6 +672,62 @@ fn cycle_values(
         }
         status = next;
     }
+}
+
+/// The values of one cycle in certified intervals, when its exact values are beyond the size
+/// budget. A cycle through a nonprofit gets `[0, 1]` for every member (its nonprofits are then
+/// undecided unless something else decides them). A cycle of companies is first tested for a
+/// closed loop exactly, on the shares alone: `x = K x + b` has a unique solution unless some
+/// members can reach, through their holders inside the cycle, no member with capital coming
+/// from outside (its holders inside summing to less than 1); then its bounds come from
+/// [`interval::solve_bounds`], within `[0, 1]` (every member's holders sum to at most 1).
+fn cycle_bounds(
+    nodes: &[Node],
+    local: &[u32],
+    members: &[usize],
+    external: &[(Value, Value)],
+) -> Result<Vec<(Value, Value)>, linear::Singular> {
+    let unit = || (Value::bounds(Interval::UNIT), Value::bounds(Interval::UNIT));
+    if members.iter().any(|&v| nodes[v].nonprofit) {
+        return Ok(members.iter().map(|_| unit()).collect());
+    }
+    let pos: HashMap<usize, usize> = members.iter().enumerate().map(|(i, &v)| (v, i)).collect();
+    let member_of = |h: PartyIdx| -> Option<usize> {
+        let hl = local[h.index()];
+        (hl != u32::MAX).then(|| pos.get(&(hl as usize)).copied()).flatten()
+    };
+    let n = members.len();
+    let mut entries: Vec<(usize, usize, Fraction)> = Vec::new();
+    let mut inside = vec![Fraction::zero(); n];
+    let mut holds: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (r, &v) in members.iter().enumerate() {
+        for (h, w) in &nodes[v].holders {
+            if let Some(c) = member_of(*h) {
+                entries.push((r, c, w.clone()));
+                inside[r] += w;
+                holds[c].push(r);
+            }
+        }
+    }
+    // Members that reach capital from outside through their holders inside.
+    let mut open: Vec<bool> = inside.iter().map(|s| *s < Fraction::one()).collect();
+    let mut stack: Vec<usize> = (0..n).filter(|&r| open[r]).collect();
+    while let Some(c) = stack.pop() {
+        for &r in &holds[c] {
+            if !open[r] {
+                open[r] = true;
+                stack.push(r);
+            }
+        }
+    }
+    if open.iter().any(|o| !o) {
+        return Err(linear::Singular);
+    }
+    let b_share: Vec<Interval> = external.iter().map(|(s, _)| s.iv()).collect();
+    let b_unknown: Vec<Interval> = external.iter().map(|(_, u)| u.iv()).collect();
+    let xs = interval::solve_bounds(n, &entries, &b_share);
+    let xu = interval::solve_bounds(n, &entries, &b_unknown);
+    Ok(xs.into_iter().zip(xu).map(|(s, u)| (Value::bounds(s.clamp_unit()), Value::bounds(u.clamp_unit()))).collect())
 }
 
 #[cfg(test)]
@@ -636,16 +772,13 @@ mod tests {
             [(1, "33/40", "0/1"), (4, "3/4", "0/1"), (5, "1/2", "0/1"), (6, "7399/10000", "2601/10000")]
         {
             let g = example(n);
-            let all = all(&g, Measure::Capital, None, &[&Russian(&g)]);
+            let all = all(&g, Measure::Capital, None, &[&Russian(&g)], true);
             let t = all.get(g.lookup("T").unwrap(), 0).unwrap();
-            assert_eq!(
-                (t.share.to_string(), t.unknown.to_string()),
-                (share.to_string(), unknown.to_string()),
-                "example {n}"
-            );
+            let text = |v: &Value| v.exact_value().map(|f| f.to_string()).unwrap_or_default();
+            assert_eq!((text(&t.share), text(&t.unknown)), (share.to_string(), unknown.to_string()), "example {n}");
         }
         let g = example(4);
-        let all = all(&g, Measure::Capital, None, &[&Russian(&g)]);
+        let all = all(&g, Measure::Capital, None, &[&Russian(&g)], true);
         let t = all.get(g.lookup("T").unwrap(), 0).unwrap();
         assert!(t.in_cycle);
         assert_eq!(t.holders, 2);

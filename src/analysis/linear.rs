@@ -17,12 +17,41 @@ use crate::fraction::Fraction;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Singular;
 
+/// Why [`solve_within`] gave no solution.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unsolved {
+    /// The system is singular (a closed loop).
+    Singular,
+    /// A value of the elimination outgrew the size budget for exact numbers.
+    TooBig,
+}
+
 /// Solves `A x = b`, `A` given as `(row, column, value)` entries (repeated entries add up).
 pub fn solve(
     n: usize,
     entries: impl IntoIterator<Item = (usize, usize, Fraction)>,
-    mut b: Vec<Fraction>,
+    b: Vec<Fraction>,
 ) -> Result<Vec<Fraction>, Singular> {
+    eliminate(n, entries, b, false).map_err(|_| Singular)
+}
+
+/// As [`solve`], but gives up as soon as a value outgrows the size budget for exact numbers
+/// ([`crate::fraction::set_exact_budget`]), so that no elimination can grow without bound.
+pub fn solve_within(
+    n: usize,
+    entries: impl IntoIterator<Item = (usize, usize, Fraction)>,
+    b: Vec<Fraction>,
+) -> Result<Vec<Fraction>, Unsolved> {
+    eliminate(n, entries, b, true)
+}
+
+fn eliminate(
+    n: usize,
+    entries: impl IntoIterator<Item = (usize, usize, Fraction)>,
+    mut b: Vec<Fraction>,
+    bounded: bool,
+) -> Result<Vec<Fraction>, Unsolved> {
+    let too_big = |v: &Fraction| bounded && !v.within_budget();
     let mut rows: Vec<BTreeMap<usize, Fraction>> = vec![BTreeMap::new(); n];
     let mut cols: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); n];
     for (i, j, v) in entries {
@@ -46,7 +75,7 @@ pub fn solve(
         }
         let pivot = match rows[k].get(&k) {
             Some(p) if !p.is_zero() => p.clone(),
-            _ => return Err(Singular),
+            _ => return Err(Unsolved::Singular),
         };
         done[k] = true;
         order.push(k);
@@ -60,6 +89,9 @@ pub fn solve(
             for (j, akj) in &row_k {
                 let e = rows[i].entry(*j).or_default();
                 *e -= &(&f * akj);
+                if too_big(e) {
+                    return Err(Unsolved::TooBig);
+                }
                 if e.is_zero() {
                     rows[i].remove(j);
                     cols[*j].remove(&i);
@@ -69,6 +101,9 @@ pub fn solve(
             }
             let d = &f * &bk;
             b[i] -= &d;
+            if too_big(&b[i]) {
+                return Err(Unsolved::TooBig);
+            }
             heap.push(Reverse((cost(&rows, &cols, i), i)));
         }
         for (j, _) in &row_k {
@@ -80,7 +115,7 @@ pub fn solve(
         cols[k].clear();
     }
     if order.len() != n {
-        return Err(Singular);
+        return Err(Unsolved::Singular);
     }
     let mut x = vec![Fraction::zero(); n];
     for &k in order.iter().rev() {
@@ -92,6 +127,9 @@ pub fn solve(
         }
         let p = &rows[k][&k];
         x[k] = &acc / p;
+        if too_big(&x[k]) {
+            return Err(Unsolved::TooBig);
+        }
     }
     Ok(x)
 }

@@ -4,7 +4,9 @@
 
 pub mod batch;
 pub mod chains;
+pub mod components;
 pub mod control;
+pub mod interval;
 pub mod linear;
 pub mod participation;
 

@@ -7,6 +7,7 @@ mod check;
 mod common;
 mod convert;
 mod disclose;
+mod index;
 mod output;
 mod render;
 mod report;
@@ -48,6 +49,7 @@ enum Command {
     Screen(screen::Args),
     Disclose(disclose::Args),
     Verify(verify::Args),
+    Index(index::Args),
 }
 
 /// Parses the arguments, runs the command and maps the outcome to an exit code.
@@ -70,6 +72,7 @@ pub fn run() -> ExitCode {
         Command::Screen(args) => screen::run(args),
         Command::Disclose(args) => disclose::run(args),
         Command::Verify(args) => verify::run(args),
+        Command::Index(args) => index::run(args),
     };
     match result {
         Ok(code) => code,

@@ -66,6 +66,26 @@ pub struct Args {
     #[command(flatten)]
     policies: PolicyArgs,
 
+    /// Size budget for exact numbers, in decimal digits of a numerator or denominator. A value
+    /// beyond it is given as certified bounds (`lo..hi` percent, no fraction) and its verdict is
+    /// decided from them when they lie on one side of 50 %; such rows are noted `not_exact`,
+    /// listed on standard error, and the exit code is 2.
+    #[arg(long, value_name = "DIGITS", default_value_t = owngraph::fraction::DEFAULT_EXACT_BUDGET_DIGITS)]
+    exact_budget: u64,
+
+    /// Screen only shard K of N (e.g. `2/8`): the weakly connected components of companies and
+    /// nonprofits that hash to it, with every terminal holder. The N shards together give every
+    /// row of the whole run exactly once, so N machines or jobs can split a register.
+    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+    shard: Option<(usize, usize)>,
+
+    /// Re-screen: the previous register (a snapshot or any input, read with the same options).
+    /// Only the targets whose ownership or control ancestry a change touched are recomputed, and
+    /// only the rows that changed are written, with a `change` column (added, removed, changed)
+    /// and the previous verdicts (`old_ru_verdict`, `old_eaeu_verdict`, `old_pak_verdict`).
+    #[arg(long, value_name = "PREVIOUS", conflicts_with = "shard")]
+    since: Option<PathBuf>,
+
     /// Worker threads (default: one per core).
     #[arg(long, value_name = "N")]
     threads: Option<usize>,
@@ -73,6 +93,13 @@ pub struct Args {
     /// Write to this file instead of standard output (written whole or not at all).
     #[arg(long, short, value_name = "FILE")]
     output: Option<PathBuf>,
+}
+
+fn parse_shard(text: &str) -> Result<(usize, usize), String> {
+    let bad = || format!("\"{text}\" is not K/N with 1 <= K <= N (e.g. 2/8)");
+    let (k, n) = text.split_once('/').ok_or_else(bad)?;
+    let (k, n) = (k.trim().parse::<usize>().map_err(|_| bad())?, n.trim().parse::<usize>().map_err(|_| bad())?);
+    if k == 0 || k > n { Err(bad()) } else { Ok((k, n)) }
 }
 
 fn read_targets(path: &Path, graph: &Graph) -> Result<Vec<PartyIdx>, CliError> {
@@ -127,11 +154,11 @@ fn csv_row(r: &ScreenRow) -> Vec<String> {
     let part = |p: &Option<RowParticipation>| -> [String; 5] {
         match p {
             Some(p) => [
-                p.verdict.as_str().to_string(),
-                p.share.to_string(),
-                p.share.percent(PERCENT_DECIMALS),
-                p.upper.to_string(),
-                p.upper.percent(PERCENT_DECIMALS),
+                p.verdict.map_or("not_exact", |v| v.as_str()).to_string(),
+                p.share.fraction_text(),
+                p.share.percent_text(PERCENT_DECIMALS),
+                p.upper.fraction_text(),
+                p.upper.percent_text(PERCENT_DECIMALS),
             ],
             None => Default::default(),
         }
@@ -151,8 +178,8 @@ fn csv_row(r: &ScreenRow) -> Vec<String> {
     } else {
         r.ultimate_holders.to_string()
     });
-    row.push(r.unknown_share.to_string());
-    row.push(r.unknown_share.percent(PERCENT_DECIMALS));
+    row.push(r.unknown_share.fraction_text());
+    row.push(r.unknown_share.percent_text(PERCENT_DECIMALS));
     row.push(r.in_cycle.to_string());
     row.push(r.notes.join(";"));
     // No cell from the input may run as a spreadsheet formula.
@@ -211,16 +238,21 @@ fn blocked_row(r: &ScreenRow, format: Format, why: &[(String, Vec<String>)]) -> 
     }
 }
 
-/// The rows of some targets, written out, with their verdicts counted per regime (a target that
-/// cannot be answered counts in the fourth column of each regime).
+/// What a block of rows gives: its bytes, its verdicts counted per regime (a target that cannot
+/// be answered counts in the fourth column of each regime), and the targets with values beyond
+/// the size budget for exact numbers.
+type Block = (Vec<u8>, [[usize; 4]; 3], Vec<String>);
+
+/// The rows of some targets, written out, with their verdicts counted.
 fn render_block(
     screen: &Engine,
     graph: &Graph,
     blocked: &[bool],
     targets: &[PartyIdx],
     format: Format,
-) -> Result<(Vec<u8>, [[usize; 4]; 3]), String> {
+) -> Result<Block, String> {
     let mut counts = [[0usize; 4]; 3];
+    let mut inexact = Vec::new();
     let mut csv = (format == Format::Csv).then(|| csv::Writer::from_writer(Vec::with_capacity(targets.len() * 200)));
     let mut buf: Vec<u8> = Vec::new();
     for &t in targets {
@@ -249,9 +281,12 @@ fn render_block(
             continue;
         }
         let r = screen.row(t).map_err(|e| e.to_string())?;
+        if r.notes.contains(&"not_exact") {
+            inexact.push(r.target.clone());
+        }
         let verdicts = [
-            r.regimes.ru.as_ref().map(|p| p.verdict),
-            r.regimes.eaeu.as_ref().map(|p| p.verdict),
+            r.regimes.ru.as_ref().and_then(|p| p.verdict),
+            r.regimes.eaeu.as_ref().and_then(|p| p.verdict),
             r.regimes.pak.as_ref().map(|p| p.verdict),
         ];
         for (i, v) in verdicts.into_iter().enumerate() {
@@ -270,7 +305,7 @@ fn render_block(
     if let Some(w) = csv {
         buf.extend(w.into_inner().map_err(|e| e.to_string())?);
     }
-    Ok((buf, counts))
+    Ok((buf, counts, inexact))
 }
 
 fn progress(len: u64, what: &str) -> ProgressBar {
@@ -290,23 +325,41 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
             .build_global()
             .map_err(|e| CliError::Usage(format!("--threads: {e}")))?;
     }
+    owngraph::fraction::set_exact_budget(args.exact_budget);
     let started = Instant::now();
     let mut inputs = args.graph.inputs();
     inputs.extend(args.targets.clone());
+    inputs.extend(args.since.clone());
     let mut output = Output::prepare(args.output.as_deref(), &inputs)?;
     let spinner = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
     spinner.set_message("reading the graph");
     spinner.enable_steady_tick(std::time::Duration::from_millis(200));
+    if let Some(previous) = &args.since {
+        // Both registers are read at once.
+        let (graph, old) = rayon::join(
+            || args.graph.load(),
+            || super::common::load_inputs(std::slice::from_ref(previous), args.graph.date(), &args.graph.egrul),
+        );
+        return rescreen(&args, &graph?, &old?, previous, started, output);
+    }
     let graph = args.graph.load()?;
     output.set_personal(personal_data(&graph));
     let loaded = started.elapsed();
-    let targets = match &args.targets {
+    let mut targets = match &args.targets {
         Some(path) => read_targets(path, &graph)?,
         None => graph.party_indices().filter(|&p| graph.party(p).kind.is_company()).collect(),
     };
     spinner.set_message("computing participation and control for every company");
     let regimes = args.regime.regimes().into_iter().collect();
-    let screen = Engine::new(&graph, EngineOptions { regimes, policies: args.policies.policies() });
+    let options = EngineOptions { regimes, policies: args.policies.policies() };
+    let screen = match args.shard {
+        Some((k, n)) => {
+            let shard = owngraph::analysis::components::shard(&graph, k, n);
+            targets.retain(|t| shard.own[t.index()]);
+            Engine::for_scope(&graph, &shard.scope, options)
+        }
+        None => Engine::new(&graph, options),
+    };
     let blocked = quarantine::blocked_parties(&graph);
     let computed = started.elapsed();
     spinner.finish_and_clear();
@@ -320,6 +373,7 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
     let mut out = output.open()?;
     let bar = progress(targets.len() as u64, "writing rows");
     let mut counts: [[usize; 4]; 3] = [[0; 4]; 3];
+    let mut inexact: Vec<String> = Vec::new();
     if format == Format::Csv {
         let mut w = csv::Writer::from_writer(Vec::new());
         w.write_record(COLUMNS).map_err(|e| CliError::Io(e.to_string()))?;
@@ -327,12 +381,13 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
     }
     // Rows are made and written out in parallel blocks, then appended in target order.
     for chunk in targets.chunks(1 << 16) {
-        let blocks: Vec<(Vec<u8>, [[usize; 4]; 3])> = chunk
+        let blocks: Vec<Block> = chunk
             .par_chunks(512)
             .map(|ts| render_block(&screen, &graph, &blocked, ts, format))
             .collect::<Result<_, String>>()
             .map_err(|e| CliError::Usage(format!("{}: {e}", args.graph.file().display())))?;
-        for (bytes, c) in blocks {
+        for (bytes, c, ids) in blocks {
+            inexact.extend(ids);
             for (i, row) in c.iter().enumerate() {
                 for (j, n) in row.iter().enumerate() {
                     counts[i][j] += n;
@@ -378,5 +433,125 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
         summary.push_str(&format!("\n  {} rows written to {}", targets.len(), p.display()));
     }
     eprintln!("{}", safe::lines(&summary));
+    if !inexact.is_empty() {
+        let n = inexact.len();
+        let shown: Vec<&str> = inexact.iter().take(20).map(String::as_str).collect();
+        eprintln!(
+            "{n} row{} with values beyond the size budget for exact numbers ({} digits; --exact-budget): \
+             certified bounds given instead of fractions, verdicts decided from them where they lie on one side \
+             of 50 % (\"not_exact\" where they do not): {}{}",
+            if n == 1 { "" } else { "s" },
+            args.exact_budget,
+            shown.join(", "),
+            if n > shown.len() { ", …" } else { "" }
+        );
+        return Ok(ExitCode::from(2));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `screen --since PREVIOUS`: the rows that changed since the previous register.
+fn rescreen(
+    args: &Args,
+    graph: &Graph,
+    old: &Graph,
+    previous: &Path,
+    started: Instant,
+    mut output: Output,
+) -> Result<ExitCode, CliError> {
+    use owngraph::incremental::{Change, every_company, rescreen};
+    let loaded = started.elapsed();
+    let wanted: Option<std::collections::HashSet<String>> = match &args.targets {
+        Some(path) => Some(read_targets(path, graph)?.into_iter().map(|t| graph.party(t).id.clone()).collect()),
+        None => None,
+    };
+    let is_target = |p: &owngraph::model::Party| match &wanted {
+        Some(ids) => ids.contains(&p.id),
+        None => every_company(p),
+    };
+    let regimes = args.regime.regimes().into_iter().collect();
+    let options = EngineOptions { regimes, policies: args.policies.policies() };
+    let done = rescreen(old, graph, &options, &is_target);
+    let computed = started.elapsed();
+    let format = args.format.unwrap_or_else(|| {
+        match args.output.as_deref().and_then(|p| p.extension()).and_then(|e| e.to_str()) {
+            Some("jsonl") | Some("ndjson") => Format::Jsonl,
+            _ => Format::Csv,
+        }
+    });
+    output.set_personal(personal_data(graph) || personal_data(old));
+    let mut out = output.open()?;
+    let verdicts = |r: &Result<ScreenRow, String>| -> [String; 3] {
+        let v = |p: Option<Option<Verdict>>| p.map(|v| v.map_or("not_exact", |v| v.as_str())).unwrap_or("").to_string();
+        match r {
+            Ok(r) => [
+                v(r.regimes.ru.as_ref().map(|p| p.verdict)),
+                v(r.regimes.eaeu.as_ref().map(|p| p.verdict)),
+                v(r.regimes.pak.as_ref().map(|p| Some(p.verdict))),
+            ],
+            Err(_) => ["error".into(), "error".into(), "error".into()],
+        }
+    };
+    let io = |e: csv::Error| CliError::Io(e.to_string());
+    let mut w = csv::Writer::from_writer(Vec::new());
+    if format == Format::Csv {
+        let mut header = vec!["change", "old_ru_verdict", "old_eaeu_verdict", "old_pak_verdict"];
+        header.extend(COLUMNS);
+        w.write_record(header).map_err(io)?;
+    }
+    let mut jsonl: Vec<u8> = Vec::new();
+    for (id, change) in &done.changes {
+        let (kind, before, after) = match change {
+            Change::Added(r) => ("added", None, Some(&**r)),
+            Change::Removed(r) => ("removed", Some(&**r), None),
+            Change::Changed(a, b) => ("changed", Some(&**a), Some(&**b)),
+        };
+        match format {
+            Format::Csv => {
+                let mut row: Vec<String> = vec![kind.to_string()];
+                row.extend(before.map(&verdicts).unwrap_or_default());
+                match after {
+                    Some(Ok(r)) => row.extend(csv_row(r)),
+                    Some(Err(e)) => {
+                        let mut cells = vec![String::new(); COLUMNS.len()];
+                        cells[0] = id.clone();
+                        if let Some(last) = cells.last_mut() {
+                            *last = e.clone();
+                        }
+                        row.extend(cells);
+                    }
+                    None => {
+                        let mut cells = vec![String::new(); COLUMNS.len()];
+                        cells[0] = id.clone();
+                        row.extend(cells);
+                    }
+                }
+                w.write_record(row).map_err(io)?;
+            }
+            Format::Jsonl => {
+                let side = |r: Option<&Result<ScreenRow, String>>| match r {
+                    Some(Ok(r)) => serde_json::to_value(r).unwrap_or_default(),
+                    Some(Err(e)) => serde_json::json!({"target": id, "error": e}),
+                    None => serde_json::Value::Null,
+                };
+                let v = serde_json::json!({"target": id, "change": kind, "old": side(before), "new": side(after)});
+                serde_json::to_writer(&mut jsonl, &v).map_err(|e| CliError::Io(e.to_string()))?;
+                jsonl.push(b'\n');
+            }
+        }
+    }
+    let bytes = if format == Format::Csv { w.into_inner().map_err(|e| CliError::Io(e.to_string()))? } else { jsonl };
+    out.write_all(&bytes)?;
+    out.commit()?;
+    eprintln!(
+        "re-screened since {}: {} parties changed, {} targets recomputed, {} rows changed: load {:.2} s, compute {:.2} s, total {:.2} s",
+        previous.display(),
+        done.touched,
+        done.recomputed,
+        done.changes.len(),
+        loaded.as_secs_f64(),
+        (computed - loaded).as_secs_f64(),
+        started.elapsed().as_secs_f64()
+    );
     Ok(ExitCode::SUCCESS)
 }

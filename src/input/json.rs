@@ -343,7 +343,13 @@ fn parse_by_record(file: &str, text: &str, as_of: NaiveDate) -> Result<Graph, In
     b.finish(as_of).map_err(|problems| InputErrors { file: file.to_string(), problems, files: Vec::new() })
 }
 
-pub(crate) fn read_party(b: &mut GraphBuilder, mut rp: RawParty, origin: Origin) {
+pub(crate) fn read_party(b: &mut GraphBuilder, rp: RawParty, origin: Origin) {
+    let (party, problems) = build_party(rp, origin);
+    insert_party(b, party, problems);
+}
+
+/// A party from its record, with its problems (pure: records can be built in parallel).
+pub(crate) fn build_party(mut rp: RawParty, origin: Origin) -> (crate::model::Party, Vec<Problem>) {
     let stateless = rp.stateless.take().unwrap_or(false);
     let source = rp.citizenship_source.take();
     let (mut party, problems) = party_from(party_fields(rp), origin);
@@ -352,7 +358,7 @@ pub(crate) fn read_party(b: &mut GraphBuilder, mut rp: RawParty, origin: Origin)
         d.stateless = stateless;
         d.citizenship_source = source;
     }
-    insert_party(b, party, problems);
+    (party, problems)
 }
 
 /// The flat fields of a party record.

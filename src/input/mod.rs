@@ -11,6 +11,7 @@ pub mod egrul;
 pub mod json;
 pub mod jsonl;
 pub mod records;
+pub mod snapshot;
 
 use std::fmt;
 use std::path::Path;
@@ -224,6 +225,9 @@ pub fn load(path: &Path, as_of: NaiveDate) -> Result<Graph, InputErrors> {
             return csv::parse_pair(&p, &r, as_of);
         }
         return load_egrul(&[path], &LoadOptions::at(as_of));
+    }
+    if snapshot::is_snapshot(path) {
+        return snapshot::read(path);
     }
     let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).unwrap_or_default();
     match ext.as_str() {

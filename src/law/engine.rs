@@ -26,8 +26,9 @@ use super::participation;
 use super::policy::{Policies, Regime};
 use super::qualify::{Foreignness, Status, foreignness, judge};
 use super::verdict::Verdict;
-use crate::analysis::batch::{self, BatchResults, NodeResult, TerminalValue, Valuation};
+use crate::analysis::batch::{self, BatchResults, NodeResult, Standing, TerminalValue, Valuation};
 use crate::analysis::control::reach;
+use crate::analysis::interval::Value;
 use crate::analysis::{ControlNetwork, GroupControl, Node};
 use crate::fraction::Fraction;
 use crate::model::{Graph, PartyIdx, PartyKind};
@@ -338,6 +339,11 @@ pub struct Engine<'g> {
 impl<'g> Engine<'g> {
     /// Every answer for every entity of `graph`: control for every entity, participation for
     /// every company and nonprofit under each regime asked for.
+    ///
+    /// Exact values are kept within the size budget for exact numbers
+    /// ([`crate::fraction::set_exact_budget`]); beyond it a value keeps its certified interval,
+    /// which decides the verdicts it can, and [`Engine::row`] says which values and verdicts
+    /// could not be made exact.
     pub fn new(graph: &'g Graph, options: EngineOptions) -> Engine<'g> {
         Engine::build(graph, None, options)
     }
@@ -347,6 +353,13 @@ impl<'g> Engine<'g> {
     pub fn for_target(graph: &'g Graph, target: PartyIdx, options: EngineOptions) -> Engine<'g> {
         let scope = control::scope_of(graph, target);
         Engine::build(graph, Some(&scope), options)
+    }
+
+    /// The engine over the parties marked in `scope` (closed under "holds" and control: every
+    /// party with a relation into a marked party is marked), with the size budget: `screen`
+    /// of one shard or of the part of a register a change reaches.
+    pub fn for_scope(graph: &'g Graph, scope: &[bool], options: EngineOptions) -> Engine<'g> {
+        Engine::build(graph, Some(scope), options)
     }
 
     fn build(graph: &'g Graph, scope: Option<&[bool]>, options: EngineOptions) -> Engine<'g> {
@@ -363,7 +376,7 @@ impl<'g> Engine<'g> {
         let participation = if scope.is_some() && !with_eaeu && !options.regimes.contains(&Regime::Ru) {
             BatchResults::default()
         } else {
-            batch::all(graph, measure, scope, &valuations)
+            batch::all(graph, measure, scope, &valuations, true)
         };
         let eaeu = with_eaeu;
         Engine { graph, options, participation, eaeu, control }
@@ -418,14 +431,35 @@ impl<'g> Engine<'g> {
         }
         let Some(r) = self.node(n, regime) else { return Ok(None) };
         self.closed_loop(r)?;
-        let status = r.status().map_or(Status::Unknown, status_of_value);
+        let (Some(Standing::Decided(v)), Some(share), Some(unknown)) =
+            (r.status(), r.share.exact_value(), r.unknown.exact_value())
+        else {
+            return Err(self.not_exact(n));
+        };
         Ok(Some(NonprofitFacts {
-            status,
-            governance: r.share.clone(),
-            governance_upper: &r.share + &r.unknown,
+            status: status_of_value(v),
+            governance: share.clone(),
+            governance_upper: share + unknown,
             control: self.control_facts(n, regime),
             in_cycle: r.in_cycle,
         }))
+    }
+
+    /// A value an answer needs exactly is beyond the size budget for exact numbers.
+    fn not_exact(&self, p: PartyIdx) -> ClosedLoopError {
+        ClosedLoopError::not_exact(vec![self.graph.party(p).id.clone()])
+    }
+
+    /// The status of nonprofit `n` under `regime` as the sweep decided it (exactly, or from
+    /// certified bounds), `None` when it could not be decided within the size budget.
+    fn nonprofit_standing(&self, n: PartyIdx, regime: Regime) -> Result<Option<Status>, ClosedLoopError> {
+        let Some(r) = self.node(n, regime) else { return Ok(Some(Status::Unknown)) };
+        self.closed_loop(r)?;
+        Ok(match r.status() {
+            Some(Standing::Decided(v)) => Some(status_of_value(v)),
+            Some(Standing::Undecided) => None,
+            None => Some(Status::Unknown),
+        })
     }
 
     /// The status of any holder under `regime`: a terminal holder's by [`judge`], a nonprofit's
@@ -441,22 +475,58 @@ impl<'g> Engine<'g> {
 
     /// The participation answer of `t` under `regime` (`ru` or `eaeu`).
     pub fn participation(&self, t: PartyIdx, regime: Regime) -> Result<ParticipationFacts, ClosedLoopError> {
+        let r = self.row_participation(t, regime)?;
+        match (r.verdict, r.share, r.upper) {
+            (Some(verdict), Value::Exact(share), Value::Exact(upper)) => {
+                Ok(ParticipationFacts { verdict, share, upper })
+            }
+            _ => Err(self.not_exact(t)),
+        }
+    }
+
+    /// The participation answer of `t` under `regime` as a row gives it: exact values when
+    /// within the size budget, else certified bounds, and the verdict whenever the exact value
+    /// or the bounds decide it (`None` when neither can).
+    pub fn row_participation(&self, t: PartyIdx, regime: Regime) -> Result<RowParticipation, ClosedLoopError> {
         let party = self.graph.party(t);
         if party.kind == PartyKind::Company {
             let r = self.node(t, regime).ok_or_else(|| ClosedLoopError(Vec::new()))?;
             self.closed_loop(r)?;
-            let upper = &r.share + &r.unknown;
-            let verdict = participation::verdict_of(party, regime, &r.share, &upper, Status::NotQualifying);
-            return Ok(ParticipationFacts { verdict, share: r.share.clone(), upper });
+            let upper = r.share.add(&r.unknown);
+            let verdict = match (r.share.exact_value(), upper.exact_value()) {
+                (Some(share), Some(upper)) => {
+                    Some(participation::verdict_of(party, regime, share, upper, Status::NotQualifying))
+                }
+                // The verdict from the sides of one half the bounds certify: values on the same
+                // sides give the same verdict.
+                _ => match (r.share.iv().above_half(), upper.iv().above_half()) {
+                    (Some(a), Some(b)) => {
+                        let side = |above: bool| if above { Fraction::one() } else { Fraction::zero() };
+                        Some(participation::verdict_of(party, regime, &side(a), &side(b), Status::NotQualifying))
+                    }
+                    _ if regime == Regime::Ru && !party.country.is_some_and(|c| c.is_russia()) => {
+                        Some(Verdict::NotEligible)
+                    }
+                    _ => None,
+                },
+            };
+            return Ok(RowParticipation { verdict, share: r.share.clone(), upper });
         }
-        let own = self.holder_status(t, regime)?;
+        let own = match party.kind {
+            PartyKind::Nonprofit => self.nonprofit_standing(t, regime)?,
+            _ => Some(self.holder_status(t, regime)?),
+        };
+        let Some(own) = own else {
+            let unit = Value::bounds(crate::analysis::interval::Interval::UNIT);
+            return Ok(RowParticipation { verdict: None, share: unit.clone(), upper: unit });
+        };
         let (share, upper) = match own {
             Status::Qualifying => (Fraction::one(), Fraction::one()),
             Status::NotQualifying => (Fraction::zero(), Fraction::zero()),
             Status::Unknown => (Fraction::zero(), Fraction::one()),
         };
         let verdict = participation::verdict_of(party, regime, &share, &upper, own);
-        Ok(ParticipationFacts { verdict, share, upper })
+        Ok(RowParticipation { verdict: Some(verdict), share: Value::exact(share), upper: Value::exact(upper) })
     }
 
     /// The `pak` verdict of `t` and the control facts it rests on.
@@ -478,17 +548,23 @@ impl<'g> Engine<'g> {
         let party = self.graph.party(t);
         let mut notes = Vec::new();
         let mut regimes = RowRegimes::default();
-        let ru = self.participation(t, Regime::Ru)?;
+        let ru = self.row_participation(t, Regime::Ru)?;
+        let unknown_share = match (ru.share.exact_value(), ru.upper.exact_value()) {
+            (Some(s), Some(u)) => Value::exact(u - s),
+            _ => Value::bounds(ru.upper.iv().minus(ru.share.iv()).clamp_unit()),
+        };
         if self.options.regimes.contains(&Regime::Ru) {
             if party.kind == PartyKind::Company && !party.country.is_some_and(|c| c.is_russia()) {
                 notes.push("not_russian");
             }
-            regimes.ru =
-                Some(RowParticipation { verdict: ru.verdict, share: ru.share.clone(), upper: ru.upper.clone() });
+            regimes.ru = Some(ru.clone());
         }
         if self.eaeu {
-            let e = self.participation(t, Regime::Eaeu)?;
-            regimes.eaeu = Some(RowParticipation { verdict: e.verdict, share: e.share, upper: e.upper });
+            regimes.eaeu = Some(self.row_participation(t, Regime::Eaeu)?);
+        }
+        let exact = |p: &Option<RowParticipation>| p.as_ref().is_none_or(|p| p.share.is_exact() && p.upper.is_exact());
+        if !exact(&regimes.ru) || !exact(&regimes.eaeu) || !unknown_share.is_exact() {
+            notes.push("not_exact");
         }
         if self.options.regimes.contains(&Regime::Pak) {
             let (verdict, facts) = self.pak(t);
@@ -513,7 +589,7 @@ impl<'g> Engine<'g> {
             regimes,
             ultimate_holders: node.map_or(0, |r| r.holders),
             ultimate_holders_capped: node.is_some_and(|r| r.holders_capped),
-            unknown_share: &ru.upper - &ru.share,
+            unknown_share,
             in_cycle: node.is_some_and(|r| r.in_cycle),
             notes,
         })
@@ -523,12 +599,21 @@ impl<'g> Engine<'g> {
 /// A participation answer in a row.
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct RowParticipation {
-    /// eligible / not_eligible / undetermined.
-    pub verdict: Verdict,
-    /// Proven share.
-    pub share: Fraction,
-    /// Upper bound.
-    pub upper: Fraction,
+    /// eligible / not_eligible / undetermined; `None` (`not_exact`) when the value is beyond
+    /// the size budget for exact numbers and its certified bounds straddle one half.
+    #[serde(serialize_with = "verdict_or_not_exact")]
+    pub verdict: Option<Verdict>,
+    /// Proven share (exact, or certified bounds beyond the size budget).
+    pub share: Value,
+    /// Upper bound (likewise).
+    pub upper: Value,
+}
+
+fn verdict_or_not_exact<S: serde::Serializer>(v: &Option<Verdict>, s: S) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(v) => v.serialize(s),
+        None => s.serialize_str("not_exact"),
+    }
 }
 
 /// A foreign controller in a row.
@@ -583,9 +668,10 @@ pub struct ScreenRow {
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub ultimate_holders_capped: bool,
     /// Share of undisclosed holders (the `ru` upper bound less its share).
-    pub unknown_share: Fraction,
+    pub unknown_share: Value,
     /// The target sits in an ownership cycle (or holds its own shares).
     pub in_cycle: bool,
-    /// Remarks: `not_russian`, `foreign_jointly`.
+    /// Remarks: `not_russian`, `foreign_jointly`, `not_exact` (a value beyond the size budget
+    /// for exact numbers: certified bounds instead of the fraction).
     pub notes: Vec<&'static str>,
 }

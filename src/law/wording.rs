@@ -76,7 +76,7 @@ impl Param {
     fn render_plain(&self, lang: Lang) -> String {
         match self {
             Param::Text(s) => s.clone(),
-            Param::Share(f) => format!("{} ({})", percent(f, lang), f),
+            Param::Share(f) => format!("{} ({})", percent(f, lang), fraction(f, lang)),
             Param::Pct(f) => percent(f, lang),
             Param::List(items) => items.join(", "),
             Param::Statement(s) => s.render(lang),
@@ -97,6 +97,22 @@ pub fn percent(f: &Fraction, lang: Lang) -> String {
     match lang {
         Lang::Ru => format!("{} %", p.replace('.', ",")),
         Lang::En => format!("{p} %"),
+    }
+}
+
+/// Longest numerator or denominator human output prints (issue 13): longer fractions are
+/// named by their length; JSON keeps every fraction whole.
+pub const SHORT_FRACTION_DIGITS: usize = 12;
+
+/// An exact fraction as human output prints it: `33/40`, or, beyond
+/// [`SHORT_FRACTION_DIGITS`] digits, `точная дробь: 143 цифры` / `exact fraction: 143 digits`.
+pub fn fraction(f: &Fraction, lang: Lang) -> String {
+    match f.short_text(SHORT_FRACTION_DIGITS) {
+        Some(t) => t,
+        None => match lang {
+            Lang::Ru => format!("точная дробь: {} цифр", f.digits()),
+            Lang::En => format!("exact fraction: {} digits", f.digits()),
+        },
     }
 }
 

@@ -165,6 +165,11 @@ impl IdIndex {
     }
 
     fn get_hashed(&self, parties: &[Party], id: &str, hash: u64) -> Option<PartyIdx> {
+        // The id padded once, so that each probe compares two fixed arrays, not slices.
+        let key = Slot::new(PartyIdx::new(0), id);
+        if key.len as usize <= INLINE {
+            return self.table.find(hash, |slot| slot.len == key.len && slot.inline == key.inline).map(|slot| slot.idx);
+        }
         self.table.find(hash, |slot| slot.is(parties, id)).map(|slot| slot.idx)
     }
 

@@ -194,7 +194,7 @@ fn participation(out: &mut String, r: &CheckReport, a: &ParticipationAssessment,
                 percent(&h.share, lang),
                 percent(&h.direct, lang),
                 percent(&h.indirect, lang),
-                h.share.to_string(),
+                crate::law::wording::fraction(&h.share, lang),
             ]);
         }
         out.push_str(&t.render(2));
