@@ -82,6 +82,13 @@ pub struct GraphArgs {
 
     #[command(flatten)]
     pub egrul: EgrulArgs,
+
+    /// Size budget for exact numbers, in decimal digits of a numerator or denominator (cycles
+    /// of cross-holdings make fractions long). A verdict needing a value beyond it is decided
+    /// from certified bounds when they lie on one side of 50 %; otherwise no answer is given
+    /// (exit 2) rather than running out of memory.
+    #[arg(long, value_name = "DIGITS", default_value_t = owngraph::fraction::DEFAULT_EXACT_BUDGET_DIGITS)]
+    pub exact_budget: u64,
 }
 
 /// What EGRUL input needs: a citizenship for persons whose records state none, and strictness.
@@ -155,6 +162,7 @@ impl GraphArgs {
 
     /// Reads and checks the graph; every problem is reported.
     pub fn load(&self) -> Result<Graph, CliError> {
+        owngraph::fraction::set_exact_budget(self.exact_budget);
         load_inputs(&self.inputs, self.date(), &self.egrul)
     }
 
@@ -338,5 +346,5 @@ impl DisclosureRegime {
 
 /// The error for a graph whose participation equations have no solution.
 pub fn closed_loop(file: &Path, e: impl fmt::Display) -> CliError {
-    CliError::Usage(format!("{}: {e}; participation has no solution", file.display()))
+    CliError::Usage(format!("{}: {e}: no exact answer can be given", file.display()))
 }

@@ -114,8 +114,7 @@ impl Output {
                 let mut builder = tempfile::Builder::new();
                 builder.prefix(&prefix).suffix(".owngraph-tmp");
                 set_new_mode(&mut builder, self.personal);
-                let tmp = builder.tempfile_in(dir).map_err(|e| io_error(&shown, "cannot create", e))?;
-                pending_add(tmp.path());
+                let tmp = create_pending(&builder, dir).map_err(|e| io_error(&shown, "cannot create", e))?;
                 if let Some(m) = &existing {
                     keep_owner_and_mode(tmp.as_file(), m);
                 }
@@ -269,11 +268,15 @@ fn stdout_result(r: std::io::Result<()>) -> Result<(), CliError> {
 /// Temporary files to remove if a signal ends the run.
 static PENDING: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
-fn pending_add(p: &Path) {
+/// Creates the temporary file and registers it for removal on a signal, with no moment in
+/// between: the handler is installed first, and the list stays locked until the file is on it
+/// (a signal arriving meanwhile waits for the lock, then removes the file).
+fn create_pending(builder: &tempfile::Builder, dir: &Path) -> std::io::Result<tempfile::NamedTempFile> {
     install_signal_cleanup();
-    if let Ok(mut v) = PENDING.lock() {
-        v.push(p.to_path_buf());
-    }
+    let mut pending = PENDING.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let tmp = builder.tempfile_in(dir)?;
+    pending.push(tmp.path().to_path_buf());
+    Ok(tmp)
 }
 
 fn pending_remove(p: &Path) {

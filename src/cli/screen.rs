@@ -66,13 +66,6 @@ pub struct Args {
     #[command(flatten)]
     policies: PolicyArgs,
 
-    /// Size budget for exact numbers, in decimal digits of a numerator or denominator. A value
-    /// beyond it is given as certified bounds (`lo..hi` percent, no fraction) and its verdict is
-    /// decided from them when they lie on one side of 50 %; such rows are noted `not_exact`,
-    /// listed on standard error, and the exit code is 2.
-    #[arg(long, value_name = "DIGITS", default_value_t = owngraph::fraction::DEFAULT_EXACT_BUDGET_DIGITS)]
-    exact_budget: u64,
-
     /// Screen only shard K of N (e.g. `2/8`): the weakly connected components of companies and
     /// nonprofits that hash to it, with every terminal holder. The N shards together give every
     /// row of the whole run exactly once, so N machines or jobs can split a register.
@@ -325,7 +318,6 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
             .build_global()
             .map_err(|e| CliError::Usage(format!("--threads: {e}")))?;
     }
-    owngraph::fraction::set_exact_budget(args.exact_budget);
     let started = Instant::now();
     let mut inputs = args.graph.inputs();
     inputs.extend(args.targets.clone());
@@ -441,7 +433,7 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
              certified bounds given instead of fractions, verdicts decided from them where they lie on one side \
              of 50 % (\"not_exact\" where they do not): {}{}",
             if n == 1 { "" } else { "s" },
-            args.exact_budget,
+            args.graph.exact_budget,
             shown.join(", "),
             if n > shown.len() { ", …" } else { "" }
         );

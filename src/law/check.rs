@@ -178,7 +178,7 @@ pub fn prepare(
         Err(l) if graph.party(target).kind == PartyKind::Nonprofit && l.0.contains(&target) => {
             Attribution { holders: Vec::new(), weight: Vec::new(), cycles: vec![l.0] }
         }
-        Err(l) => return Err(ClosedLoopError(l.0.iter().map(|&p| graph.party(p).id.clone()).collect())),
+        Err(l) => return Err(ClosedLoopError::Loop(l.0.iter().map(|&p| graph.party(p).id.clone()).collect())),
     };
     let chains = chains::enumerate(&ancestry, limits);
     Ok(Prepared { ancestry, attribution, chains })
@@ -195,6 +195,11 @@ pub fn check(graph: &Graph, target: PartyIdx, options: &CheckOptions) -> Result<
     let party = graph.party(target);
     let engine = engine_for(graph, target, options);
     let wants_participation = options.regimes.contains(&Regime::Ru) || options.regimes.contains(&Regime::Eaeu);
+    // The engine's answer first: when it cannot be exact (beyond the size budget) or has no
+    // solution, say so before the holders and chains are computed exactly.
+    for regime in [Regime::Ru, Regime::Eaeu].into_iter().filter(|r| options.regimes.contains(r)) {
+        engine.participation(target, regime)?;
+    }
     let prepared =
         if wants_participation { Some(prepare(graph, target, &options.policies, options.chain_limits)?) } else { None };
     let mut regimes = RegimeResults::default();

@@ -136,6 +136,7 @@ pub fn assess(
 ) -> Result<(Prepared, ParticipationAssessment), ClosedLoopError> {
     let regimes = [regime].into_iter().collect();
     let engine = Engine::for_target(graph, target, EngineOptions { regimes, policies: *policies });
+    engine.participation(target, regime)?;
     let prepared = prepare(graph, target, policies, limits)?;
     let assessment = participation::assess(&engine, target, regime, &prepared)?;
     Ok((prepared, assessment))

@@ -413,7 +413,7 @@ impl<'g> Engine<'g> {
 
     fn closed_loop(&self, r: &NodeResult) -> Result<(), ClosedLoopError> {
         match &r.closed_loop {
-            Some(l) => Err(ClosedLoopError(l.iter().map(|&p| self.graph.party(p).id.clone()).collect())),
+            Some(l) => Err(ClosedLoopError::Loop(l.iter().map(|&p| self.graph.party(p).id.clone()).collect())),
             None => Ok(()),
         }
     }
@@ -490,7 +490,7 @@ impl<'g> Engine<'g> {
     pub fn row_participation(&self, t: PartyIdx, regime: Regime) -> Result<RowParticipation, ClosedLoopError> {
         let party = self.graph.party(t);
         if party.kind == PartyKind::Company {
-            let r = self.node(t, regime).ok_or_else(|| ClosedLoopError(Vec::new()))?;
+            let r = self.node(t, regime).ok_or_else(|| ClosedLoopError::Loop(Vec::new()))?;
             self.closed_loop(r)?;
             let upper = r.share.add(&r.unknown);
             let verdict = match (r.share.exact_value(), upper.exact_value()) {

@@ -50,32 +50,27 @@ impl NonprofitFinding {
     }
 }
 
-/// The ownership equations of some companies have no solution (closed loop on the measure used),
-/// or (made by [`ClosedLoopError::not_exact`]) an answer needs values beyond the size budget
-/// for exact numbers: either way no exact answer can be given.
+/// Why an exact answer cannot be given: the ownership equations of some companies have no
+/// solution (a closed loop on the measure used), or the answer needs values beyond the size
+/// budget for exact numbers.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{}", describe(.0))]
-pub struct ClosedLoopError(pub Vec<String>);
-
-/// First element of a [`ClosedLoopError`] that is about the size budget, not a loop.
-const NOT_EXACT: &str = "\u{0}not exact";
+pub enum ClosedLoopError {
+    /// These companies own each other entirely with no outside holder.
+    #[error("closed ownership loop: {} own each other entirely with no outside holder", .0.join(", "))]
+    Loop(Vec<String>),
+    /// The exact values of these parties are beyond the size budget for exact numbers.
+    #[error(
+        "the exact values of {} are beyond the size budget for exact numbers (--exact-budget, {} decimal digits by default)",
+        .0.join(", "),
+        crate::fraction::DEFAULT_EXACT_BUDGET_DIGITS
+    )]
+    NotExact(Vec<String>),
+}
 
 impl ClosedLoopError {
     /// The answer for `ids` needs exact values beyond the size budget for exact numbers.
     pub fn not_exact(ids: Vec<String>) -> ClosedLoopError {
-        ClosedLoopError(std::iter::once(NOT_EXACT.to_string()).chain(ids).collect())
-    }
-}
-
-fn describe(ids: &[String]) -> String {
-    match ids.split_first() {
-        Some((first, rest)) if first == NOT_EXACT => format!(
-            "the exact values of {} are beyond the size budget for exact numbers (--exact-budget, \
-             {} decimal digits by default)",
-            rest.join(", "),
-            crate::fraction::DEFAULT_EXACT_BUDGET_DIGITS
-        ),
-        _ => format!("closed ownership loop: {} own each other entirely with no outside holder", ids.join(", ")),
+        ClosedLoopError::NotExact(ids)
     }
 }
 
