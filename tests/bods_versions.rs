@@ -391,3 +391,49 @@ fn component_statements_of_version_0_2_make_the_chain_of_the_indirect_interest()
         ]
     );
 }
+
+#[test]
+fn a_statement_with_an_invalid_share_quarantines_its_subject_not_the_file() {
+    // d is held 100 % by p; c is said to be held 150 % by a (a value BODS does not allow) and
+    // holds 40 % of t: c is set aside with the reason, t cannot be answered, d is.
+    let text = std::fs::read_to_string(fixture("bods-cases/two-holders-75-100.json")).unwrap();
+    let mut statements: Vec<serde_json::Value> = serde_json::from_str(&text).unwrap();
+    for s in statements.iter_mut() {
+        if s["statementID"] == "o1" {
+            s["interests"][0]["share"] = serde_json::json!({"exact": 150});
+        }
+    }
+    statements.retain(|s| s["statementID"] != "o2");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bad-share.json");
+    std::fs::write(&path, serde_json::to_string(&statements).unwrap()).unwrap();
+    owngraph()
+        .args(["check"])
+        .arg(&path)
+        .args(["--target", "t", "--as-of", "2026-01-01", "--lang", "en"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("\"t\" cannot be answered"))
+        .stderr(predicates::str::contains("statement o1"))
+        .stderr(predicates::str::contains("the interest is not used"));
+    let out = check_json(&path, "d", &["--lang", "en"]);
+    assert_eq!(out["regimes"]["ru"]["verdict"], "eligible");
+    let g = load(&path, "2026-01-01");
+    assert_eq!(g.quarantined().len(), 1);
+    assert_eq!(g.party(g.quarantined()[0].party).id, "c");
+}
+
+#[test]
+fn strict_refuses_a_bods_file_with_an_invalid_statement() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("bad.json");
+    std::fs::write(&p, r#"[{"statementId":"x","recordId":"r9","recordType":"relationship","recordDetails":{"isComponent":false,"subject":"a","interestedParty":"b","interests":[{"type":"shareholding","share":{"exact":150}}]}}]"#).unwrap();
+    owngraph()
+        .arg("check")
+        .arg(&p)
+        .args(["--target", "b", "--strict"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("--strict: 1 record(s) have problems"))
+        .stderr(predicates::str::contains("150 is not a percentage"));
+}

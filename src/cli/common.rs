@@ -100,8 +100,8 @@ pub struct EgrulArgs {
     #[arg(long, value_name = "CC", value_parser = parse_country)]
     pub assume_citizenship: Option<Country>,
 
-    /// EGRUL: refuse the whole input when any record has a problem, instead of quarantining
-    /// that record and answering every target it cannot change.
+    /// Refuse the whole input when any record has a problem (EGRUL, BODS), instead of
+    /// quarantining that record and answering every target it cannot change.
     #[arg(long)]
     pub strict: bool,
 }

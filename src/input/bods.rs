@@ -272,6 +272,9 @@ pub struct BodsInterest {
     pub details: Option<String>,
     /// owngraph's extension.
     pub ext: Option<InterestExt>,
+    /// What is wrong with it (a share outside 0–100 %, a date that is not one): such an
+    /// interest is not mapped, and its subject is quarantined with the reason.
+    pub invalid: Option<String>,
 }
 
 impl BodsInterest {
@@ -962,23 +965,30 @@ fn relationship_details(r: RawRelationship) -> Result<RelationshipDetails, (&'st
 fn interests(raw: Vec<RawInterest>) -> Result<Vec<BodsInterest>, (&'static str, String)> {
     let mut out = Vec::with_capacity(raw.len());
     for (i, it) in raw.into_iter().enumerate() {
+        // A value that is wrong makes the interest invalid, not the file: its subject is
+        // quarantined when the graph is built (issue "Published BODS data", item 4).
+        let mut invalid: Option<String> = None;
         let share = match &it.share {
-            Some(s) => {
-                share_range(s, it.owngraph.as_ref()).map_err(|m| ("interests", format!("interests[{i}].{m}")))?
-            }
+            Some(s) => share_range(s, it.owngraph.as_ref()).unwrap_or_else(|m| {
+                invalid = Some(format!("interests[{i}].{m}"));
+                None
+            }),
             None => None,
         };
-        let date = |v: &Option<String>, name: &str| -> Result<Option<NaiveDate>, (&'static str, String)> {
-            match v.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-                Some(s) => parse_date_prefix(s).map(Some).ok_or_else(|| {
-                    ("interests", format!("interests[{i}].{name}: \"{s}\" is not a date (YYYY-MM-DD or a date-time)"))
-                }),
-                None => Ok(None),
+        let mut date = |v: &Option<String>, name: &str| -> Option<NaiveDate> {
+            let s = v.as_deref().map(str::trim).filter(|s| !s.is_empty())?;
+            let d = parse_date_prefix(s);
+            if d.is_none() {
+                invalid
+                    .get_or_insert(format!("interests[{i}].{name}: \"{s}\" is not a date (YYYY-MM-DD or a date-time)"));
             }
+            d
         };
+        let (start, end) = (date(&it.start_date, "startDate"), date(&it.end_date, "endDate"));
         out.push(BodsInterest {
-            start: date(&it.start_date, "startDate")?,
-            end: date(&it.end_date, "endDate")?,
+            invalid,
+            start,
+            end,
             kind: non_empty(it.kind).map(|k| legacy::interest_type(&k)),
             direct_or_indirect: non_empty(it.direct_or_indirect).or(non_empty(it.interest_level)),
             share,
@@ -1653,10 +1663,18 @@ pub fn to_graph(file: &str, snap: &Snapshot) -> Result<Graph, InputErrors> {
         let subject_kind = b.party(subject).kind;
         // The same interest stated again (by another relationship, or twice in one) counts once.
         let mut again = Vec::new();
+        let mut invalid: Vec<String> = Vec::new();
         let kept: Vec<BodsInterest> = r
             .interests
             .iter()
             .filter(|it| {
+                if let Some(why) = &it.invalid {
+                    invalid.push(format!(
+                        "{file}: statement {} (line {}): {why}; the interest is not used",
+                        s.record_id, s.line
+                    ));
+                    return false;
+                }
                 if it.start.is_some() && it.start == it.end {
                     again.push(format!(
                         "interest {} started and ended on {}: never in force",
@@ -1690,6 +1708,12 @@ pub fn to_graph(file: &str, snap: &Snapshot) -> Result<Graph, InputErrors> {
             })
             .cloned()
             .collect();
+        if !invalid.is_empty() {
+            // What the subject's holders are cannot be known: its answers, and those of what it
+            // holds, are refused; the others are given.
+            b.quarantine(subject, invalid);
+            again.push("an interest with an invalid value is left out (see the quarantine)".to_string());
+        }
         let deduplicated;
         let r = if again.is_empty() {
             r

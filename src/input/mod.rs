@@ -103,7 +103,26 @@ pub fn load_inputs(paths: &[&Path], options: &LoadOptions) -> Result<Graph, Inpu
     if !paths.is_empty() && paths.iter().all(|p| egrul_source(p)) {
         return load_egrul(paths, options);
     }
-    let as_of = options.as_of;
+    let graph = load_graph_files(paths, options.as_of)?;
+    // `--strict`: any record set aside refuses the whole input, whatever its format.
+    if options.egrul.strict && !graph.quarantined().is_empty() {
+        let file = paths.first().map(|p| p.display().to_string()).unwrap_or_default();
+        let g = &graph;
+        let reasons: Vec<String> = g
+            .quarantined()
+            .iter()
+            .flat_map(|q| q.reasons.iter().map(move |r| format!("{}: {r}", g.party(q.party).id)))
+            .collect();
+        return Err(InputErrors::whole(
+            &file,
+            format!("--strict: {} record(s) have problems: {}", graph.quarantined().len(), reasons.join("; ")),
+        ));
+    }
+    Ok(graph)
+}
+
+/// One graph file, or the CSV pair.
+fn load_graph_files(paths: &[&Path], as_of: NaiveDate) -> Result<Graph, InputErrors> {
     match paths {
         [one] => load(one, as_of),
         [a, b] => {
