@@ -1979,9 +1979,13 @@ mod tests {
     #[test]
     fn bad_statements_name_the_record_and_field() {
         let text = r#"[{"statementId":"a","recordId":"r1","recordType":"relationship","recordDetails":{"isComponent":false,"subject":"x","interestedParty":"y","interests":[{"type":"shareholding","share":{"exact":"lots"}}]}}]"#;
-        let e = parse_statements("f.json", text).unwrap_err();
-        let m = e.to_string();
-        assert!(m.contains("statements[0] (record \"r1\")"), "{m}");
-        assert!(m.contains("share.exact"), "{m}");
+        // A wrong value makes the interest invalid, not the file (its subject is quarantined
+        // when the graph is built); the reason names the field.
+        let st = parse_statements("f.json", text).unwrap();
+        let RecordDetails::Relationship(r) = &st[0].details else { panic!("not a relationship: {:?}", st[0].details) };
+        let m = r.interests[0].invalid.as_deref().unwrap_or_default();
+        assert!(m.starts_with("interests[0].share.exact"), "{m}");
+        assert!(m.contains("lots"), "{m}");
+        assert_eq!(st[0].record_id, "r1");
     }
 }
