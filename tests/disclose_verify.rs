@@ -91,12 +91,13 @@ fn disclose_text_is_russian_with_the_details_of_p4e() {
         .assert()
         .success()
         .stdout(predicate::str::contains("Сведения о долях участия по п. 10 «б»"))
-        .stdout(predicate::str::contains("1. Иванов Иван Иванович (ivanov) — 30 % (3/10); прямая 30 %, косвенная 0 %"))
+        .stdout(predicate::str::contains("1. Иванов Иван Иванович — 30 % (3/10); прямая 30 %, косвенная 0 %"))
         .stdout(predicate::str::contains("ИНН 770100000001; документ: паспорт 4500 000001"))
+        .stdout(predicate::str::contains("4. Иванова Анна Петровна — 12 % (3/25); прямая 0 %, косвенная 12 %"))
+        .stdout(predicate::str::contains("Итого: 75 % (3/4)"))
         .stdout(predicate::str::contains(
-            "4. Иванова Анна Петровна (ivanova) — 12 % (3/25); прямая 0 %, косвенная 12 %",
-        ))
-        .stdout(predicate::str::contains("Итого: 75 % (3/4)"));
+            "АНО «Клуб» не учитывается: её контролирует иностранное лицо John Smith (John Smith → АНО «Клуб»)",
+        ));
     owngraph()
         .arg("disclose")
         .arg(fixture("example-01.json"))
@@ -338,4 +339,41 @@ fn malformed_declarations_exit_2_naming_file_line_and_problem() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("no party has id \"X\""));
+}
+
+/// A reader is shown names, not the input's ids: the target, a holder the list lacks, the list
+/// p. 10 "б" requires, the holders whose p. 4 "е" details are missing.
+#[test]
+fn verify_and_disclose_name_parties_by_their_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let graph = dir.path().join("named.json");
+    std::fs::write(
+        &graph,
+        r#"{"parties": [
+  {"id": "t1", "kind": "company", "country": "RU", "name": "ООО «Цель»", "ogrn": "1027700000001"},
+  {"id": "p1", "kind": "person", "citizenship": ["RU"], "name": "Иванов Иван Иванович"},
+  {"id": "p2", "kind": "person", "citizenship": ["RU"], "name": "Сидоров Сергей Петрович"},
+  {"id": "p3", "kind": "person", "citizenship": ["GB"], "name": "John Smith"}],
+ "relations": [
+  {"type": "shares", "from": "p1", "to": "t1", "capital": "40%"},
+  {"type": "shares", "from": "p2", "to": "t1", "capital": "25%"},
+  {"type": "shares", "from": "p3", "to": "t1", "capital": "35%"}]}"#,
+    )
+    .unwrap();
+    let decl = dir.path().join("decl.csv");
+    std::fs::write(&decl, "holder,share\nИванов Иван Иванович,40%\n").unwrap();
+    let out = owngraph().arg("verify").arg(&graph).args(["-t", "t1", "--disclosure"]).arg(&decl).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Сидоров Сергей Петрович"), "{text}");
+    for id in ["p1", "p2", "p3", "t1"] {
+        assert!(!text.contains(id), "id {id} shown to a reader:\n{text}");
+    }
+    let out = owngraph().arg("disclose").arg(&graph).args(["-t", "t1"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Сидоров Сергей Петрович"), "{text}");
+    for id in ["p1", "p2", "p3", "t1"] {
+        assert!(!text.contains(id), "id {id} shown to a reader:\n{text}");
+    }
 }

@@ -101,6 +101,17 @@ fn two_citizens_of_china_fail_ru_and_pak_even_when_russian_is_assumed() {
 }
 
 #[test]
+fn a_foreign_controller_is_quoted_with_where_its_citizenship_comes_from() {
+    let out = bin().arg("check").arg(P27).args(["--target", "1165030051482", "--as-of", "2025-12-01"]).assert().code(0);
+    let text = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    let control = text.split("Контролирующие лица:").nth(1).unwrap_or_default();
+    assert!(
+        control.contains("(иностранное лицо; гражданство по данным: ЕГРЮЛ, ОГРН 1165030051482, СвЮЛ[3]/СвУчредит/УчрФЛ[1]/СвГраждФЛ: КодГражд 2, ОКСМ 156 (КИТАЙ)"),
+        "{text}"
+    );
+}
+
+#[test]
 fn a_citizen_of_belarus_makes_eaeu_eligible_and_ru_not() {
     let v = verdicts(&[P27], "1185027003776", &[]);
     assert_eq!(verdict(&v, "eaeu"), "eligible");

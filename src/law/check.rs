@@ -112,6 +112,8 @@ pub struct PartyName {
     pub document: Option<String>,
     /// Address.
     pub address: Option<String>,
+    /// Where a person's citizenship comes from (a register record or an assumption).
+    pub citizenship_source: Option<String>,
 }
 
 impl CheckReport {
@@ -141,6 +143,7 @@ fn names_in_scope(graph: &Graph, target: PartyIdx) -> BTreeMap<String, PartyName
                 ogrn: party.ogrn().map(String::from),
                 document: party.document().map(String::from),
                 address: party.address().map(String::from),
+                citizenship_source: party.citizenship_source().map(String::from),
             };
             (party.id.clone(), name)
         })

@@ -123,6 +123,9 @@ pub struct DisclosureDocument {
     pub notes: Vec<Statement>,
     /// The tool that made it.
     pub tool: ToolInfo,
+    /// The rights holder as a reader knows it: its name and ОГРН (else ИНН, else id).
+    #[serde(skip)]
+    pub target_label: String,
 }
 
 /// The participation arithmetic of `target` and its `ru` or `eaeu` answer, as `disclose` and
@@ -192,8 +195,11 @@ pub fn document(
             }
         })
         .collect();
-    let lacking: Vec<String> =
-        holders.iter().filter(|l| !l.missing_details.is_empty()).map(|l| l.holder.id.clone()).collect();
+    let lacking: Vec<String> = holders
+        .iter()
+        .filter(|l| !l.missing_details.is_empty())
+        .map(|l| if l.holder.name.trim().is_empty() { l.holder.id.clone() } else { l.holder.name.clone() })
+        .collect();
     if !lacking.is_empty() {
         notes.push(
             Statement::new("disclose.details_missing")
@@ -205,6 +211,7 @@ pub fn document(
     DisclosureDocument {
         target: party.id.clone(),
         target_name: party.name.clone(),
+        target_label: party.reader_label(),
         target_kind: party.kind,
         regime: a.regime,
         rule: d.rule,

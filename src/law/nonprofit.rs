@@ -203,7 +203,7 @@ pub fn declaration_note(engine: &Engine, f: &NonprofitFinding, n: PartyIdx, regi
     }
     Some(
         Statement::new("note.declared_differs")
-            .with("nonprofit", Param::text(f.id.clone()))
+            .with("nonprofit", Param::text(engine.graph().party(n).reader_name()))
             .with(
                 "declared",
                 if v {

@@ -488,15 +488,20 @@ pub fn assess(
         {
             notes.push(
                 Statement::new("note.nonprofit_removed")
-                    .with("nonprofit", Param::text(f.id.clone()))
-                    .with("controller", Param::text(c.clone()))
-                    .with("chain", Param::text(f.controller_chain.join(" → "))),
+                    .with("nonprofit", Param::text(graph.reader_name(&f.id)))
+                    .with("controller", Param::text(graph.reader_name(c)))
+                    .with(
+                        "chain",
+                        Param::text(
+                            f.controller_chain.iter().map(|id| graph.reader_name(id)).collect::<Vec<_>>().join(" → "),
+                        ),
+                    ),
             );
         }
     }
     for cycle in &prepared.attribution.cycles {
-        let ids: Vec<String> = cycle.iter().map(|&p| graph.party(p).id.clone()).collect();
-        notes.push(Statement::new("note.cycle").with("cycle", Param::text(ids.join(" ⇄ "))));
+        let names: Vec<&str> = cycle.iter().map(|&p| graph.party(p).reader_name()).collect();
+        notes.push(Statement::new("note.cycle").with("cycle", Param::text(names.join(" ⇄ "))));
     }
     if prepared.chains.stopped_early {
         notes.push(Statement::new("note.chains_truncated"));

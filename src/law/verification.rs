@@ -7,7 +7,7 @@
 //! list the rule requires); nothing of the rule is recomputed here. Each declared holder is
 //! found in the graph ([`matching`](super::matching)): by id, INN, OGRN, then name.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::Serialize;
 
@@ -313,6 +313,19 @@ pub struct Verification {
     pub notes: Vec<Statement>,
     /// The tool that made it.
     pub tool: ToolInfo,
+    /// The rights holder as a reader knows it: its name and ОГРН (else ИНН, else id).
+    #[serde(skip)]
+    pub target_label: String,
+    /// The name a reader is shown for each party id the verification cites.
+    #[serde(skip)]
+    pub names: BTreeMap<String, String>,
+}
+
+impl Verification {
+    /// The name a reader is shown for a party id (the id itself when it is not cited).
+    pub fn name_of(&self, id: &str) -> String {
+        self.names.get(id).cloned().unwrap_or_else(|| id.to_string())
+    }
 }
 
 fn abs(f: &Fraction) -> Fraction {
@@ -393,7 +406,7 @@ pub fn verify(
                     Statement::new("verify.ambiguous_holder")
                         .with("holder", holder)
                         .with("by", Param::text(by.as_str()))
-                        .with("candidates", Param::List(ps.iter().map(|&p| graph.party(p).id.clone()).collect())),
+                        .with("candidates", Param::List(ps.iter().map(|&p| graph.party(p).reader_label()).collect())),
                 )
                 .entry(e);
                 f.matched_by = Some(by);
@@ -405,7 +418,7 @@ pub fn verify(
                 check.party = Some(id.to_string());
                 check.matched_by = Some(by);
                 check.required = required.contains_key(id);
-                let who = Param::text(id.to_string());
+                let who = Param::text(graph.party(p).reader_name());
                 if let Some(&first) = seen.get(&p) {
                     findings.push(
                         Finding::new(
@@ -514,7 +527,7 @@ pub fn verify(
                             FindingCode::NotAHolder,
                             Statement::new("verify.not_a_holder")
                                 .with("holder", who)
-                                .with("target", Param::text(party.id.clone())),
+                                .with("target", Param::text(party.reader_name())),
                         )
                         .entry(e)
                         .party(id, Some(by))
@@ -543,7 +556,7 @@ pub fn verify(
                 Finding::new(
                     FindingCode::MissingHolder,
                     Statement::new("verify.missing_holder")
-                        .with("holder", Param::text(h.id.clone()))
+                        .with("holder", Param::text(reader_name(&h.name, &h.id)))
                         .with("computed", share_param(&h.share))
                         .with("rule", rule.clone())
                         .with("why", Param::Statement(Box::new(Statement::new(why)))),
@@ -580,7 +593,7 @@ pub fn verify(
                 Statement::new("verify.list_not_meeting_rule")
                     .with("rule", rule.clone())
                     .with("branch", Param::Statement(Box::new(d.branch_text.clone())))
-                    .with("required", Param::List(d.holders.iter().map(|h| h.id.clone()).collect()))
+                    .with("required", Param::List(d.holders.iter().map(|h| reader_name(&h.name, &h.id)).collect()))
                     .with("right_total", share_param(&right_total)),
             )
         } else {
@@ -620,7 +633,17 @@ pub fn verify(
     }
     let errors = findings.iter().filter(|f| f.severity == Severity::Error).count();
     let warnings = findings.len() - errors;
+    let cited = entries
+        .iter()
+        .filter_map(|c| c.party.as_deref())
+        .chain(d.holders.iter().map(|h| h.id.as_str()))
+        .chain(findings.iter().flat_map(|f| f.chains.iter().flat_map(|c| c.path.iter().map(String::as_str))));
+    let names: BTreeMap<String, String> = cited
+        .filter_map(|id| graph.lookup(id).map(|p| (id.to_string(), graph.party(p).reader_name().to_string())))
+        .collect();
     Verification {
+        target_label: party.reader_label(),
+        names,
         target: party.id.clone(),
         target_name: party.name.clone(),
         regime: a.regime,
@@ -651,6 +674,11 @@ pub fn verify(
         notes,
         tool: ToolInfo::current(),
     }
+}
+
+/// A disclosed holder's name as a reader is shown it (the id when it has none).
+fn reader_name(name: &str, id: &str) -> String {
+    if name.trim().is_empty() { id.to_string() } else { name.to_string() }
 }
 
 #[cfg(test)]

@@ -274,6 +274,14 @@ impl Graph {
         &self.relations[r.index()]
     }
 
+    /// The name a reader is shown for the party with `id` (the id itself when there is none).
+    pub fn reader_name(&self, id: &str) -> String {
+        match self.lookup(id) {
+            Some(p) => self.party(p).reader_name().to_string(),
+            None => id.to_string(),
+        }
+    }
+
     /// The party with this id.
     pub fn lookup(&self, id: &str) -> Option<PartyIdx> {
         self.index.get(&self.parties, id)

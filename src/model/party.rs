@@ -163,6 +163,18 @@ pub struct PartyDetails {
 }
 
 impl Party {
+    /// The name a reader is shown: the full name, or the id when the input gives none.
+    pub fn reader_name(&self) -> &str {
+        if self.name.trim().is_empty() { &self.id } else { &self.name }
+    }
+
+    /// The name and what tells parties of one name apart (ОГРН, else ИНН, else the id):
+    /// `ООО «Альфа» (1027700000001)`.
+    pub fn reader_label(&self) -> String {
+        let key = self.ogrn().or(self.inn()).unwrap_or(&self.id);
+        if self.name.trim().is_empty() || self.name == key { key.to_string() } else { format!("{} ({key})", self.name) }
+    }
+
     /// Taxpayer number (ИНН).
     pub fn inn(&self) -> Option<&str> {
         self.details.as_ref().and_then(|d| d.inn.as_deref())

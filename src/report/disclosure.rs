@@ -42,10 +42,10 @@ fn details(l: &DisclosureLine, lang: Lang) -> String {
     parts.join("; ")
 }
 
-/// `Иванов Иван Иванович (ivanov)`, or the id alone when the input gives no other name.
+/// `Иванов Иван Иванович` (the p. 4 "е" details follow), or the id when the input gives no name.
 fn who(l: &DisclosureLine) -> String {
     let h = &l.holder;
-    if h.name == h.id { h.id.clone() } else { format!("{} ({})", h.name, h.id) }
+    if h.name.trim().is_empty() { h.id.clone() } else { h.name.clone() }
 }
 
 fn heading(d: &DisclosureDocument, lang: Lang) -> [String; 4] {
@@ -59,11 +59,7 @@ fn heading(d: &DisclosureDocument, lang: Lang) -> [String; 4] {
         format!(
             "{}: {}, {} · {} {}",
             w(lang, "Правообладатель", "Rights holder"),
-            if d.target_name.is_empty() || d.target_name == d.target {
-                d.target.clone()
-            } else {
-                format!("{} ({})", d.target_name, d.target)
-            },
+            d.target_label,
             term(kind_code(d.target_kind), lang),
             w(lang, "по состоянию на", "as of"),
             d.as_of

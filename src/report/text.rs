@@ -268,7 +268,12 @@ fn control(out: &mut String, r: &CheckReport, a: &ControlAssessment, lang: Lang)
                 w(lang, "не иностранное", "not foreign")
             };
             let inds: Vec<&str> = c.indicators.iter().map(|i| term(i.code(), lang)).collect();
-            let _ = writeln!(out, "  {} ({}): {}", r.name_of(&c.id), f, inds.join("; "));
+            // A foreign person: where its citizenship comes from (issue 10, item 1).
+            let source = match r.names.get(&c.id).and_then(|n| n.citizenship_source.as_deref()) {
+                Some(src) if c.foreign => format!("; {}: {src}", w(lang, "гражданство по данным", "citizenship from")),
+                _ => String::new(),
+            };
+            let _ = writeln!(out, "  {} ({f}{source}): {}", r.name_of(&c.id), inds.join("; "));
             for s in &c.steps {
                 let _ = writeln!(out, "      {}", describe_step_with(s, lang, &named(r)));
             }

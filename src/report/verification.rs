@@ -8,7 +8,7 @@ use std::fmt::Write;
 use super::disclosure::footer;
 use super::text::{Table, share, w};
 use crate::law::matching::MatchedBy;
-use crate::law::participation::describe_chain;
+use crate::law::participation::describe_chain_with;
 use crate::law::qualify::Status;
 use crate::law::verification::{Severity, Verification};
 use crate::law::wording::{Lang, Statement, percent, points, rule, term};
@@ -53,11 +53,10 @@ pub fn text(v: &Verification, lang: Lang) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{} {}: {} ({})",
+        "{} {}: {}",
         w(lang, "Проверка сведений о долях по", "Verification of the shares declared under"),
         rule(v.rule, lang),
-        v.target,
-        v.target_name
+        v.target_label
     );
     let _ = writeln!(
         out,
@@ -95,7 +94,7 @@ pub fn text(v: &Verification, lang: Lang) -> String {
     ]);
     for e in &v.declared.entries {
         let found = match (&e.party, e.matched_by) {
-            (Some(p), Some(by)) => format!("{p} ({})", by_word(by, lang)),
+            (Some(p), Some(by)) => format!("{} ({})", v.name_of(p), by_word(by, lang)),
             _ => "—".to_string(),
         };
         t.row(vec![
@@ -127,7 +126,8 @@ pub fn text(v: &Verification, lang: Lang) -> String {
         term(c.verdict.code(), lang),
         c.reason.render(lang)
     );
-    let required: Vec<String> = c.required.iter().map(|h| format!("{} {}", h.id, percent(&h.share, lang))).collect();
+    let required: Vec<String> =
+        c.required.iter().map(|h| format!("{} {}", v.name_of(&h.id), percent(&h.share, lang))).collect();
     let _ = writeln!(
         out,
         "{}: {}",
@@ -151,7 +151,7 @@ pub fn text(v: &Verification, lang: Lang) -> String {
                 let _ = writeln!(out, "      {}: {}", w(lang, "похожие id", "similar ids"), f.candidates.join(", "));
             }
             for ch in &f.chains {
-                let _ = writeln!(out, "      {}", describe_chain(ch, false, lang));
+                let _ = writeln!(out, "      {}", describe_chain_with(ch, false, lang, &|id| v.name_of(id)));
             }
         }
     }
