@@ -114,7 +114,7 @@ impl EgrulArgs {
 }
 
 fn parse_country(s: &str) -> Result<Country, String> {
-    Country::parse(s)
+    Country::parse(s).map_err(String::from)
 }
 
 fn parse_date(s: &str) -> Result<NaiveDate, String> {

@@ -199,9 +199,9 @@ pub fn relation_from(
     origin: Origin,
 ) -> Result<Option<Relation>, Vec<Problem>> {
     let mut problems: Vec<(&str, String)> = Vec::new();
-    let kind = RelationType::parse(f.kind.trim()).map_err(|m| problems.push(("type", m))).ok();
-    let from = ids.resolve_near(&f.from, 0, recent).map_err(|m| problems.push(("from", m))).ok();
-    let to = ids.resolve_near(&f.to, 1, recent).map_err(|m| problems.push(("to", m))).ok();
+    let kind = RelationType::parse(f.kind.trim()).map_err(|m| problems.push(("type", m.into()))).ok();
+    let from = ids.resolve_near(&f.from, 0, recent).map_err(|m| problems.push(("from", m.into()))).ok();
+    let to = ids.resolve_near(&f.to, 1, recent).map_err(|m| problems.push(("to", m.into()))).ok();
     let mut present: Vec<&str> = f.fractions.present().collect();
     if f.basis.is_some() {
         present.push("basis");
@@ -255,7 +255,7 @@ pub fn relation_from(
                     problems.push(("votes", "a vote_disposal relation needs \"votes\"".into()));
                 }
                 let basis = match &f.basis {
-                    Some(s) => DisposalBasis::parse(s.trim()).map_err(|m| problems.push(("basis", m))).ok(),
+                    Some(s) => DisposalBasis::parse(s.trim()).map_err(|m| problems.push(("basis", m.into()))).ok(),
                     None => {
                         problems.push((
                             "basis",
@@ -268,7 +268,7 @@ pub fn relation_from(
                     Some(o) => match ids.resolve_near(o, 2, recent) {
                         Ok(p) => Some(Some(p)),
                         Err(m) => {
-                            problems.push(("of", m));
+                            problems.push(("of", m.into()));
                             None
                         }
                     },

@@ -324,7 +324,7 @@ impl<R: std::io::Read> Reader<R> {
             return Ok(None);
         }
         let s = std::str::from_utf8(&b).map_err(|_| "a country code is not text")?;
-        Country::parse(s).map(Some)
+        Country::parse(s).map(Some).map_err(String::from)
     }
     fn share(&mut self) -> Result<Share, Bad> {
         let f = match self.u8()? {

@@ -2,6 +2,7 @@
 //! Rules use: the Russian Federation, and the other member states of the Eurasian Economic Union
 //! (p. 2 of the Rules: "государство - член ЕАЭС" excludes Russia).
 
+use super::InvalidValue;
 use std::fmt;
 
 /// An ISO 3166-1 alpha-2 country code, upper case.
@@ -23,7 +24,7 @@ impl Country {
     pub const RU: Country = Country(*b"RU");
 
     /// Parses a code, accepting lower case; refuses codes ISO 3166-1 does not assign.
-    pub fn parse(text: &str) -> Result<Country, String> {
+    pub fn parse(text: &str) -> Result<Country, InvalidValue> {
         let up = text.trim().to_ascii_uppercase();
         let bytes = up.as_bytes();
         if bytes.len() == 2 {
@@ -46,7 +47,7 @@ impl Country {
             "SU" => " (use RU)",
             _ => "",
         };
-        Err(format!("\"{text}\" is not an ISO 3166-1 alpha-2 country code{hint}"))
+        Err(InvalidValue(format!("\"{text}\" is not an ISO 3166-1 alpha-2 country code{hint}")))
     }
 
     /// The code as text.
@@ -92,7 +93,7 @@ mod tests {
         assert_eq!(Country::parse("ru").unwrap(), Country::RU);
         assert!(Country::parse("KZ").unwrap().is_eaeu_member());
         assert!(!Country::RU.is_eaeu_member());
-        assert!(Country::parse("UK").unwrap_err().contains("GB"));
+        assert!(Country::parse("UK").unwrap_err().0.contains("GB"));
         assert!(Country::parse("XX").is_err());
         assert!(Country::parse("RUS").is_err());
         for c in ISO_3166_1.split(' ') {

@@ -2,6 +2,7 @@
 //! computation well defined (docs/DOMAIN.md, "Relations": holders never sum above 1, votes disposed
 //! of come out of an owner's votes, no closed ownership loop).
 
+use super::InvalidValue;
 use std::hash::BuildHasher;
 
 use std::fmt;
@@ -434,20 +435,20 @@ pub struct Ids<'a> {
 
 impl Ids<'_> {
     /// The party with this id, or a message naming the id and similar ones.
-    pub fn resolve(&self, id: &str) -> Result<PartyIdx, String> {
+    pub fn resolve(&self, id: &str) -> Result<PartyIdx, InvalidValue> {
         self.index.get(self.parties, id).ok_or_else(|| {
             let near = self.index.similar(self.parties, id);
-            if near.is_empty() {
+            InvalidValue(if near.is_empty() {
                 format!("no party has id \"{id}\"")
             } else {
                 format!("no party has id \"{id}\" (similar: {})", near.join(", "))
-            }
+            })
         })
     }
 
     /// As [`Ids::resolve`], first trying the party last resolved for the same `field` (0: from,
     /// 1: to, 2: of), which saves a table lookup on sorted inputs.
-    pub fn resolve_near(&self, id: &str, field: usize, recent: &mut Recent) -> Result<PartyIdx, String> {
+    pub fn resolve_near(&self, id: &str, field: usize, recent: &mut Recent) -> Result<PartyIdx, InvalidValue> {
         let slot = field.min(2);
         let hash = IdIndex::hash(id);
         let (last_hash, last) = recent.0[slot];
@@ -505,7 +506,7 @@ impl GraphBuilder {
     }
 
     /// The party with this id, or a message naming the id and similar ones.
-    pub fn resolve(&self, id: &str) -> Result<PartyIdx, String> {
+    pub fn resolve(&self, id: &str) -> Result<PartyIdx, InvalidValue> {
         self.ids().resolve(id)
     }
 

@@ -3,12 +3,14 @@
 //! reads it.
 
 mod country;
+mod error;
 mod graph;
 mod party;
 pub mod quarantine;
 mod relation;
 
 pub use country::Country;
+pub use error::InvalidValue;
 pub use graph::{
     Graph, GraphBuilder, Ids, MAX_SUGGESTIONS, Problem, Recent, RecordRef, Section, closed_ownership_loops,
     relation_label,

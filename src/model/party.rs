@@ -2,6 +2,7 @@
 //! p. 5¹ "а" of the Rules: the state, a region, a municipality, a citizen, a commercial or
 //! nonprofit organization, an international organization, a foreign structure).
 
+use super::InvalidValue;
 use serde::Serialize;
 
 use super::country::Country;
@@ -92,10 +93,10 @@ impl PartyKind {
     }
 
     /// Parses the input spelling.
-    pub fn parse(text: &str) -> Result<PartyKind, String> {
+    pub fn parse(text: &str) -> Result<PartyKind, InvalidValue> {
         PartyKind::ALL.iter().copied().find(|k| k.as_str() == text).ok_or_else(|| {
             let all: Vec<&str> = PartyKind::ALL.iter().map(|k| k.as_str()).collect();
-            format!("unknown party kind \"{text}\" (expected one of: {})", all.join(", "))
+            InvalidValue(format!("unknown party kind \"{text}\" (expected one of: {})", all.join(", ")))
         })
     }
 

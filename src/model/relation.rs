@@ -3,6 +3,7 @@
 //! shares (p. 5 "а": participation), vote disposal, decision rights, appointment and management
 //! company (the four indicators of p. 5¹ "а"), and the forming of a nonprofit's supreme body.
 
+use super::InvalidValue;
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -64,10 +65,10 @@ impl DisposalBasis {
     }
 
     /// Parses the input spelling.
-    pub fn parse(text: &str) -> Result<DisposalBasis, String> {
+    pub fn parse(text: &str) -> Result<DisposalBasis, InvalidValue> {
         DisposalBasis::ALL.iter().copied().find(|b| b.as_str() == text).ok_or_else(|| {
             let all: Vec<&str> = DisposalBasis::ALL.iter().map(|b| b.as_str()).collect();
-            format!("unknown basis \"{text}\" (expected one of: {})", all.join(", "))
+            InvalidValue(format!("unknown basis \"{text}\" (expected one of: {})", all.join(", ")))
         })
     }
 }
@@ -161,10 +162,10 @@ impl RelationType {
     }
 
     /// Parses the input spelling.
-    pub fn parse(text: &str) -> Result<RelationType, String> {
+    pub fn parse(text: &str) -> Result<RelationType, InvalidValue> {
         RelationType::ALL.iter().copied().find(|t| t.as_str() == text).ok_or_else(|| {
             let all: Vec<&str> = RelationType::ALL.iter().map(|t| t.as_str()).collect();
-            format!("unknown relation type \"{text}\" (expected one of: {})", all.join(", "))
+            InvalidValue(format!("unknown relation type \"{text}\" (expected one of: {})", all.join(", ")))
         })
     }
 
