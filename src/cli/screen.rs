@@ -35,6 +35,7 @@ pub enum Format {
 ///   owngraph screen register/ --all -o verdicts.csv
 ///   owngraph screen parties.csv relations.csv --targets ids.txt -o verdicts.jsonl
 ///   owngraph screen graph.json --all --regime pak --threads 2
+///   owngraph screen register.og --all --changes today.json -o changes.csv
 ///
 /// The targets file has one id (or ИНН, ОГРН) per line (`#` starts a comment). `--all` screens
 /// every company. A target whose ownership or control reaches a quarantined EGRUL record is not
@@ -78,6 +79,16 @@ pub struct Args {
     /// and the previous verdicts (`old_ru_verdict`, `old_eaeu_verdict`, `old_pak_verdict`).
     #[arg(long, value_name = "PREVIOUS", conflicts_with = "shard")]
     since: Option<PathBuf>,
+
+    /// Re-screen a delta: the file (JSON, JSON Lines) or CSV pair directory of the parties whose
+    /// state changed, each with its whole current record and every relation into it (as in the
+    /// FNS daily files). Each replaces the register's party of the same id (or adds it), its
+    /// holders become exactly those listed; a holder may be a party of the register only. The
+    /// rows that change are written as `--since` writes them; with a snapshot register
+    /// (`owngraph index`) only what the change reaches is read. Removing a party is not
+    /// supported yet. Example: `owngraph screen register.og --all --changes today.json -o changes.csv`
+    #[arg(long, value_name = "DELTA", conflicts_with_all = ["shard", "since"])]
+    changes: Option<PathBuf>,
 
     /// Worker threads (default: one per core).
     #[arg(long, value_name = "N")]
@@ -322,6 +333,7 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
     let mut inputs = args.graph.inputs();
     inputs.extend(args.targets.clone());
     inputs.extend(args.since.clone());
+    inputs.extend(args.changes.clone());
     let mut output = Output::prepare(args.output.as_deref(), &inputs)?;
     let spinner = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
     spinner.set_message("reading the graph");
@@ -333,6 +345,10 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
             || super::common::load_inputs(std::slice::from_ref(previous), args.graph.date(), &args.graph.egrul),
         );
         return rescreen(&args, &graph?, &old?, previous, started, output);
+    }
+    if let Some(delta) = &args.changes {
+        spinner.finish_and_clear();
+        return rescreen_changes(&args, delta, started, output);
     }
     let graph = args.graph.load()?;
     output.set_personal(personal_data(&graph));
@@ -451,7 +467,7 @@ fn rescreen(
     started: Instant,
     mut output: Output,
 ) -> Result<ExitCode, CliError> {
-    use owngraph::incremental::{Change, every_company, rescreen};
+    use owngraph::incremental::{every_company, rescreen};
     let loaded = started.elapsed();
     let wanted: Option<std::collections::HashSet<String>> = match &args.targets {
         Some(path) => Some(read_targets(path, graph)?.into_iter().map(|t| graph.party(t).id.clone()).collect()),
@@ -464,6 +480,79 @@ fn rescreen(
     let regimes = args.regime.regimes().into_iter().collect();
     let options = EngineOptions { regimes, policies: args.policies.policies() };
     let done = rescreen(old, graph, &options, &is_target);
+    output.set_personal(personal_data(graph) || personal_data(old));
+    let what = format!("since {}", previous.display());
+    write_changes(args, &done, output, &what, started, loaded)
+}
+
+/// `screen REGISTER --changes DELTA`: the rows a delta changes. A snapshot register is read in
+/// part (only what the change reaches), any other input whole.
+fn rescreen_changes(args: &Args, delta: &Path, started: Instant, mut output: Output) -> Result<ExitCode, CliError> {
+    use owngraph::incremental::{Register, every_company, rescreen_delta};
+    let inputs = args.graph.inputs();
+    let snapshot = match inputs.as_slice() {
+        [one] if owngraph::input::snapshot::is_snapshot(one) => {
+            owngraph::fraction::set_exact_budget(args.graph.exact_budget);
+            Some(owngraph::input::snapshot::Snapshot::open(one).map_err(CliError::Input)?)
+        }
+        _ => None,
+    };
+    let full = match snapshot {
+        Some(_) => None,
+        None => Some(args.graph.load()?),
+    };
+    let register: &dyn Register = match (&snapshot, &full) {
+        (Some(s), _) => s,
+        (None, Some(g)) => g,
+        (None, None) => return Err(CliError::Usage("no register".into())),
+    };
+    let paths = [delta];
+    let find = |id: &str| -> Result<Option<owngraph::model::Party>, String> {
+        register.find(id)?.map(|p| register.party(p)).transpose()
+    };
+    let changes = owngraph::input::delta::load(&paths, register.as_of(), &find).map_err(CliError::Input)?;
+    let loaded = started.elapsed();
+    // The targets file names ids (not ИНН or ОГРН: the register is not read whole).
+    let wanted: Option<std::collections::HashSet<String>> = match &args.targets {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| CliError::Io(format!("{}: cannot read: {e}", path.display())))?;
+            Some(
+                text.lines()
+                    .enumerate()
+                    .map(|(i, l)| (i, l.split('#').next().unwrap_or("").trim().trim_start_matches('\u{feff}')))
+                    .filter(|(i, id)| !id.is_empty() && !(*i == 0 && *id == "id"))
+                    .map(|(_, id)| id.to_string())
+                    .collect(),
+            )
+        }
+        None => None,
+    };
+    let is_target = |p: &owngraph::model::Party| match &wanted {
+        Some(ids) => ids.contains(&p.id),
+        None => every_company(p),
+    };
+    let regimes = args.regime.regimes().into_iter().collect();
+    let options = EngineOptions { regimes, policies: args.policies.policies() };
+    let done = rescreen_delta(register, &changes, &options, &is_target)
+        .map_err(|m| CliError::Usage(format!("{}: {m}", delta.display())))?;
+    // A register read in part may hold personal data this run did not see: the output is
+    // created private.
+    output.set_personal(full.as_ref().is_none_or(personal_data) || personal_data(&changes.graph));
+    let what = format!("with the changes in {}", delta.display());
+    write_changes(args, &done, output, &what, started, loaded)
+}
+
+/// Writes the rows that changed (`--since`, `--changes`) and the summary.
+fn write_changes(
+    args: &Args,
+    done: &owngraph::incremental::Rescreen,
+    output: Output,
+    what: &str,
+    started: Instant,
+    loaded: std::time::Duration,
+) -> Result<ExitCode, CliError> {
+    use owngraph::incremental::Change;
     let computed = started.elapsed();
     let format = args.format.unwrap_or_else(|| {
         match args.output.as_deref().and_then(|p| p.extension()).and_then(|e| e.to_str()) {
@@ -471,7 +560,6 @@ fn rescreen(
             _ => Format::Csv,
         }
     });
-    output.set_personal(personal_data(graph) || personal_data(old));
     let mut out = output.open()?;
     let verdicts = |r: &Result<ScreenRow, String>| -> [String; 3] {
         let v = |p: Option<Option<Verdict>>| p.map(|v| v.map_or("not_exact", |v| v.as_str())).unwrap_or("").to_string();
@@ -536,8 +624,7 @@ fn rescreen(
     out.write_all(&bytes)?;
     out.commit()?;
     eprintln!(
-        "re-screened since {}: {} parties changed, {} targets recomputed, {} rows changed: load {:.2} s, compute {:.2} s, total {:.2} s",
-        previous.display(),
+        "re-screened {what}: {} parties changed, {} targets recomputed, {} rows changed: load {:.2} s, compute {:.2} s, total {:.2} s",
         done.touched,
         done.recomputed,
         done.changes.len(),
