@@ -589,14 +589,11 @@ pub fn decode(bytes: &[u8]) -> Result<Graph, Bad> {
 }
 
 /// The graph in a snapshot read from `input`, `size` bytes long (header included).
-fn decode_from(mut input: impl std::io::Read, size: u64) -> Result<Graph, Bad> {
+fn decode_from(mut input: impl std::io::Read + Send, size: u64) -> Result<Graph, Bad> {
     let header = read_header(&mut input, size)?;
     let mut r =
         Reader { inner: input, table: header.table, next_block: 0, left: header.body_len, block: Vec::new(), at: 0 };
-    let graph = read_body(&mut r, &header.sections)?;
-    // The indexes are for partial readers: checked, not kept.
-    r.drain()?;
-    graph.finish()
+    read_body(&mut r, &header.sections)?.finish()
 }
 
 /// The parties, relations and quarantine of a snapshot, before they are checked.
@@ -627,37 +624,81 @@ fn read_meta(r: &mut impl Source) -> Result<(NaiveDate, usize, usize, usize), Ba
     Ok((as_of, n, m, q))
 }
 
-fn read_body<R: std::io::Read>(r: &mut Reader<R>, sections: &[(u64, u64); SECTIONS]) -> Result<Unchecked, Bad> {
+/// Records decoded on one thread, for the other to add to the graph.
+enum Batch {
+    Parties(Vec<Party>),
+    Relations(Vec<Relation>),
+}
+
+/// Records per [`Batch`].
+const BATCH: usize = 1 << 14;
+
+/// The body read whole: one thread reads, checks and decodes the records while the calling one
+/// adds them to the graph (the id table is most of the cost), so the two overlap.
+fn read_body<R: std::io::Read + Send>(r: &mut Reader<R>, sections: &[(u64, u64); SECTIONS]) -> Result<Unchecked, Bad> {
     let body_len = r.left;
-    let offset = |r: &Reader<R>| body_len - r.left;
-    let (as_of, n, m, q) = read_meta(r)?;
     let ends_at = |r: &Reader<R>, s: usize| -> Result<(), Bad> {
-        if offset(r) == sections[s].0 + sections[s].1 {
+        if body_len - r.left == sections[s].0 + sections[s].1 {
             Ok(())
         } else {
             Err("a section of the snapshot does not end where its header says: the file is damaged".into())
         }
     };
+    let (as_of, n, m, q) = read_meta(r)?;
     ends_at(r, META)?;
     let mut b = GraphBuilder::new();
     // Never more room than the sections could fill.
     b.reserve(n.min(sections[PARTIES].1 as usize / 8), m.min(sections[RELATIONS].1 as usize / 16));
-    for _ in 0..n {
-        let party = read_party(r)?;
-        if b.add_party(party).is_none() {
-            return Err("the snapshot repeats a party id".into());
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Batch>(4);
+    let decoded = std::thread::scope(|scope| {
+        let decoder = scope.spawn(move || -> Result<Vec<(PartyIdx, Vec<String>)>, Bad> {
+            let mut left = n;
+            while left > 0 {
+                let k = left.min(BATCH);
+                let batch = (0..k).map(|_| read_party(r)).collect::<Result<Vec<_>, _>>()?;
+                left -= k;
+                if tx.send(Batch::Parties(batch)).is_err() {
+                    return Err("the snapshot repeats a party id".into());
+                }
+            }
+            ends_at(r, PARTIES)?;
+            let mut left = m;
+            while left > 0 {
+                let k = left.min(BATCH);
+                let batch = (0..k).map(|_| read_relation(r, n)).collect::<Result<Vec<_>, _>>()?;
+                left -= k;
+                if tx.send(Batch::Relations(batch)).is_err() {
+                    return Err("the snapshot repeats a party id".into());
+                }
+            }
+            ends_at(r, RELATIONS)?;
+            let mut quarantined = Vec::new();
+            for _ in 0..q.min(n) {
+                quarantined.push((r.party_idx(n)?, r.strs()?));
+            }
+            ends_at(r, QUARANTINE)?;
+            // The indexes are for partial readers: checked, not kept.
+            r.drain()?;
+            Ok(quarantined)
+        });
+        for batch in rx {
+            match batch {
+                Batch::Parties(ps) => {
+                    for p in ps {
+                        if b.add_party(p).is_none() {
+                            // Dropping the receiver stops the decoder.
+                            return Err("the snapshot repeats a party id".to_string());
+                        }
+                    }
+                }
+                Batch::Relations(rs) => rs.into_iter().for_each(|rel| b.add_relation(rel)),
+            }
         }
+        decoder.join().map_err(|_| "the snapshot reader failed".to_string())?
+    })?;
+    for (p, reasons) in decoded {
+        b.quarantine(p, reasons);
     }
-    ends_at(r, PARTIES)?;
-    for _ in 0..m {
-        b.add_relation(read_relation(r, n)?);
-    }
-    ends_at(r, RELATIONS)?;
-    for _ in 0..q {
-        let p = r.party_idx(n)?;
-        b.quarantine(p, r.strs()?);
-    }
-    ends_at(r, QUARANTINE)?;
     Ok(Unchecked { builder: b, as_of })
 }
 
