@@ -467,18 +467,13 @@ fn rescreen(
     started: Instant,
     mut output: Output,
 ) -> Result<ExitCode, CliError> {
-    use owngraph::incremental::{every_company, rescreen};
+    use owngraph::incremental::rescreen;
     let loaded = started.elapsed();
-    let wanted: Option<std::collections::HashSet<String>> = match &args.targets {
+    let wanted = match &args.targets {
         Some(path) => Some(read_targets(path, graph)?.into_iter().map(|t| graph.party(t).id.clone()).collect()),
         None => None,
     };
-    let is_target = |p: &owngraph::model::Party| match &wanted {
-        Some(ids) => ids.contains(&p.id),
-        None => every_company(p),
-    };
-    let regimes = args.regime.regimes().into_iter().collect();
-    let options = EngineOptions { regimes, policies: args.policies.policies() };
+    let (is_target, options) = rescreen_terms(args, wanted);
     let done = rescreen(old, graph, &options, &is_target);
     output.set_personal(personal_data(graph) || personal_data(old));
     let what = format!("since {}", previous.display());
@@ -488,7 +483,7 @@ fn rescreen(
 /// `screen REGISTER --changes DELTA`: the rows a delta changes. A snapshot register is read in
 /// part (only what the change reaches), any other input whole.
 fn rescreen_changes(args: &Args, delta: &Path, started: Instant, mut output: Output) -> Result<ExitCode, CliError> {
-    use owngraph::incremental::{Register, every_company, rescreen_delta};
+    use owngraph::incremental::{Register, rescreen_delta};
     let inputs = args.graph.inputs();
     let snapshot = match inputs.as_slice() {
         [one] if owngraph::input::snapshot::is_snapshot(one) => {
@@ -513,7 +508,7 @@ fn rescreen_changes(args: &Args, delta: &Path, started: Instant, mut output: Out
     let changes = owngraph::input::delta::load(&paths, register.as_of(), &find).map_err(CliError::Input)?;
     let loaded = started.elapsed();
     // The targets file names ids (not ИНН or ОГРН: the register is not read whole).
-    let wanted: Option<std::collections::HashSet<String>> = match &args.targets {
+    let wanted = match &args.targets {
         Some(path) => {
             let text = std::fs::read_to_string(path)
                 .map_err(|e| CliError::Io(format!("{}: cannot read: {e}", path.display())))?;
@@ -528,12 +523,7 @@ fn rescreen_changes(args: &Args, delta: &Path, started: Instant, mut output: Out
         }
         None => None,
     };
-    let is_target = |p: &owngraph::model::Party| match &wanted {
-        Some(ids) => ids.contains(&p.id),
-        None => every_company(p),
-    };
-    let regimes = args.regime.regimes().into_iter().collect();
-    let options = EngineOptions { regimes, policies: args.policies.policies() };
+    let (is_target, options) = rescreen_terms(args, wanted);
     let done = rescreen_delta(register, &changes, &options, &is_target)
         .map_err(|m| CliError::Usage(format!("{}: {m}", delta.display())))?;
     // A register read in part may hold personal data this run did not see: the output is
@@ -541,6 +531,20 @@ fn rescreen_changes(args: &Args, delta: &Path, started: Instant, mut output: Out
     output.set_personal(full.as_ref().is_none_or(personal_data) || personal_data(&changes.graph));
     let what = format!("with the changes in {}", delta.display());
     write_changes(args, &done, output, &what, started, loaded)
+}
+
+/// What `--since` and `--changes` recompute: the targets (the ids of `--targets`, else every
+/// company) and the engine's options.
+fn rescreen_terms(
+    args: &Args,
+    wanted: Option<std::collections::HashSet<String>>,
+) -> (impl Fn(&owngraph::model::Party) -> bool + Sync, EngineOptions) {
+    let is_target = move |p: &owngraph::model::Party| match &wanted {
+        Some(ids) => ids.contains(&p.id),
+        None => owngraph::incremental::every_company(p),
+    };
+    let regimes = args.regime.regimes().into_iter().collect();
+    (is_target, EngineOptions { regimes, policies: args.policies.policies() })
 }
 
 /// Writes the rows that changed (`--since`, `--changes`) and the summary.
