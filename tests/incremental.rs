@@ -463,7 +463,9 @@ proptest! {
         for (i, r) in whole.relations().iter().enumerate() {
             prop_assert_eq!(format!("{:?}", part.relation(i).unwrap()), format!("{r:?}"));
         }
-        prop_assert_eq!(part.find("no such id").unwrap(), None);
+        for absent in ["", "a", "no such id", "c1 ", "\u{10ffff}"] {
+            prop_assert_eq!(part.find(absent).unwrap(), whole.lookup(absent));
+        }
         part.check_all().unwrap();
     }
 

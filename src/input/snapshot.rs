@@ -5,7 +5,7 @@
 //! Layout (format 2), little-endian throughout: a header (the magic `OWNGRAPH-SNAP` and a NUL,
 //! the format version, the block size, the body's length, the number of blocks, the CRC-32 of
 //! the block table, where each section of the body lies, and the header's own CRC-32), the
-//! block table (the CRC-32 of each 64 KiB block of the body), then the body's sections:
+//! block table (the CRC-32 of each 4 KiB block of the body), then the body's sections:
 //!
 //! - `meta`: the as-of date and the counts;
 //! - `parties`, `relations`: the records one after another (relations name their ends as party
@@ -13,7 +13,8 @@
 //!   their text when larger), then the quarantined records;
 //! - the indexes a partial reader needs: where each party and relation record starts, the
 //!   relations into and out of each party (compressed rows of relation positions), and the
-//!   party positions in the order of their ids (found by binary search).
+//!   ids in order with the party position of each, and every 64th id's place (a lookup is a
+//!   binary search over those, then a scan of 64 ids).
 //!
 //! A full reader streams the file once, checking every block as it arrives, and builds the
 //! graph as from any input (validated again: it costs little next to parsing text). A partial
@@ -42,7 +43,7 @@ pub const MAGIC: &[u8; 14] = b"OWNGRAPH-SNAP\0";
 /// The format version this build writes and reads.
 pub const VERSION: u32 = 2;
 /// The bytes each checksum of the block table covers.
-pub const BLOCK: usize = 1 << 16;
+pub const BLOCK: usize = 1 << 12;
 /// The sections of the body, in file order.
 const META: usize = 0;
 const PARTIES: usize = 1;
@@ -55,7 +56,11 @@ const IN_ITEMS: usize = 7;
 const OUT_AT: usize = 8;
 const OUT_ITEMS: usize = 9;
 const ID_ORDER: usize = 10;
-const SECTIONS: usize = 11;
+const ID_KEYS: usize = 11;
+const ID_FENCE: usize = 12;
+const SECTIONS: usize = 13;
+/// Ids per entry of the id fence: a lookup reads the fence, then one run of this many ids.
+const FENCE: usize = 64;
 /// Magic, version, block size, body length, blocks, table CRC, sections, header CRC.
 const HEADER: usize = MAGIC.len() + 4 + 4 + 8 + 4 + 4 + SECTIONS * 16 + 4;
 
@@ -273,6 +278,13 @@ pub fn encode(graph: &Graph) -> Vec<u8> {
     order.par_sort_unstable_by(|&a, &b| ps[a as usize].id.as_bytes().cmp(ps[b as usize].id.as_bytes()));
     let mut ids = Writer(Vec::with_capacity(4 * n));
     order.iter().for_each(|&v| ids.u32(v));
+    let (mut keys, mut fence) = (Writer(Vec::with_capacity(16 * n)), Writer(Vec::with_capacity(8 * n / FENCE + 8)));
+    for (k, &v) in order.iter().enumerate() {
+        if k % FENCE == 0 {
+            fence.u64(keys.0.len() as u64);
+        }
+        keys.str(&ps[v as usize].id);
+    }
     let sections: [Vec<u8>; SECTIONS] = [
         meta.0,
         parties.0,
@@ -285,6 +297,8 @@ pub fn encode(graph: &Graph) -> Vec<u8> {
         out_at.0,
         out_items.0,
         ids.0,
+        keys.0,
+        fence.0,
     ];
     let body_len: usize = sections.iter().map(Vec::len).sum();
     let blocks = body_len.div_ceil(BLOCK);
@@ -505,7 +519,7 @@ impl<R: std::io::Read> Reader<R> {
     /// The next megabyte of the body, checked.
     fn refill(&mut self) -> Result<(), Bad> {
         let unread = self.left - (self.block.len() - self.at) as u64;
-        let n = unread.min(16 * BLOCK as u64) as usize;
+        let n = unread.min(1 << 20) as usize;
         if n == 0 {
             return Err("the snapshot ends too early".into());
         }
@@ -836,6 +850,8 @@ impl Snapshot {
         // read copies out of the map through bounds-checked slices).
         let map =
             unsafe { memmap2::Mmap::map(&file) }.map_err(|e| InputErrors::whole(&name, format!("cannot map: {e}")))?;
+        // Records are read here and there: no read-ahead around each (a hint; failure is harmless).
+        let _ = map.advise(memmap2::Advice::Random);
         Snapshot::from_bytes(Bytes::Mapped(map)).map_err(|m| InputErrors::whole(&name, m))
     }
 
@@ -868,7 +884,8 @@ impl Snapshot {
             && fits(OUT_AT, 4 * n1)
             && fits(IN_ITEMS, 4 * m as u64)
             && fits(OUT_ITEMS, 4 * m as u64)
-            && fits(ID_ORDER, 4 * n as u64))
+            && fits(ID_ORDER, 4 * n as u64)
+            && fits(ID_FENCE, 8 * n.div_ceil(FENCE) as u64))
         {
             return Err("the snapshot's indexes do not fit its counts: the file is damaged".into());
         }
@@ -958,24 +975,46 @@ impl Snapshot {
         if r.0.is_empty() { Ok(party) } else { Err("a party record of the snapshot is longer than it reads".into()) }
     }
 
-    /// The id of the party at position `i` (its record's first field).
-    fn id_at(&self, i: usize) -> Result<String, Bad> {
-        Cursor(self.record(PARTY_AT, PARTIES, i)?).str()
+    /// The id at `at` in the ids in order, and where the next one starts.
+    fn key_at(&self, at: u64) -> Result<(&[u8], u64), Bad> {
+        let len = self.section(ID_KEYS, at, at + 4)?;
+        let len = u32::from_le_bytes([len[0], len[1], len[2], len[3]]) as u64;
+        Ok((self.section(ID_KEYS, at + 4, at + 4 + len)?, at + 4 + len))
     }
 
-    /// The position of the party with this id, found by binary search over the ids in order.
+    /// The position of the party with this id: a binary search over every 64th id in order,
+    /// then a scan of the 64 after it (two or three blocks of the ids, whatever the register).
     pub fn find(&self, id: &str) -> Result<Option<PartyIdx>, Bad> {
-        let (mut lo, mut hi) = (0usize, self.n);
+        let fence = |j: usize| -> Result<u64, Bad> {
+            let b = self.section(ID_FENCE, 8 * j as u64, 8 * j as u64 + 8)?;
+            Ok(u64::from_le_bytes(b.try_into().map_err(|_| "bad offset")?))
+        };
+        let key = id.as_bytes();
+        // The last run whose first id is at most `id`.
+        let (mut lo, mut hi) = (0usize, self.n.div_ceil(FENCE));
         while lo < hi {
             let mid = lo + (hi - lo) / 2;
-            let p = self.u32_at(ID_ORDER, mid)? as usize;
-            if p >= self.n {
-                return Err("the snapshot's id index names a party it does not have: the file is damaged".into());
+            if self.key_at(fence(mid)?)?.0 <= key {
+                lo = mid + 1;
+            } else {
+                hi = mid;
             }
-            match self.id_at(p)?.as_bytes().cmp(id.as_bytes()) {
-                std::cmp::Ordering::Less => lo = mid + 1,
-                std::cmp::Ordering::Greater => hi = mid,
-                std::cmp::Ordering::Equal => return Ok(Some(PartyIdx::new(p))),
+        }
+        let Some(run) = lo.checked_sub(1) else { return Ok(None) };
+        let mut at = fence(run)?;
+        for k in run * FENCE..((run + 1) * FENCE).min(self.n) {
+            let (here, next) = self.key_at(at)?;
+            match here.cmp(key) {
+                std::cmp::Ordering::Less => at = next,
+                std::cmp::Ordering::Greater => return Ok(None),
+                std::cmp::Ordering::Equal => {
+                    let p = self.u32_at(ID_ORDER, k)? as usize;
+                    return if p < self.n {
+                        Ok(Some(PartyIdx::new(p)))
+                    } else {
+                        Err("the snapshot's id index names a party it does not have: the file is damaged".into())
+                    };
+                }
             }
         }
         Ok(None)
