@@ -20,8 +20,10 @@ use super::output::Output;
 ///   owngraph screen register.og --all -o verdicts.csv
 ///   owngraph check register.og --target 1027700000001
 ///
-/// The file is versioned and checksummed: a damaged or truncated snapshot, or one of another
-/// format version, is refused with the reason (exit 2). Exit 0 done, 2 bad input.
+/// The file is versioned and checksummed per 4 KiB block: a damaged or truncated snapshot, or
+/// one of another format version (index the graph again), is refused with the reason (exit 2).
+/// `screen SNAPSHOT --changes DELTA` reads only the parts a change reaches. Exit 0 done, 2 bad
+/// input.
 #[derive(clap::Args, Debug)]
 #[command(verbatim_doc_comment)]
 pub struct Args {

@@ -302,29 +302,32 @@ pub fn encode(graph: &Graph) -> Vec<u8> {
     ];
     let body_len: usize = sections.iter().map(Vec::len).sum();
     let blocks = body_len.div_ceil(BLOCK);
-    let mut body = Vec::with_capacity(body_len);
+    let start = HEADER + 4 * blocks;
+    // The body goes straight into place, each section freed as it is copied; the header and
+    // the block table are filled in after.
+    let mut out = vec![0u8; start];
+    out.reserve_exact(body_len);
     let mut places = Vec::with_capacity(SECTIONS);
-    for s in &sections {
-        places.push((body.len() as u64, s.len() as u64));
-        body.extend_from_slice(s);
+    for s in sections {
+        places.push(((out.len() - start) as u64, s.len() as u64));
+        out.extend_from_slice(&s);
     }
-    drop(sections);
-    let table: Vec<u8> = body.par_chunks(BLOCK).flat_map_iter(|b| crc32fast::hash(b).to_le_bytes()).collect();
-    let mut out = Vec::with_capacity(HEADER + table.len() + body.len());
-    out.extend_from_slice(MAGIC);
-    out.extend_from_slice(&VERSION.to_le_bytes());
-    out.extend_from_slice(&(BLOCK as u32).to_le_bytes());
-    out.extend_from_slice(&(body_len as u64).to_le_bytes());
-    out.extend_from_slice(&(blocks as u32).to_le_bytes());
-    out.extend_from_slice(&crc32fast::hash(&table).to_le_bytes());
+    let table: Vec<u8> = out[start..].par_chunks(BLOCK).flat_map_iter(|b| crc32fast::hash(b).to_le_bytes()).collect();
+    let mut head = Vec::with_capacity(HEADER);
+    head.extend_from_slice(MAGIC);
+    head.extend_from_slice(&VERSION.to_le_bytes());
+    head.extend_from_slice(&(BLOCK as u32).to_le_bytes());
+    head.extend_from_slice(&(body_len as u64).to_le_bytes());
+    head.extend_from_slice(&(blocks as u32).to_le_bytes());
+    head.extend_from_slice(&crc32fast::hash(&table).to_le_bytes());
     for (at, len) in places {
-        out.extend_from_slice(&at.to_le_bytes());
-        out.extend_from_slice(&len.to_le_bytes());
+        head.extend_from_slice(&at.to_le_bytes());
+        head.extend_from_slice(&len.to_le_bytes());
     }
-    let crc = crc32fast::hash(&out);
-    out.extend_from_slice(&crc.to_le_bytes());
-    out.extend_from_slice(&table);
-    out.extend_from_slice(&body);
+    let crc = crc32fast::hash(&head);
+    head.extend_from_slice(&crc.to_le_bytes());
+    out[..HEADER].copy_from_slice(&head);
+    out[HEADER..start].copy_from_slice(&table);
     out
 }
 
