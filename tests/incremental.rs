@@ -398,7 +398,7 @@ fn changes(r: Rescreen) -> BTreeMap<String, Change> {
 /// A random register, sometimes with a quarantined record.
 fn register(seed: Vec<u32>, nc: usize, np: usize, nn: usize, quarantine: u32) -> Value {
     let mut g = common::random_graph(seed, nc, np, nn);
-    if quarantine % 5 == 0 && nc > 0 {
+    if quarantine.is_multiple_of(5) && nc > 0 {
         g["quarantined"] = json!([{"id": format!("c{}", quarantine as usize % nc), "reasons": ["a record set aside"]}]);
     }
     g

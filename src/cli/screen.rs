@@ -86,7 +86,8 @@ pub struct Args {
     /// holders become exactly those listed; a holder may be a party of the register only. The
     /// rows that change are written as `--since` writes them; with a snapshot register
     /// (`owngraph index`) only what the change reaches is read. Removing a party is not
-    /// supported yet. Example: `owngraph screen register.og --all --changes today.json -o changes.csv`
+    /// supported yet; `--targets` names ids only (not ИНН or ОГРН). Example:
+    /// `owngraph screen register.og --all --changes today.json -o changes.csv`
     #[arg(long, value_name = "DELTA", conflicts_with_all = ["shard", "since"])]
     changes: Option<PathBuf>,
 
@@ -106,16 +107,21 @@ fn parse_shard(text: &str) -> Result<(usize, usize), String> {
     if k == 0 || k > n { Err(bad()) } else { Ok((k, n)) }
 }
 
+/// The ids of a targets file with their 0-based lines: one per line, `#` starts a comment, an
+/// `id` header is skipped.
+fn target_ids(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    text.lines()
+        .enumerate()
+        .map(|(i, line)| (i, line.split('#').next().unwrap_or("").trim().trim_start_matches('\u{feff}')))
+        .filter(|&(i, id)| !(id.is_empty() || (i == 0 && id == "id")))
+}
+
 fn read_targets(path: &Path, graph: &Graph) -> Result<Vec<PartyIdx>, CliError> {
     let text =
         std::fs::read_to_string(path).map_err(|e| CliError::Io(format!("{}: cannot read: {e}", path.display())))?;
     let mut out = Vec::new();
     let mut missing = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        let id = line.split('#').next().unwrap_or("").trim().trim_start_matches('\u{feff}');
-        if id.is_empty() || (i == 0 && id == "id") {
-            continue;
-        }
+    for (i, id) in target_ids(&text) {
         match super::common::find_target(graph, id) {
             Some(p) => out.push(p),
             None => missing.push(format!("{}:{}: no party has id \"{}\"", path.display(), i + 1, safe::one_line(id))),
@@ -512,14 +518,7 @@ fn rescreen_changes(args: &Args, delta: &Path, started: Instant, mut output: Out
         Some(path) => {
             let text = std::fs::read_to_string(path)
                 .map_err(|e| CliError::Io(format!("{}: cannot read: {e}", path.display())))?;
-            Some(
-                text.lines()
-                    .enumerate()
-                    .map(|(i, l)| (i, l.split('#').next().unwrap_or("").trim().trim_start_matches('\u{feff}')))
-                    .filter(|(i, id)| !id.is_empty() && !(*i == 0 && *id == "id"))
-                    .map(|(_, id)| id.to_string())
-                    .collect(),
-            )
+            Some(target_ids(&text).map(|(_, id)| id.to_string()).collect())
         }
         None => None,
     };
