@@ -15,7 +15,7 @@
 use std::collections::{BTreeSet, VecDeque};
 use std::hash::{Hash, Hasher};
 
-use rustc_hash::{FxHashMap, FxHasher};
+use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
 
 use chrono::NaiveDate;
 
@@ -317,9 +317,15 @@ struct Applied<'a> {
     node: Vec<Node>,
     /// The delta's parties that the register has, by register position.
     in_delta: FxHashMap<PartyIdx, PartyIdx>,
+    /// The register parties removed, with the relations into and out of them.
+    removed: FxHashSet<PartyIdx>,
 }
 
 impl Applied<'_> {
+    fn is_removed(&self, v: Node) -> bool {
+        matches!(v, Node::Register(p) if self.removed.contains(&p))
+    }
+
     /// The delta's position of a node it restates.
     fn restated(&self, v: Node) -> Option<PartyIdx> {
         match v {
@@ -330,6 +336,9 @@ impl Applied<'_> {
 
     /// A node's record before (`None` for a new party) and after.
     fn record(&self, v: Node, after: bool) -> Result<Option<Party>, String> {
+        if after && self.is_removed(v) {
+            return Ok(None);
+        }
         match (v, after.then(|| self.restated(v)).flatten()) {
             (_, Some(d)) => Ok(Some(self.delta.graph.party(d).clone())),
             (Node::Register(p), None) => self.register.party(p).map(Some),
@@ -368,6 +377,8 @@ impl Applied<'_> {
                     order: (false, i),
                     relation: r,
                 })
+                // A removed party's relations go with it.
+                .filter(|e| !after || !(self.is_removed(e.from) || e.of.is_some_and(|o| self.is_removed(o))))
                 .collect()),
             (Node::New(_), None) => Ok(Vec::new()),
         }
@@ -376,6 +387,9 @@ impl Applied<'_> {
     /// The parties `v` holds after the delta.
     fn held(&self, v: Node) -> Result<Vec<Node>, String> {
         let mut out = Vec::new();
+        if self.is_removed(v) {
+            return Ok(out);
+        }
         if let Node::Register(p) = v {
             for (_, r) in self.register.relations(p, false)? {
                 // The relations into a restated party are the delta's.
@@ -492,7 +506,11 @@ pub fn rescreen_delta(
             None => Node::New(p),
         });
     }
-    let applied = Applied { register, delta, node, in_delta };
+    let mut removed = FxHashSet::default();
+    for id in &delta.removed {
+        removed.insert(register.find(id)?.ok_or_else(|| format!("removed: no party of the register has id \"{id}\""))?);
+    }
+    let applied = Applied { register, delta, node, in_delta, removed };
     let mut touched = Vec::new();
     for p in g.party_indices().filter(|&p| delta.restates(p)) {
         let v = applied.node[p.index()];
@@ -500,7 +518,21 @@ pub fn rescreen_delta(
             touched.push(v);
         }
     }
-    let reach = applied.closure(&touched, true, true)?;
+    // The parties a removed one held lose a holder (a vote disposal of its votes is into one of
+    // them too); the removed ones themselves are no longer there.
+    let mut gone: Vec<Node> = applied.removed.iter().map(|&p| Node::Register(p)).collect();
+    gone.sort();
+    for &r in &gone {
+        if let Node::Register(p) = r {
+            for (_, rel) in register.relations(p, false)? {
+                let w = Node::Register(rel.to);
+                if !applied.is_removed(w) && applied.restated(w).is_none() && !touched.contains(&w) {
+                    touched.push(w);
+                }
+            }
+        }
+    }
+    let reach = applied.closure(&[touched.clone(), gone].concat(), true, true)?;
     let (mut targets_new, mut targets_old, mut removed) = (Vec::new(), Vec::new(), Vec::new());
     for &v in &reach {
         let (before, after) = (applied.record(v, false)?, applied.record(v, true)?);

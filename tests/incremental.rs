@@ -101,13 +101,7 @@ proptest! {
 fn the_cli_writes_the_changed_rows_with_the_old_verdicts() {
     let dir = tempfile::tempdir().unwrap();
     let (old, new) = example_six(dir.path());
-    let out = common::owngraph()
-        .arg("screen")
-        .arg(&new)
-        .args(["--all", "--as-of", "2026-01-01", "--since"])
-        .arg(&old)
-        .output()
-        .unwrap();
+    let out = since(&new, &old);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let text = String::from_utf8(out.stdout).unwrap();
     let lines: Vec<&str> = text.lines().collect();
@@ -116,6 +110,17 @@ fn the_cli_writes_the_changed_rows_with_the_old_verdicts() {
         lines.iter().any(|l| l.starts_with("changed,") && l.contains(",T,") && l.contains("not_eligible")),
         "{text}"
     );
+}
+
+/// `screen NEW --all --since OLD` as of 2026-01-01.
+fn since(new: &Path, old: &Path) -> std::process::Output {
+    common::owngraph()
+        .arg("screen")
+        .arg(new)
+        .args(["--all", "--as-of", "2026-01-01", "--since"])
+        .arg(old)
+        .output()
+        .unwrap()
 }
 
 /// The register of example 6 and the same register after F (CY) sold its 51 % of R to s, a
@@ -147,13 +152,7 @@ fn example_six_indexed(dir: &Path) -> (std::path::PathBuf, std::path::PathBuf, s
 fn the_cli_writes_what_since_writes_from_a_delta_in_every_format() {
     let dir = tempfile::tempdir().unwrap();
     let (old, new, og) = example_six_indexed(dir.path());
-    let since = common::owngraph()
-        .arg("screen")
-        .arg(&new)
-        .args(["--all", "--as-of", "2026-01-01", "--since"])
-        .arg(&old)
-        .output()
-        .unwrap();
+    let since = since(&new, &old);
     assert!(since.status.success());
     // R restated with its holders: s now holds 51 % and 49 %.
     let json_delta = dir.path().join("delta.json");
@@ -190,6 +189,43 @@ fn the_cli_writes_what_since_writes_from_a_delta_in_every_format() {
             assert!(err.contains("1 parties changed, 2 targets recomputed, 2 rows changed"), "{err}");
         }
     }
+}
+
+#[test]
+fn the_cli_removes_a_party_as_since_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let (old, _, og) = example_six_indexed(dir.path());
+    // F leaves the register, and its 51 % of R with it.
+    let mut g: Value = serde_json::from_str(&std::fs::read_to_string(&old).unwrap()).unwrap();
+    g["parties"].as_array_mut().unwrap().retain(|p| p["id"] != "F");
+    g["relations"].as_array_mut().unwrap().retain(|r| r["from"] != "F" && r["to"] != "F");
+    let new = dir.path().join("without-f.json");
+    std::fs::write(&new, g.to_string()).unwrap();
+    let since = since(&new, &old);
+    assert!(since.status.success(), "{}", String::from_utf8_lossy(&since.stderr));
+    let (delta, removed) = (dir.path().join("empty.json"), dir.path().join("removed.txt"));
+    std::fs::write(&delta, r#"{"parties": []}"#).unwrap();
+    std::fs::write(&removed, "# liquidated\nF\n").unwrap();
+    let run = |removed: &Path| {
+        common::owngraph()
+            .arg("screen")
+            .arg(&og)
+            .args(["--all", "--changes"])
+            .arg(&delta)
+            .arg("--removed")
+            .arg(removed)
+            .output()
+            .unwrap()
+    };
+    let out = run(&removed);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&since.stdout));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("removed,"));
+    std::fs::write(&removed, "nobody\n").unwrap();
+    let out = run(&removed);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("removed.txt:1") && err.contains("nobody"), "{err}");
 }
 
 #[test]
@@ -240,9 +276,10 @@ fn a_bad_delta_is_refused_naming_file_and_record_with_exit_2_and_no_output() {
 
 /// A delta of a few parties (existing or new), each restated with a changed record or
 /// changed holders: shares resized, relations dropped and added (of every type), quarantine
-/// set or lifted. Returns the delta and the register with it applied (the restated parties'
-/// records replaced in place, new parties after, the delta's relations after the register's).
-fn make_delta(g: &Value, picks: &[u32]) -> (Value, Value) {
+/// set or lifted; sometimes a party removed. Returns the delta, the register with it applied
+/// (the restated parties' records replaced in place, new parties after, the delta's relations
+/// after the register's) and the ids removed.
+fn make_delta(g: &Value, picks: &[u32]) -> (Value, Value, Vec<String>) {
     let mut r = picks.iter().copied().cycle();
     let mut next = move |m: usize| r.next().unwrap_or(0) as usize % m.max(1);
     let parties = g["parties"].as_array().cloned().unwrap_or_default();
@@ -339,7 +376,17 @@ fn make_delta(g: &Value, picks: &[u32]) -> (Value, Value) {
     if !quarantined.is_empty() {
         delta["quarantined"] = json!(quarantined);
     }
-    (delta, json!({"parties": all, "relations": rels, "quarantined": q}))
+    // Sometimes a register party removed, with every relation into and out of it.
+    let named = |id: &Value| delta_rels.iter().any(|r| &r["from"] == id || &r["to"] == id || &r["of"] == id);
+    let mut removed = Vec::new();
+    let pick = parties[next(parties.len())]["id"].clone();
+    if next(3) == 0 && !is_restated(&pick) && !named(&pick) {
+        all.retain(|p| p["id"] != pick);
+        rels.retain(|r| r["from"] != pick && r["to"] != pick && r["of"] != pick);
+        q.retain(|e| e["id"] != pick);
+        removed.push(pick.as_str().unwrap_or_default().to_string());
+    }
+    (delta, json!({"parties": all, "relations": rels, "quarantined": q}), removed)
 }
 
 /// The delta written as a file: native JSON, or JSON Lines when it has no quarantine entry and
@@ -363,9 +410,9 @@ fn write_delta(dir: &Path, delta: &Value, lines: bool) -> std::path::PathBuf {
     }
 }
 
-fn load_delta(path: &Path, register: &dyn Register) -> Result<Delta, String> {
+fn load_delta(path: &Path, register: &dyn Register, removed: &[String]) -> Result<Delta, String> {
     let find = |id: &str| register.find(id)?.map(|p| register.party(p)).transpose();
-    delta::load(&[path], register.as_of(), &find).map_err(|e| e.to_string())
+    delta::load(&[path], register.as_of(), &find, removed).map_err(|e| e.to_string())
 }
 
 /// The rows that differ between two full screens.
@@ -413,7 +460,7 @@ proptest! {
         nc in 2usize..12, np in 1usize..7, nn in 0usize..4, quarantine in any::<u32>(), lines in any::<bool>(),
     ) {
         let before = register(seed, nc, np, nn, quarantine);
-        let (delta, after) = make_delta(&before, &picks);
+        let (delta, after, removed) = make_delta(&before, &picks);
         let Some(old) = common::parse_graph(&before) else { return Ok(()) };
         let snap = Snapshot::from_vec(snapshot::encode(&old)).unwrap();
         let dir = tempfile::tempdir().unwrap();
@@ -423,7 +470,7 @@ proptest! {
         for (name, policies) in common::policy_sets() {
             let options = EngineOptions { regimes: regimes.clone(), policies };
             for (how, reg) in [("whole", &old as &dyn Register), ("snapshot", &snap as &dyn Register)] {
-                let got = load_delta(&path, reg).and_then(|d| rescreen_delta(reg, &d, &options, &every_company));
+                let got = load_delta(&path, reg, &removed).and_then(|d| rescreen_delta(reg, &d, &options, &every_company));
                 match &new {
                     // The register with the delta applied does not pass the input checks: neither does the delta.
                     None => prop_assert!(got.is_err(), "{} {}: {:?} accepted", name, how, delta),

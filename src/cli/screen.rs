@@ -85,11 +85,16 @@ pub struct Args {
     /// FNS daily files). Each replaces the register's party of the same id (or adds it), its
     /// holders become exactly those listed; a holder may be a party of the register only. The
     /// rows that change are written as `--since` writes them; with a snapshot register
-    /// (`owngraph index`) only what the change reaches is read. Removing a party is not
-    /// supported yet; `--targets` names ids only (not ИНН or ОГРН). Example:
+    /// (`owngraph index`) only what the change reaches is read. Parties removed are
+    /// listed with `--removed`; `--targets` names ids only (not ИНН or ОГРН). Example:
     /// `owngraph screen register.og --all --changes today.json -o changes.csv`
     #[arg(long, value_name = "DELTA", conflicts_with_all = ["shard", "since"])]
     changes: Option<PathBuf>,
+
+    /// With `--changes`: a file of the ids of register parties removed, one per line (`#` starts
+    /// a comment). Each goes with every relation into and out of it; the delta may not name it.
+    #[arg(long, value_name = "IDS", requires = "changes")]
+    removed: Option<PathBuf>,
 
     /// Worker threads (default: one per core).
     #[arg(long, value_name = "N")]
@@ -340,6 +345,7 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
     inputs.extend(args.targets.clone());
     inputs.extend(args.since.clone());
     inputs.extend(args.changes.clone());
+    inputs.extend(args.removed.clone());
     let mut output = Output::prepare(args.output.as_deref(), &inputs)?;
     let spinner = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
     spinner.set_message("reading the graph");
@@ -511,7 +517,31 @@ fn rescreen_changes(args: &Args, delta: &Path, started: Instant, mut output: Out
     let find = |id: &str| -> Result<Option<owngraph::model::Party>, String> {
         register.find(id)?.map(|p| register.party(p)).transpose()
     };
-    let changes = owngraph::input::delta::load(&paths, register.as_of(), &find).map_err(CliError::Input)?;
+    let removed: Vec<String> = match &args.removed {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| CliError::Io(format!("{}: cannot read: {e}", path.display())))?;
+            let mut ids = Vec::new();
+            for (i, id) in target_ids(&text) {
+                if register
+                    .find(id)
+                    .map_err(|m| CliError::Usage(format!("{}: {m}", args.graph.file().display())))?
+                    .is_none()
+                {
+                    return Err(CliError::Usage(format!(
+                        "{}:{}: no party of the register has id \"{}\"",
+                        path.display(),
+                        i + 1,
+                        safe::one_line(id)
+                    )));
+                }
+                ids.push(id.to_string());
+            }
+            ids
+        }
+        None => Vec::new(),
+    };
+    let changes = owngraph::input::delta::load(&paths, register.as_of(), &find, &removed).map_err(CliError::Input)?;
     let loaded = started.elapsed();
     // The targets file names ids (not ИНН or ОГРН: the register is not read whole).
     let wanted = match &args.targets {

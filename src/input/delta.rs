@@ -5,7 +5,8 @@
 //! files (the whole current state of each changed company). A relation's holder (or the owner
 //! of the votes it disposes of) may be a party of the register the delta does not restate;
 //! a relation into such a party, or a quarantine entry for it, is refused (the delta would then
-//! not restate that party's holders). Removing a party is not supported yet.
+//! not restate that party's holders). Parties removed from the register are listed apart
+//! (`--removed`): each goes with the relations into and out of it, so the delta may not name it.
 //!
 //! The delta is read by the format's own reader, given first the register's records of the
 //! parties its relations name and it does not define ("known" parties), so every problem is
@@ -26,6 +27,8 @@ pub struct Delta {
     pub graph: Graph,
     /// The first `known` parties of `graph` are register parties it names without restating.
     pub known: usize,
+    /// The ids of register parties removed, with every relation into or out of them.
+    pub removed: Vec<String>,
 }
 
 impl Delta {
@@ -132,10 +135,13 @@ fn format_of(paths: &[&Path]) -> Format {
 
 /// Reads a delta as of `as_of` (the register's date). `register` gives the register's record
 /// of an id, if it has one (an error when the register cannot be read).
+/// `removed` are the ids of register parties removed: the delta may neither restate nor name
+/// them.
 pub fn load(
     paths: &[&Path],
     as_of: NaiveDate,
     register: &dyn Fn(&str) -> Result<Option<Party>, String>,
+    removed: &[String],
 ) -> Result<Delta, InputErrors> {
     let name = paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(" + ");
     if let Format::Other(what) = format_of(paths) {
@@ -147,10 +153,12 @@ pub fn load(
         ));
     }
     let (defined, named) = scan(paths);
+    let gone: FxHashSet<&str> = removed.iter().map(String::as_str).collect();
     let mut seen = FxHashSet::default();
     let mut known = Vec::new();
     for id in named {
-        if defined.contains(&id) || !seen.insert(id.clone()) {
+        // A removed party is unknown to the delta: naming it is reported with the record.
+        if defined.contains(&id) || gone.contains(id.as_str()) || !seen.insert(id.clone()) {
             continue;
         }
         // An id the register does not have either is reported by the reader, with its record.
@@ -164,9 +172,12 @@ pub fn load(
         Format::Lines(p) => super::jsonl::parse_with(&p, as_of, &known)?,
         Format::Other(_) => unreachable_format(&name)?,
     };
-    let delta = Delta { graph, known: known.len() };
+    let delta = Delta { graph, known: known.len(), removed: removed.to_vec() };
     let g = &delta.graph;
     let mut problems = Vec::new();
+    for p in g.party_indices().filter(|&p| delta.restates(p) && gone.contains(g.party(p).id.as_str())) {
+        problems.push(Problem::party(g.party(p), "the party is both restated by the delta and removed"));
+    }
     for r in g.relations() {
         if !delta.restates(r.to) {
             problems.push(Problem {
