@@ -253,11 +253,17 @@ fn a_bad_delta_is_refused_naming_file_and_record_with_exit_2_and_no_output() {
                 {"type": "shares", "from": "F", "to": "R", "capital": "51%"}]}"#,
             "R",
         ),
+        ("bad.jsonl", "{\"id\": \"R\", \"kind\": \"company\", \"country\": \"RU\"}\nnot json\n", "line 2"),
+        ("pair/relations.csv", "type,from,to,capital\nshares,nobody,R,51%\n", "no party has id \"nobody\""),
     ];
     let csv = dir.path().join("out.csv");
+    std::fs::create_dir(dir.path().join("pair")).unwrap();
+    std::fs::write(dir.path().join("pair/parties.csv"), "id,kind,country\nR,company,RU\n").unwrap();
     for (name, text, says) in cases {
-        let delta = dir.path().join(name);
-        std::fs::write(&delta, text).unwrap();
+        let file = dir.path().join(name);
+        std::fs::write(&file, text).unwrap();
+        // A CSV pair is given as its directory.
+        let delta = if name.ends_with(".csv") { file.parent().unwrap().to_path_buf() } else { file };
         let out = common::owngraph()
             .arg("screen")
             .arg(&og)

@@ -49,7 +49,11 @@ fn scan(paths: &[&Path]) -> (FxHashSet<String>, Vec<String>) {
     match format_of(paths) {
         Format::Csv(parties, relations) => {
             let ids = |path: &Path, cols: &[&str], out: &mut dyn FnMut(String)| {
-                let Ok(mut r) = ::csv::Reader::from_path(path) else { return };
+                let Ok(f) = std::fs::File::open(path) else { return };
+                // Lines as long as the reader allows, no longer (it reports the rest).
+                let mut r = ::csv::ReaderBuilder::new()
+                    .flexible(true)
+                    .from_reader(super::LineCapped::new(f, super::MAX_LINE_BYTES));
                 let Ok(h) = r.headers() else { return };
                 let at: Vec<usize> = cols.iter().filter_map(|c| h.iter().position(|x| x.trim() == *c)).collect();
                 for rec in r.records().map_while(Result::ok) {
@@ -74,8 +78,9 @@ fn scan(paths: &[&Path]) -> (FxHashSet<String>, Vec<String>) {
         }
         Format::Lines(path) => {
             let Ok(f) = std::fs::File::open(&path) else { return (defined, named) };
-            for line in std::io::BufRead::lines(std::io::BufReader::new(f)).map_while(Result::ok) {
-                let Ok(v) = serde_json::from_str::<serde_json::Value>(&line) else { continue };
+            let (mut reader, mut line) = (std::io::BufReader::new(f), Vec::new());
+            while let Ok(super::LineRead::Line) = super::read_line(&mut reader, &mut line, super::MAX_LINE_BYTES) {
+                let Ok(v) = serde_json::from_slice::<serde_json::Value>(&line) else { continue };
                 if v.get("type").is_some() {
                     relation(&v, &mut named);
                 } else if let Some(id) = text_of(&v, "id") {
