@@ -242,8 +242,8 @@ fn rows(n: usize, relations: &[Relation], key: impl Fn(&Relation) -> usize) -> (
     (a, b)
 }
 
-/// The snapshot of `graph`, header included.
-pub fn encode(graph: &Graph) -> Vec<u8> {
+/// The sections of the snapshot of `graph`, in file order.
+fn sections(graph: &Graph) -> [Vec<u8>; SECTIONS] {
     use rayon::prelude::*;
     let (n, m) = (graph.len(), graph.relations().len());
     let mut meta = Writer(Vec::new());
@@ -300,19 +300,43 @@ pub fn encode(graph: &Graph) -> Vec<u8> {
         keys.0,
         fence.0,
     ];
+    sections
+}
+
+/// The snapshot of `graph`, header included.
+pub fn encode(graph: &Graph) -> Vec<u8> {
+    let mut out = Vec::new();
+    // Writing into memory cannot fail.
+    match write(graph, &mut out) {
+        Ok(_) => out,
+        Err(_) => Vec::new(),
+    }
+}
+
+/// Writes the snapshot of `graph` (whole or not at all is the caller's concern), section by
+/// section, never holding the file twice; returns its length.
+pub fn write(graph: &Graph, out: &mut dyn std::io::Write) -> std::io::Result<u64> {
+    let sections = sections(graph);
     let body_len: usize = sections.iter().map(Vec::len).sum();
     let blocks = body_len.div_ceil(BLOCK);
-    let start = HEADER + 4 * blocks;
-    // The body goes straight into place, each section freed as it is copied; the header and
-    // the block table are filled in after.
-    let mut out = vec![0u8; start];
-    out.reserve_exact(body_len);
-    let mut places = Vec::with_capacity(SECTIONS);
-    for s in sections {
-        places.push(((out.len() - start) as u64, s.len() as u64));
-        out.extend_from_slice(&s);
+    // The checksum of each block of the body, blocks running across sections.
+    let mut table = Vec::with_capacity(4 * blocks);
+    let (mut hasher, mut filled) = (crc32fast::Hasher::new(), 0usize);
+    for s in &sections {
+        let mut rest = &s[..];
+        while !rest.is_empty() {
+            let take = (BLOCK - filled).min(rest.len());
+            hasher.update(&rest[..take]);
+            (filled, rest) = (filled + take, &rest[take..]);
+            if filled == BLOCK {
+                table.extend_from_slice(&std::mem::take(&mut hasher).finalize().to_le_bytes());
+                filled = 0;
+            }
+        }
     }
-    let table: Vec<u8> = out[start..].par_chunks(BLOCK).flat_map_iter(|b| crc32fast::hash(b).to_le_bytes()).collect();
+    if filled > 0 {
+        table.extend_from_slice(&hasher.finalize().to_le_bytes());
+    }
     let mut head = Vec::with_capacity(HEADER);
     head.extend_from_slice(MAGIC);
     head.extend_from_slice(&VERSION.to_le_bytes());
@@ -320,15 +344,20 @@ pub fn encode(graph: &Graph) -> Vec<u8> {
     head.extend_from_slice(&(body_len as u64).to_le_bytes());
     head.extend_from_slice(&(blocks as u32).to_le_bytes());
     head.extend_from_slice(&crc32fast::hash(&table).to_le_bytes());
-    for (at, len) in places {
+    let mut at = 0u64;
+    for s in &sections {
         head.extend_from_slice(&at.to_le_bytes());
-        head.extend_from_slice(&len.to_le_bytes());
+        head.extend_from_slice(&(s.len() as u64).to_le_bytes());
+        at += s.len() as u64;
     }
     let crc = crc32fast::hash(&head);
     head.extend_from_slice(&crc.to_le_bytes());
-    out[..HEADER].copy_from_slice(&head);
-    out[HEADER..start].copy_from_slice(&table);
-    out
+    out.write_all(&head)?;
+    out.write_all(&table)?;
+    for s in &sections {
+        out.write_all(s)?;
+    }
+    Ok((HEADER + table.len() + body_len) as u64)
 }
 
 /// Why a snapshot cannot be read.
@@ -798,11 +827,6 @@ fn read_relation(r: &mut impl Source, n: usize) -> Result<Relation, Bad> {
     Ok(rel)
 }
 
-/// Writes the snapshot of `graph` to `path` (whole or not at all is the caller's concern).
-pub fn write(graph: &Graph, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    out.write_all(&encode(graph))
-}
-
 /// Reads a snapshot file whole.
 pub fn read(path: &Path) -> Result<Graph, InputErrors> {
     let name = path.display().to_string();
@@ -853,8 +877,8 @@ impl Snapshot {
         // read copies out of the map through bounds-checked slices).
         let map =
             unsafe { memmap2::Mmap::map(&file) }.map_err(|e| InputErrors::whole(&name, format!("cannot map: {e}")))?;
-        // Records are read here and there: no read-ahead around each (a hint; failure is harmless).
-        let _ = map.advise(memmap2::Advice::Random);
+        // No `Advice::Random`: read-ahead costs resident pages but makes a first run from disk
+        // 4 times faster (BENCHMARKS.md, "Re-screening 1 000 changes").
         Snapshot::from_bytes(Bytes::Mapped(map)).map_err(|m| InputErrors::whole(&name, m))
     }
 
