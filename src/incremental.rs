@@ -11,6 +11,12 @@
 //! change removed from an old chain leads to a touched party still above the target), so the
 //! engine runs over the ancestry of those descendants only, once in each register, and the
 //! rows are compared. Cost: one linear pass to compare the registers, then the affected part.
+//!
+//! With a delta instead of a second register ([`rescreen_delta`], `screen --changes`), the
+//! touched parties are those of the delta whose state differs (and those a removed party
+//! held), and the register is read party by party ([`Register`]): a snapshot only where the
+//! walks go. The two small graphs (the scope before and after) keep the register's order, so
+//! the rows are those of [`rescreen`] against the register with the delta applied.
 
 use std::collections::{BTreeSet, VecDeque};
 use std::hash::{Hash, Hasher};
