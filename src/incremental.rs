@@ -11,15 +11,25 @@
 //! change removed from an old chain leads to a touched party still above the target), so the
 //! engine runs over the ancestry of those descendants only, once in each register, and the
 //! rows are compared. Cost: one linear pass to compare the registers, then the affected part.
+//!
+//! With a delta instead of a second register ([`rescreen_delta`], `screen --changes`), the
+//! touched parties are those of the delta whose state differs (and those a removed party
+//! held), and the register is read party by party ([`Register`]): a snapshot only where the
+//! walks go. The two small graphs (the scope before and after) keep the register's order, so
+//! the rows are those of [`rescreen`] against the register with the delta applied.
 
 use std::collections::{BTreeSet, VecDeque};
 use std::hash::{Hash, Hasher};
 
-use rustc_hash::{FxHashMap, FxHasher};
+use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
 
+use chrono::NaiveDate;
+
+use crate::input::delta::Delta;
+use crate::input::snapshot::Snapshot;
 use crate::law::engine::{Engine, EngineOptions, ScreenRow};
 use crate::law::nonprofit::ClosedLoopError;
-use crate::model::{Graph, Interest, Party, PartyIdx, PartyKind, Relation};
+use crate::model::{Graph, GraphBuilder, Interest, Party, PartyIdx, PartyKind, Relation, RelationIdx};
 
 /// A fingerprint of a party's own record (its position in the input excluded).
 fn party_print(p: &Party) -> u64 {
@@ -68,7 +78,15 @@ fn same_incoming(old: &Graph, new: &Graph, o: PartyIdx, p: PartyIdx, to_new: &[O
     let Some(after) = new.incoming(p).map(|(_, r)| relation_key(r, Some)).collect::<Option<Vec<_>>>() else {
         return false;
     };
-    // Few relations per party: compare as multisets.
+    same_multiset(&before, &after)
+}
+
+/// True when `before` and `after` hold the same items as many times each (few relations per
+/// party: a quadratic pairing is the fastest).
+fn same_multiset<K: PartialEq>(before: &[K], after: &[K]) -> bool {
+    if before.len() != after.len() {
+        return false;
+    }
     let mut used = vec![false; after.len()];
     before.iter().all(|k| {
         let found = after.iter().enumerate().position(|(i, a)| !used[i] && a == k);
@@ -166,6 +184,21 @@ pub fn rescreen(
         .party_indices()
         .filter(|&o| is_target(old.party(o)) && new.lookup(&old.party(o).id).is_none_or(|p| !is_target(new.party(p))))
         .collect();
+    let changes = compare(old, new, &[targets_old, removed.clone()].concat(), &removed, &targets_new, options);
+    Rescreen { changes, touched: touched.len(), recomputed: targets_new.len() }
+}
+
+/// The rows of `targets_new` in `new` against those of `targets_old` in `old` (by id), each
+/// graph's rows made over the ancestry of its targets only; `removed` (among `targets_old`)
+/// are the targets `new` does not have.
+fn compare(
+    old: &Graph,
+    new: &Graph,
+    targets_old: &[PartyIdx],
+    removed: &[PartyIdx],
+    targets_new: &[PartyIdx],
+    options: &EngineOptions,
+) -> Vec<(String, Change)> {
     let keyed = |g: &Graph, ts: &[PartyIdx]| -> FxHashMap<String, Row> {
         if ts.is_empty() {
             return FxHashMap::default();
@@ -173,8 +206,8 @@ pub fn rescreen(
         let engine = Engine::for_scope(g, &closure(g, ts, false), options.clone());
         ts.iter().map(|&t| (g.party(t).id.clone(), engine.row(t).map_err(|e: ClosedLoopError| e.to_string()))).collect()
     };
-    let mut old_rows = keyed(old, &[targets_old, removed.clone()].concat());
-    let new_rows = keyed(new, &targets_new);
+    let mut old_rows = keyed(old, targets_old);
+    let new_rows = keyed(new, targets_new);
     let mut changes: Vec<(String, Change)> = Vec::new();
     for (id, row) in new_rows {
         match old_rows.remove(&id) {
@@ -190,10 +223,351 @@ pub fn rescreen(
         }
     }
     changes.sort_by(|a, b| a.0.cmp(&b.0));
-    Rescreen { changes, touched: touched.len(), recomputed: targets_new.len() }
+    changes
 }
 
 /// `screen --all`'s targets: every company.
 pub fn every_company(p: &Party) -> bool {
     p.kind == PartyKind::Company
+}
+
+/// A register read party by party: a whole graph, or a snapshot read in part
+/// ([`crate::input::snapshot::Snapshot`]), for re-screening a delta.
+pub trait Register {
+    /// The date the register answers as of.
+    fn as_of(&self) -> NaiveDate;
+    /// The position of the party with this id.
+    fn find(&self, id: &str) -> Result<Option<PartyIdx>, String>;
+    /// The party at `p`.
+    fn party(&self, p: PartyIdx) -> Result<Party, String>;
+    /// The relations into `p` (`incoming`) or out of it, each with its position.
+    fn relations(&self, p: PartyIdx, incoming: bool) -> Result<Vec<(usize, Relation)>, String>;
+    /// Why the record of `p` was set aside, if it was.
+    fn quarantine_of(&self, p: PartyIdx) -> Option<Vec<String>>;
+}
+
+impl Register for Graph {
+    fn as_of(&self) -> NaiveDate {
+        Graph::as_of(self)
+    }
+    fn find(&self, id: &str) -> Result<Option<PartyIdx>, String> {
+        Ok(self.lookup(id))
+    }
+    fn party(&self, p: PartyIdx) -> Result<Party, String> {
+        Ok(Graph::party(self, p).clone())
+    }
+    fn relations(&self, p: PartyIdx, incoming: bool) -> Result<Vec<(usize, Relation)>, String> {
+        let list: Vec<(RelationIdx, &Relation)> =
+            if incoming { self.incoming(p).collect() } else { self.outgoing(p).collect() };
+        Ok(list.into_iter().map(|(i, r)| (i.index(), r.clone())).collect())
+    }
+    fn quarantine_of(&self, p: PartyIdx) -> Option<Vec<String>> {
+        Graph::quarantine_of(self, p).map(|q| q.reasons.clone())
+    }
+}
+
+impl Register for Snapshot {
+    fn as_of(&self) -> NaiveDate {
+        Snapshot::as_of(self)
+    }
+    fn find(&self, id: &str) -> Result<Option<PartyIdx>, String> {
+        Snapshot::find(self, id)
+    }
+    fn party(&self, p: PartyIdx) -> Result<Party, String> {
+        Snapshot::party(self, p)
+    }
+    fn relations(&self, p: PartyIdx, incoming: bool) -> Result<Vec<(usize, Relation)>, String> {
+        if incoming { self.incoming(p) } else { self.outgoing(p) }
+    }
+    fn quarantine_of(&self, p: PartyIdx) -> Option<Vec<String>> {
+        Snapshot::quarantine_of(self, p).map(<[String]>::to_vec)
+    }
+}
+
+/// A party of the register with a delta applied: one of the register's (by position), or one
+/// only the delta has (by its position in the delta's graph).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum Node {
+    Register(PartyIdx),
+    New(PartyIdx),
+}
+
+/// A relation of the register with a delta applied: its holder and the owner of the votes it
+/// disposes of as nodes, and where it comes from (register first, then delta, each in order).
+#[derive(Clone)]
+struct Edge {
+    from: Node,
+    of: Option<Node>,
+    order: (bool, usize),
+    relation: Relation,
+}
+
+impl Edge {
+    /// What must be the same for a party's holders to be unchanged (see [`relation_key`]).
+    fn key(&self) -> (Node, Option<Node>, Interest, Dates) {
+        let interest = match &self.relation.interest {
+            Interest::VoteDisposal { votes, basis, .. } => {
+                Interest::VoteDisposal { votes: votes.clone(), basis: *basis, of: None }
+            }
+            other => other.clone(),
+        };
+        (self.from, self.of, interest, (self.relation.since, self.relation.until))
+    }
+}
+
+/// The register before and after a delta, read only where asked.
+struct Applied<'a> {
+    register: &'a dyn Register,
+    delta: &'a Delta,
+    /// Each party of the delta's graph as a node.
+    node: Vec<Node>,
+    /// The delta's parties that the register has, by register position.
+    in_delta: FxHashMap<PartyIdx, PartyIdx>,
+    /// The register parties removed, with the relations into and out of them.
+    removed: FxHashSet<PartyIdx>,
+}
+
+impl Applied<'_> {
+    fn is_removed(&self, v: Node) -> bool {
+        matches!(v, Node::Register(p) if self.removed.contains(&p))
+    }
+
+    /// The delta's position of a node it restates.
+    fn restated(&self, v: Node) -> Option<PartyIdx> {
+        match v {
+            Node::New(d) => Some(d),
+            Node::Register(p) => self.in_delta.get(&p).copied().filter(|&d| self.delta.restates(d)),
+        }
+    }
+
+    /// A node's record before (`None` for a new party) and after.
+    fn record(&self, v: Node, after: bool) -> Result<Option<Party>, String> {
+        if after && self.is_removed(v) {
+            return Ok(None);
+        }
+        match (v, after.then(|| self.restated(v)).flatten()) {
+            (_, Some(d)) => Ok(Some(self.delta.graph.party(d).clone())),
+            (Node::Register(p), None) => self.register.party(p).map(Some),
+            (Node::New(_), None) => Ok(None),
+        }
+    }
+
+    fn quarantine_of(&self, v: Node, after: bool) -> Option<Vec<String>> {
+        match (v, after.then(|| self.restated(v)).flatten()) {
+            (_, Some(d)) => self.delta.graph.quarantine_of(d).map(|q| q.reasons.clone()),
+            (Node::Register(p), None) => self.register.quarantine_of(p),
+            (Node::New(_), None) => None,
+        }
+    }
+
+    /// The relations into `v`, before or after the delta.
+    fn holders(&self, v: Node, after: bool) -> Result<Vec<Edge>, String> {
+        let g = &self.delta.graph;
+        match (v, after.then(|| self.restated(v)).flatten()) {
+            (_, Some(d)) => Ok(g
+                .incoming(d)
+                .map(|(i, r)| Edge {
+                    from: self.node[r.from.index()],
+                    of: vote_owner(r).map(|o| self.node[o.index()]),
+                    order: (true, i.index()),
+                    relation: r.clone(),
+                })
+                .collect()),
+            (Node::Register(p), None) => Ok(self
+                .register
+                .relations(p, true)?
+                .into_iter()
+                .map(|(i, r)| Edge {
+                    from: Node::Register(r.from),
+                    of: vote_owner(&r).map(Node::Register),
+                    order: (false, i),
+                    relation: r,
+                })
+                // A removed party's relations go with it.
+                .filter(|e| !after || !(self.is_removed(e.from) || e.of.is_some_and(|o| self.is_removed(o))))
+                .collect()),
+            (Node::New(_), None) => Ok(Vec::new()),
+        }
+    }
+
+    /// The parties `v` holds after the delta.
+    fn held(&self, v: Node) -> Result<Vec<Node>, String> {
+        let mut out = Vec::new();
+        if self.is_removed(v) {
+            return Ok(out);
+        }
+        if let Node::Register(p) = v {
+            for (_, r) in self.register.relations(p, false)? {
+                // The relations into a restated party are the delta's.
+                if self.restated(Node::Register(r.to)).is_none() {
+                    out.push(Node::Register(r.to));
+                }
+            }
+        }
+        let d = match v {
+            Node::New(d) => Some(d),
+            Node::Register(p) => self.in_delta.get(&p).copied(),
+        };
+        if let Some(d) = d {
+            out.extend(self.delta.graph.outgoing(d).map(|(_, r)| self.node[r.to.index()]));
+        }
+        Ok(out)
+    }
+
+    /// True when `v`'s record, quarantine or holders differ before and after.
+    fn touched(&self, v: Node) -> Result<bool, String> {
+        let (Some(before), Some(after)) = (self.record(v, false)?, self.record(v, true)?) else { return Ok(true) };
+        if party_print(&before) != party_print(&after)
+            || self.quarantine_of(v, false).is_some() != self.quarantine_of(v, true).is_some()
+        {
+            return Ok(true);
+        }
+        let keys = |edges: Vec<Edge>| edges.iter().map(Edge::key).collect::<Vec<_>>();
+        Ok(!same_multiset(&keys(self.holders(v, false)?), &keys(self.holders(v, true)?)))
+    }
+
+    /// Everything reachable from `start`: forward after the delta (the parties a change
+    /// reaches), or backward before or after it (the ancestry an answer depends on, with the
+    /// owners of the votes disposed of).
+    fn closure(&self, start: &[Node], forward: bool, after: bool) -> Result<BTreeSet<Node>, String> {
+        let mut seen: BTreeSet<Node> = start.iter().copied().collect();
+        let mut queue: VecDeque<Node> = start.iter().copied().collect();
+        while let Some(v) = queue.pop_front() {
+            let next = if forward {
+                self.held(v)?
+            } else {
+                self.holders(v, after)?.into_iter().flat_map(|e| std::iter::once(e.from).chain(e.of)).collect()
+            };
+            for w in next {
+                if seen.insert(w) {
+                    queue.push_back(w);
+                }
+            }
+        }
+        Ok(seen)
+    }
+
+    /// The graph of `scope` (closed under holders) before or after the delta, and each node's
+    /// position in it. Parties keep the register's order (new ones after), relations too
+    /// (the delta's after the register's), as in the register with the delta applied.
+    fn graph(&self, scope: &BTreeSet<Node>, after: bool) -> Result<(Graph, FxHashMap<Node, PartyIdx>), String> {
+        let mut b = GraphBuilder::new();
+        let mut at: FxHashMap<Node, PartyIdx> = FxHashMap::default();
+        let mut edges: Vec<(Node, Edge)> = Vec::new();
+        for &v in scope {
+            let Some(party) = self.record(v, after)? else { continue };
+            let p = b.add_party(party).ok_or("a party id repeats in the register and the delta")?;
+            at.insert(v, p);
+            edges.extend(self.holders(v, after)?.into_iter().map(|e| (v, e)));
+        }
+        edges.sort_by_key(|(_, e)| e.order);
+        for (v, e) in edges {
+            let end = |n: Node| at.get(&n).copied().ok_or("a holder outside the scope");
+            let mut r = e.relation;
+            (r.from, r.to) = (end(e.from)?, end(v)?);
+            if let (Interest::VoteDisposal { of, .. }, Some(o)) = (&mut r.interest, e.of) {
+                *of = Some(end(o)?);
+            }
+            b.add_relation(r);
+        }
+        for &v in scope {
+            if let (Some(reasons), Some(&p)) = (self.quarantine_of(v, after), at.get(&v)) {
+                b.quarantine(p, reasons);
+            }
+        }
+        let graph = b.finish(self.register.as_of()).map_err(|problems| {
+            let lines: Vec<String> = problems.iter().take(10).map(ToString::to_string).collect();
+            format!("the register with the changes applied does not pass the input checks: {}", lines.join("; "))
+        })?;
+        Ok((graph, at))
+    }
+}
+
+/// The owner of the votes a relation disposes of.
+fn vote_owner(r: &Relation) -> Option<PartyIdx> {
+    match &r.interest {
+        Interest::VoteDisposal { of, .. } => *of,
+        _ => None,
+    }
+}
+
+/// The rows of `screen` that a delta changes (`screen REGISTER --changes DELTA`): the same as
+/// [`rescreen`] of the register against the register with the delta applied, reading of the
+/// register only the delta's parties, the descendants of those it changes and their ancestry.
+pub fn rescreen_delta(
+    register: &dyn Register,
+    delta: &Delta,
+    options: &EngineOptions,
+    is_target: &(dyn Fn(&Party) -> bool + Sync),
+) -> Result<Rescreen, String> {
+    let g = &delta.graph;
+    let mut node = Vec::with_capacity(g.len());
+    let mut in_delta = FxHashMap::default();
+    for p in g.party_indices() {
+        node.push(match register.find(&g.party(p).id)? {
+            Some(r) => {
+                in_delta.insert(r, p);
+                Node::Register(r)
+            }
+            None => Node::New(p),
+        });
+    }
+    let mut removed = FxHashSet::default();
+    for id in &delta.removed {
+        removed.insert(register.find(id)?.ok_or_else(|| format!("removed: no party of the register has id \"{id}\""))?);
+    }
+    let applied = Applied { register, delta, node, in_delta, removed };
+    let mut touched = Vec::new();
+    for p in g.party_indices().filter(|&p| delta.restates(p)) {
+        let v = applied.node[p.index()];
+        if applied.touched(v)? {
+            touched.push(v);
+        }
+    }
+    // The parties a removed one held lose a holder (a vote disposal of its votes is into one of
+    // them too); the removed ones themselves are no longer there.
+    let mut gone: Vec<Node> = applied.removed.iter().map(|&p| Node::Register(p)).collect();
+    gone.sort();
+    for &r in &gone {
+        if let Node::Register(p) = r {
+            for (_, rel) in register.relations(p, false)? {
+                let w = Node::Register(rel.to);
+                if !applied.is_removed(w) && applied.restated(w).is_none() && !touched.contains(&w) {
+                    touched.push(w);
+                }
+            }
+        }
+    }
+    let reach = applied.closure(&[touched.clone(), gone].concat(), true, true)?;
+    let (mut targets_new, mut targets_old, mut removed) = (Vec::new(), Vec::new(), Vec::new());
+    for &v in &reach {
+        let (before, after) = (applied.record(v, false)?, applied.record(v, true)?);
+        let was = before.as_ref().is_some_and(is_target);
+        if after.as_ref().is_some_and(is_target) {
+            targets_new.push(v);
+            if was {
+                targets_old.push(v);
+            }
+        } else if was {
+            removed.push(v);
+        }
+    }
+    targets_old.extend(&removed);
+    let old_scope = applied.closure(&targets_old, false, false)?;
+    // The parties the delta changed are checked after it as any input is, targets or not.
+    let new_scope = applied.closure(&[targets_new.clone(), touched.clone()].concat(), false, true)?;
+    let (old, old_at) = applied.graph(&old_scope, false)?;
+    let (new, new_at) = applied.graph(&new_scope, true)?;
+    let positions = |at: &FxHashMap<Node, PartyIdx>, vs: &[Node]| -> Vec<PartyIdx> {
+        vs.iter().filter_map(|v| at.get(v).copied()).collect()
+    };
+    let changes = compare(
+        &old,
+        &new,
+        &positions(&old_at, &targets_old),
+        &positions(&old_at, &removed),
+        &positions(&new_at, &targets_new),
+        options,
+    );
+    Ok(Rescreen { changes, touched: touched.len(), recomputed: targets_new.len() })
 }

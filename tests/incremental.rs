@@ -1,12 +1,18 @@
-//! `screen --since` (issue 15): random changes to random registers, re-screened incrementally,
-//! give exactly the rows that differ between two full screens, under every policy set.
+//! `screen --since` and `screen --changes` (issue 15): random changes to random registers,
+//! re-screened incrementally (from two registers, or from the register and a delta, the
+//! register whole or its snapshot read in part), give exactly the rows that differ between two
+//! full screens, under every policy set; the snapshot read in part agrees with the snapshot
+//! read whole; damage and bad deltas are refused with the reason.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
 
-use owngraph::incremental::{Change, every_company, rescreen};
+use owngraph::incremental::{Change, Register, Rescreen, every_company, rescreen, rescreen_delta};
+use owngraph::input::delta::{self, Delta};
+use owngraph::input::snapshot::{self, Snapshot};
 use owngraph::law::Regime;
 use owngraph::law::engine::{Engine, EngineOptions, ScreenRow};
-use owngraph::model::Graph;
+use owngraph::model::{Graph, PartyIdx};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
@@ -84,20 +90,7 @@ proptest! {
         for (name, policies) in common::policy_sets() {
             let regimes: BTreeSet<Regime> = [Regime::Ru, Regime::Eaeu, Regime::Pak].into_iter().collect();
             let options = EngineOptions { regimes, policies };
-            let (a, b) = (full(&old, &options), full(&new, &options));
-            let mut expected: BTreeMap<String, Change> = BTreeMap::new();
-            for (id, row) in &b {
-                match a.get(id) {
-                    Some(r) if r == row => {}
-                    Some(r) => { expected.insert(id.clone(), Change::Changed(Box::new(r.clone()), Box::new(row.clone()))); }
-                    None => { expected.insert(id.clone(), Change::Added(Box::new(row.clone()))); }
-                }
-            }
-            for (id, row) in &a {
-                if !b.contains_key(id) {
-                    expected.insert(id.clone(), Change::Removed(Box::new(row.clone())));
-                }
-            }
+            let expected = full_difference(&old, &new, &options);
             let got: BTreeMap<String, Change> = rescreen(&old, &new, &options, &every_company).changes.into_iter().collect();
             prop_assert_eq!(got, expected, "{}", name);
         }
@@ -107,23 +100,8 @@ proptest! {
 #[test]
 fn the_cli_writes_the_changed_rows_with_the_old_verdicts() {
     let dir = tempfile::tempdir().unwrap();
-    let old = common::fixture("example-06.json");
-    let mut g: Value = serde_json::from_str(&std::fs::read_to_string(&old).unwrap()).unwrap();
-    // F (CY) sells its 51 % of R to a Russian citizen: pak of R and T turn eligible.
-    for r in g["relations"].as_array_mut().unwrap() {
-        if r["from"] == "F" {
-            r["from"] = json!("s");
-        }
-    }
-    let new = dir.path().join("new.json");
-    std::fs::write(&new, g.to_string()).unwrap();
-    let out = common::owngraph()
-        .arg("screen")
-        .arg(&new)
-        .args(["--all", "--as-of", "2026-01-01", "--since"])
-        .arg(&old)
-        .output()
-        .unwrap();
+    let (old, new) = example_six(dir.path());
+    let out = since(&new, &old);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let text = String::from_utf8(out.stdout).unwrap();
     let lines: Vec<&str> = text.lines().collect();
@@ -132,4 +110,508 @@ fn the_cli_writes_the_changed_rows_with_the_old_verdicts() {
         lines.iter().any(|l| l.starts_with("changed,") && l.contains(",T,") && l.contains("not_eligible")),
         "{text}"
     );
+}
+
+/// `screen NEW --all --since OLD` as of 2026-01-01.
+fn since(new: &Path, old: &Path) -> std::process::Output {
+    common::owngraph()
+        .arg("screen")
+        .arg(new)
+        .args(["--all", "--as-of", "2026-01-01", "--since"])
+        .arg(old)
+        .output()
+        .unwrap()
+}
+
+/// The register of example 6 and the same register after F (CY) sold its 51 % of R to s, a
+/// Russian citizen: pak of R and T turn eligible.
+fn example_six(dir: &Path) -> (std::path::PathBuf, std::path::PathBuf) {
+    let old = common::fixture("example-06.json");
+    let mut g: Value = serde_json::from_str(&std::fs::read_to_string(&old).unwrap()).unwrap();
+    for r in g["relations"].as_array_mut().unwrap() {
+        if r["from"] == "F" {
+            r["from"] = json!("s");
+        }
+    }
+    let new = dir.join("new.json");
+    std::fs::write(&new, g.to_string()).unwrap();
+    (old, new)
+}
+
+/// `example_six`, and a snapshot of the old register as of 2026-01-01.
+fn example_six_indexed(dir: &Path) -> (std::path::PathBuf, std::path::PathBuf, std::path::PathBuf) {
+    let (old, new) = example_six(dir);
+    let og = dir.join("old.og");
+    let out =
+        common::owngraph().arg("index").arg(&old).args(["--as-of", "2026-01-01", "-o"]).arg(&og).output().unwrap();
+    assert!(out.status.success());
+    (old, new, og)
+}
+
+#[test]
+fn the_cli_writes_what_since_writes_from_a_delta_in_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let (old, new, og) = example_six_indexed(dir.path());
+    let since = since(&new, &old);
+    assert!(since.status.success());
+    // R restated with its holders: s now holds 51 % and 49 %.
+    let json_delta = dir.path().join("delta.json");
+    std::fs::write(
+        &json_delta,
+        r#"{"parties": [{"id": "R", "kind": "company", "country": "RU", "name": "R"}], "relations": [
+            {"type": "shares", "from": "s", "to": "R", "capital": "51%"},
+            {"type": "shares", "from": "s", "to": "R", "capital": "49%"}]}"#,
+    )
+    .unwrap();
+    let lines_delta = dir.path().join("delta.jsonl");
+    std::fs::write(
+        &lines_delta,
+        "{\"id\": \"R\", \"kind\": \"company\", \"country\": \"RU\", \"name\": \"R\"}\n\
+         {\"type\": \"shares\", \"from\": \"s\", \"to\": \"R\", \"capital\": \"51%\"}\n\
+         {\"type\": \"shares\", \"from\": \"s\", \"to\": \"R\", \"capital\": \"49%\"}\n",
+    )
+    .unwrap();
+    let csv_delta = dir.path().join("csv");
+    std::fs::create_dir(&csv_delta).unwrap();
+    std::fs::write(csv_delta.join("parties.csv"), "id,kind,name,country\nR,company,R,RU\n").unwrap();
+    std::fs::write(csv_delta.join("relations.csv"), "type,from,to,capital\nshares,s,R,51%\nshares,s,R,49%\n").unwrap();
+    for delta in [&json_delta, &lines_delta, &csv_delta] {
+        for (register, date) in [(&og, None), (&old, Some("2026-01-01"))] {
+            let mut cmd = common::owngraph();
+            cmd.arg("screen").arg(register).args(["--all", "--changes"]).arg(delta);
+            if let Some(d) = date {
+                cmd.args(["--as-of", d]);
+            }
+            let out = cmd.output().unwrap();
+            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+            assert_eq!(String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&since.stdout), "{delta:?}");
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert!(err.contains("1 parties changed, 2 targets recomputed, 2 rows changed"), "{err}");
+        }
+    }
+}
+
+#[test]
+fn the_cli_removes_a_party_as_since_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let (old, _, og) = example_six_indexed(dir.path());
+    // F leaves the register, and its 51 % of R with it.
+    let mut g: Value = serde_json::from_str(&std::fs::read_to_string(&old).unwrap()).unwrap();
+    g["parties"].as_array_mut().unwrap().retain(|p| p["id"] != "F");
+    g["relations"].as_array_mut().unwrap().retain(|r| r["from"] != "F" && r["to"] != "F");
+    let new = dir.path().join("without-f.json");
+    std::fs::write(&new, g.to_string()).unwrap();
+    let since = since(&new, &old);
+    assert!(since.status.success(), "{}", String::from_utf8_lossy(&since.stderr));
+    let (delta, removed) = (dir.path().join("empty.json"), dir.path().join("removed.txt"));
+    std::fs::write(&delta, r#"{"parties": []}"#).unwrap();
+    std::fs::write(&removed, "# liquidated\nF\n").unwrap();
+    let run = |removed: &Path| {
+        common::owngraph()
+            .arg("screen")
+            .arg(&og)
+            .args(["--all", "--changes"])
+            .arg(&delta)
+            .arg("--removed")
+            .arg(removed)
+            .output()
+            .unwrap()
+    };
+    let out = run(&removed);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&since.stdout));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("removed,"));
+    std::fs::write(&removed, "nobody\n").unwrap();
+    let out = run(&removed);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("removed.txt:1") && err.contains("nobody"), "{err}");
+}
+
+#[test]
+fn a_bad_delta_is_refused_naming_file_and_record_with_exit_2_and_no_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, _, og) = example_six_indexed(dir.path());
+    let cases = [
+        (
+            "unknown.json",
+            r#"{"parties": [{"id": "R", "kind": "company", "country": "RU"}], "relations": [
+                {"type": "shares", "from": "nobody", "to": "R", "capital": "51%"}]}"#,
+            "no party has id \"nobody\"",
+        ),
+        ("malformed.json", r#"{"parties": [{"id": "R", "kind": "company""#, "not valid JSON"),
+        (
+            "into-register.json",
+            r#"{"parties": [{"id": "R", "kind": "company", "country": "RU"}], "relations": [
+                {"type": "shares", "from": "s", "to": "T", "capital": "51%"}]}"#,
+            "the delta does not restate",
+        ),
+        (
+            "over-one.json",
+            r#"{"parties": [{"id": "R", "kind": "company", "country": "RU"}], "relations": [
+                {"type": "shares", "from": "s", "to": "R", "capital": "51%"},
+                {"type": "shares", "from": "F", "to": "R", "capital": "51%"}]}"#,
+            "R",
+        ),
+        ("bad.jsonl", "{\"id\": \"R\", \"kind\": \"company\", \"country\": \"RU\"}\nnot json\n", "line 2"),
+        ("pair/relations.csv", "type,from,to,capital\nshares,nobody,R,51%\n", "no party has id \"nobody\""),
+    ];
+    let csv = dir.path().join("out.csv");
+    std::fs::create_dir(dir.path().join("pair")).unwrap();
+    std::fs::write(dir.path().join("pair/parties.csv"), "id,kind,country\nR,company,RU\n").unwrap();
+    for (name, text, says) in cases {
+        let file = dir.path().join(name);
+        std::fs::write(&file, text).unwrap();
+        // A CSV pair is given as its directory.
+        let delta = if name.ends_with(".csv") { file.parent().unwrap().to_path_buf() } else { file };
+        let out = common::owngraph()
+            .arg("screen")
+            .arg(&og)
+            .args(["--all", "--changes"])
+            .arg(&delta)
+            .arg("-o")
+            .arg(&csv)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{name}: {err}");
+        assert!(err.contains(name) && err.contains(says) && !err.contains("panick"), "{name}: {err}");
+        assert!(!csv.exists(), "{name}");
+    }
+}
+
+/// A delta of a few parties (existing or new), each restated with a changed record or
+/// changed holders: shares resized, relations dropped and added (of every type), quarantine
+/// set or lifted; sometimes a party removed. Returns the delta, the register with it applied
+/// (the restated parties' records replaced in place, new parties after, the delta's relations
+/// after the register's) and the ids removed.
+fn make_delta(g: &Value, picks: &[u32]) -> (Value, Value, Vec<String>) {
+    let mut r = picks.iter().copied().cycle();
+    let mut next = move |m: usize| r.next().unwrap_or(0) as usize % m.max(1);
+    let parties = g["parties"].as_array().cloned().unwrap_or_default();
+    let relations = g["relations"].as_array().cloned().unwrap_or_default();
+    let mut restated: Vec<Value> = Vec::new();
+    let mut delta_rels: Vec<Value> = Vec::new();
+    let mut quarantined: Vec<Value> = Vec::new();
+    for k in 0..1 + next(3) {
+        let mut party = if next(4) == 0 {
+            let kind = ["company", "company", "nonprofit", "person"][next(4)];
+            let mut p = json!({"id": format!("x{k}"), "kind": kind, "country": "RU"});
+            if kind == "person" {
+                p["citizenship"] = json!(["RU"]);
+            }
+            p
+        } else {
+            parties[next(parties.len())].clone()
+        };
+        if party["id"] == "u" || restated.iter().any(|p| p["id"] == party["id"]) {
+            continue;
+        }
+        match next(6) {
+            0 => party["name"] = json!(format!("renamed {k}")),
+            1 if party["kind"] == "company" => {
+                let c = ["RU", "CY", "KZ"][next(3)];
+                party["country"] = json!(c);
+            }
+            2 if party["kind"] == "person" => {
+                let c = ["RU", "US", "KZ"][next(3)];
+                party["citizenship"] = json!([c]);
+            }
+            3 if party["kind"] == "company" => {
+                party["kind"] = json!("nonprofit");
+            }
+            _ => {}
+        }
+        let id = party["id"].clone();
+        let mut into: Vec<Value> = relations.iter().filter(|r| r["to"] == id).cloned().collect();
+        for r in &mut into {
+            if r["type"] == "shares" && next(3) == 0 {
+                let part = format!("{}/24", 1 + next(4));
+                r["capital"] = json!(part);
+                r["votes"] = json!(part);
+            }
+        }
+        if !into.is_empty() && next(3) == 0 {
+            into.remove(next(into.len()));
+        }
+        let holders: Vec<Value> =
+            parties.iter().map(|p| p["id"].clone()).chain(restated.iter().map(|p| p["id"].clone())).collect();
+        let from = holders[next(holders.len())].clone();
+        if from != id {
+            let add = match next(6) {
+                0 | 1 if party["kind"] == "company" => {
+                    json!({"type": "shares", "from": from, "to": id, "capital": format!("{}/24", 1 + next(3))})
+                }
+                2 if party["kind"] == "nonprofit" => {
+                    json!({"type": "governs", "from": from, "to": id, "share": "1/24"})
+                }
+                3 if party["kind"] != "person" => json!({"type": "decision_rights", "from": from, "to": id}),
+                4 if party["kind"] != "person" => {
+                    json!({"type": "appoints", "from": from, "to": id, "sole_executive": true})
+                }
+                _ => Value::Null,
+            };
+            if !add.is_null() {
+                into.push(add);
+            }
+        }
+        if next(8) == 0 {
+            quarantined.push(json!({"id": id, "reasons": ["restated with a problem"]}));
+        }
+        restated.push(party);
+        delta_rels.extend(into);
+    }
+    let ids: BTreeSet<String> = restated.iter().filter_map(|p| p["id"].as_str().map(String::from)).collect();
+    let is_restated = |v: &Value| v.as_str().is_some_and(|s| ids.contains(s));
+    let mut all: Vec<Value> = parties
+        .iter()
+        .map(|p| restated.iter().find(|q| q["id"] == p["id"]).cloned().unwrap_or_else(|| p.clone()))
+        .collect();
+    all.extend(restated.iter().filter(|q| !parties.iter().any(|p| p["id"] == q["id"])).cloned());
+    let mut rels: Vec<Value> = relations.iter().filter(|r| !is_restated(&r["to"])).cloned().collect();
+    rels.extend(delta_rels.iter().cloned());
+    let mut q: Vec<Value> = g["quarantined"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|e| !is_restated(&e["id"]))
+        .collect();
+    q.extend(quarantined.iter().cloned());
+    let mut delta = json!({"parties": restated, "relations": delta_rels});
+    if !quarantined.is_empty() {
+        delta["quarantined"] = json!(quarantined);
+    }
+    // Sometimes a register party removed, with every relation into and out of it.
+    let named = |id: &Value| delta_rels.iter().any(|r| &r["from"] == id || &r["to"] == id || &r["of"] == id);
+    let mut removed = Vec::new();
+    let pick = parties[next(parties.len())]["id"].clone();
+    if next(3) == 0 && !is_restated(&pick) && !named(&pick) {
+        all.retain(|p| p["id"] != pick);
+        rels.retain(|r| r["from"] != pick && r["to"] != pick && r["of"] != pick);
+        q.retain(|e| e["id"] != pick);
+        removed.push(pick.as_str().unwrap_or_default().to_string());
+    }
+    (delta, json!({"parties": all, "relations": rels, "quarantined": q}), removed)
+}
+
+/// The delta written as a file: native JSON, or JSON Lines when it has no quarantine entry and
+/// `lines` says so.
+fn write_delta(dir: &Path, delta: &Value, lines: bool) -> std::path::PathBuf {
+    if lines && delta.get("quarantined").is_none() {
+        let path = dir.join("delta.jsonl");
+        let mut text = String::new();
+        for v in
+            delta["parties"].as_array().into_iter().flatten().chain(delta["relations"].as_array().into_iter().flatten())
+        {
+            text.push_str(&v.to_string());
+            text.push('\n');
+        }
+        std::fs::write(&path, text).unwrap();
+        path
+    } else {
+        let path = dir.join("delta.json");
+        std::fs::write(&path, delta.to_string()).unwrap();
+        path
+    }
+}
+
+fn load_delta(path: &Path, register: &dyn Register, removed: &[String]) -> Result<Delta, String> {
+    let find = |id: &str| register.find(id)?.map(|p| register.party(p)).transpose();
+    delta::load(&[path], register.as_of(), &find, removed).map_err(|e| e.to_string())
+}
+
+/// The rows that differ between two full screens.
+fn full_difference(old: &Graph, new: &Graph, options: &EngineOptions) -> BTreeMap<String, Change> {
+    let (a, b) = (full(old, options), full(new, options));
+    let mut expected = BTreeMap::new();
+    for (id, row) in &b {
+        match a.get(id) {
+            Some(r) if r == row => {}
+            Some(r) => {
+                expected.insert(id.clone(), Change::Changed(Box::new(r.clone()), Box::new(row.clone())));
+            }
+            None => {
+                expected.insert(id.clone(), Change::Added(Box::new(row.clone())));
+            }
+        }
+    }
+    for (id, row) in &a {
+        if !b.contains_key(id) {
+            expected.insert(id.clone(), Change::Removed(Box::new(row.clone())));
+        }
+    }
+    expected
+}
+
+fn changes(r: Rescreen) -> BTreeMap<String, Change> {
+    r.changes.into_iter().collect()
+}
+
+/// A random register, sometimes with a quarantined record.
+fn register(seed: Vec<u32>, nc: usize, np: usize, nn: usize, quarantine: u32) -> Value {
+    let mut g = common::random_graph(seed, nc, np, nn);
+    if quarantine.is_multiple_of(5) && nc > 0 {
+        g["quarantined"] = json!([{"id": format!("c{}", quarantine as usize % nc), "reasons": ["a record set aside"]}]);
+    }
+    g
+}
+
+proptest! {
+    #![proptest_config(common::proptest_config(300))]
+    #[test]
+    fn a_delta_rescreen_gives_exactly_the_rows_of_a_full_rescreen(
+        seed in proptest::collection::vec(any::<u32>(), 120),
+        picks in proptest::collection::vec(any::<u32>(), 40),
+        nc in 2usize..12, np in 1usize..7, nn in 0usize..4, quarantine in any::<u32>(), lines in any::<bool>(),
+    ) {
+        let before = register(seed, nc, np, nn, quarantine);
+        let (delta, after, removed) = make_delta(&before, &picks);
+        let Some(old) = common::parse_graph(&before) else { return Ok(()) };
+        let snap = Snapshot::from_vec(snapshot::encode(&old)).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = write_delta(dir.path(), &delta, lines);
+        let new = common::parse_graph(&after);
+        let regimes: BTreeSet<Regime> = [Regime::Ru, Regime::Eaeu, Regime::Pak].into_iter().collect();
+        for (name, policies) in common::policy_sets() {
+            let options = EngineOptions { regimes: regimes.clone(), policies };
+            for (how, reg) in [("whole", &old as &dyn Register), ("snapshot", &snap as &dyn Register)] {
+                let got = load_delta(&path, reg, &removed).and_then(|d| rescreen_delta(reg, &d, &options, &every_company));
+                match &new {
+                    // The register with the delta applied does not pass the input checks: neither does the delta.
+                    None => prop_assert!(got.is_err(), "{} {}: {:?} accepted", name, how, delta),
+                    Some(new) => {
+                        let got = got.map_err(|e| TestCaseError::fail(format!("{name} {how}: {e}\n{delta}")))?;
+                        let since = rescreen(&old, new, &options, &every_company);
+                        prop_assert_eq!((got.touched, got.recomputed), (since.touched, since.recomputed), "{} {}", name, how);
+                        let got = changes(got);
+                        prop_assert_eq!(&got, &changes(since), "{} {}: {}", name, how, delta);
+                        prop_assert_eq!(&got, &full_difference(&old, new, &options), "{} {}", name, how);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_snapshot_read_in_part_agrees_with_the_whole(
+        seed in proptest::collection::vec(any::<u32>(), 120),
+        nc in 2usize..20, np in 1usize..7, nn in 0usize..4, quarantine in any::<u32>(),
+    ) {
+        let Some(g) = common::parse_graph(&register(seed, nc, np, nn, quarantine)) else { return Ok(()) };
+        let bytes = snapshot::encode(&g);
+        let whole = snapshot::decode(&bytes).unwrap();
+        let part = Snapshot::from_vec(bytes).unwrap();
+        prop_assert_eq!(part.len(), whole.len());
+        prop_assert_eq!(part.as_of(), whole.as_of());
+        for p in whole.party_indices() {
+            prop_assert_eq!(format!("{:?}", part.party(p).unwrap()), format!("{:?}", whole.party(p)));
+            prop_assert_eq!(part.find(&whole.party(p).id).unwrap(), Some(p));
+            let ends = |rs: Vec<(usize, owngraph::model::Relation)>| rs.into_iter().map(|(i, r)| (i, r.from, r.to)).collect::<Vec<_>>();
+            let of = |it: Vec<(owngraph::model::RelationIdx, &owngraph::model::Relation)>| it.into_iter().map(|(i, r)| (i.index(), r.from, r.to)).collect::<Vec<_>>();
+            prop_assert_eq!(ends(part.incoming(p).unwrap()), of(whole.incoming(p).collect()));
+            prop_assert_eq!(ends(part.outgoing(p).unwrap()), of(whole.outgoing(p).collect()));
+            prop_assert_eq!(part.quarantine_of(p).map(<[String]>::to_vec), whole.quarantine_of(p).map(|q| q.reasons.clone()));
+        }
+        for (i, r) in whole.relations().iter().enumerate() {
+            prop_assert_eq!(format!("{:?}", part.relation(i).unwrap()), format!("{r:?}"));
+        }
+        for absent in ["", "a", "no such id", "c1 ", "\u{10ffff}"] {
+            prop_assert_eq!(part.find(absent).unwrap(), whole.lookup(absent));
+        }
+        part.check_all().unwrap();
+    }
+
+    #[test]
+    fn a_damaged_snapshot_never_panics(
+        seed in proptest::collection::vec(any::<u32>(), 60),
+        at in any::<usize>(), bit in 0u8..8, cut in any::<bool>(),
+    ) {
+        let Some(g) = common::parse_graph(&common::random_graph(seed, 6, 3, 1)) else { return Ok(()) };
+        let mut bytes = snapshot::encode(&g);
+        let at = at % bytes.len();
+        if cut { bytes.truncate(at) } else { bytes[at] ^= 1 << bit }
+        prop_assert!(snapshot::decode(&bytes).is_err());
+        // Read in part, every read either fails or gives what the file says; none panics.
+        if let Ok(part) = Snapshot::from_vec(bytes) {
+            for i in 0..part.len() + 2 {
+                let p = PartyIdx::new(i);
+                let _ = (part.party(p), part.incoming(p), part.outgoing(p), part.relation(i));
+            }
+            let _ = part.find("c1");
+            prop_assert!(part.check_all().is_err());
+        }
+    }
+}
+
+/// A register big enough for many blocks: `n` companies in a chain, each held by the next.
+fn chain(n: usize) -> Value {
+    let mut parties = vec![json!({"id": "ru", "kind": "person", "citizenship": ["RU"]})];
+    let mut relations = Vec::new();
+    for i in 0..n {
+        parties.push(json!({"id": format!("company-{i:06}"), "kind": "company", "country": "RU", "name": format!("Компания номер {i}")}));
+        let from = if i + 1 < n { format!("company-{:06}", i + 1) } else { "ru".into() };
+        relations.push(json!({"type": "shares", "from": from, "to": format!("company-{i:06}"), "capital": "100%"}));
+    }
+    json!({"parties": parties, "relations": relations})
+}
+
+#[test]
+fn a_damaged_block_is_found_by_the_reader_that_reads_it() {
+    let g = common::parse_graph(&chain(5000)).unwrap();
+    let mut bytes = snapshot::encode(&g);
+    assert!(bytes.len() > 4 * snapshot::BLOCK);
+    // A byte in the middle of the body: the parties' records.
+    let at = bytes.len() / 4;
+    bytes[at] ^= 0x20;
+    let whole = snapshot::decode(&bytes).unwrap_err();
+    assert!(whole.contains("checksum does not match in block"), "{whole}");
+    let part = Snapshot::from_vec(bytes).unwrap();
+    let read: Vec<Result<_, String>> = g.party_indices().map(|p| part.party(p)).collect();
+    // Parties in blocks not damaged are read; those in the damaged block are refused.
+    assert!(read.iter().any(Result::is_ok));
+    let bad: Vec<&String> = read.iter().filter_map(|r| r.as_ref().err()).collect();
+    assert!(!bad.is_empty() && bad.iter().all(|e| e.contains("damaged")), "{bad:?}");
+    assert!(part.check_all().unwrap_err().contains("damaged"));
+}
+
+#[test]
+fn the_cli_refuses_a_damaged_or_old_snapshot_with_exit_2_and_no_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let graph = dir.path().join("g.json");
+    std::fs::write(&graph, chain(3000).to_string()).unwrap();
+    let og = dir.path().join("g.og");
+    let out =
+        common::owngraph().arg("index").arg(&graph).args(["--as-of", "2026-01-01", "-o"]).arg(&og).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let mut bytes = std::fs::read(&og).unwrap();
+    let at = bytes.len() / 2;
+    bytes[at] ^= 1;
+    std::fs::write(&og, &bytes).unwrap();
+    let delta = dir.path().join("delta.json");
+    std::fs::write(
+        &delta,
+        json!({"parties": [{"id": "company-000000", "kind": "company", "country": "CY"}], "relations": [
+            {"type": "shares", "from": "company-000001", "to": "company-000000", "capital": "100%"}]})
+        .to_string(),
+    )
+    .unwrap();
+    let csv = dir.path().join("out.csv");
+    for extra in [&[][..], &["--changes".as_ref(), delta.as_os_str()][..]] {
+        let out =
+            common::owngraph().arg("screen").arg(&og).args(["--all", "-o"]).arg(&csv).args(extra).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(err.contains("damaged") && !err.contains("panick"), "{err}");
+        assert!(!csv.exists());
+    }
+    // A snapshot of format 1: index it again.
+    let mut old = snapshot::MAGIC.to_vec();
+    old.extend_from_slice(&1u32.to_le_bytes());
+    old.extend_from_slice(&[0u8; 16]);
+    std::fs::write(&og, &old).unwrap();
+    let out = common::owngraph().arg("screen").arg(&og).args(["--all", "--changes"]).arg(&delta).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("snapshot format 1") && err.contains("owngraph index"), "{err}");
 }

@@ -20,8 +20,10 @@ use super::output::Output;
 ///   owngraph screen register.og --all -o verdicts.csv
 ///   owngraph check register.og --target 1027700000001
 ///
-/// The file is versioned and checksummed: a damaged or truncated snapshot, or one of another
-/// format version, is refused with the reason (exit 2). Exit 0 done, 2 bad input.
+/// The file is versioned and checksummed per 4 KiB block: a damaged or truncated snapshot, or
+/// one of another format version (index the graph again), is refused with the reason (exit 2).
+/// `screen SNAPSHOT --changes DELTA` reads only the parts a change reaches. Exit 0 done, 2 bad
+/// input.
 #[derive(clap::Args, Debug)]
 #[command(verbatim_doc_comment)]
 pub struct Args {
@@ -40,15 +42,17 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
     let graph = args.graph.load()?;
     out.set_personal(personal_data(&graph));
     let loaded = started.elapsed();
-    let bytes = snapshot::encode(&graph);
-    out.write(&bytes)?;
+    let mut file = out.open()?;
+    let size = snapshot::write(&graph, &mut file)
+        .map_err(|e| CliError::Io(format!("{}: cannot write: {e}", args.output.display())))?;
+    file.commit()?;
     eprintln!(
         "indexed {} parties, {} relations as of {} into {} ({:.1} MB): load {:.2} s, total {:.2} s",
         graph.len(),
         graph.relations().len(),
         graph.as_of(),
         args.output.display(),
-        bytes.len() as f64 / 1e6,
+        size as f64 / 1e6,
         loaded.as_secs_f64(),
         started.elapsed().as_secs_f64()
     );

@@ -35,6 +35,7 @@ pub enum Format {
 ///   owngraph screen register/ --all -o verdicts.csv
 ///   owngraph screen parties.csv relations.csv --targets ids.txt -o verdicts.jsonl
 ///   owngraph screen graph.json --all --regime pak --threads 2
+///   owngraph screen register.og --all --changes today.json -o changes.csv
 ///
 /// The targets file has one id (or ИНН, ОГРН) per line (`#` starts a comment). `--all` screens
 /// every company. A target whose ownership or control reaches a quarantined EGRUL record is not
@@ -79,6 +80,22 @@ pub struct Args {
     #[arg(long, value_name = "PREVIOUS", conflicts_with = "shard")]
     since: Option<PathBuf>,
 
+    /// Re-screen a delta: the file (JSON, JSON Lines) or CSV pair directory of the parties whose
+    /// state changed, each with its whole current record and every relation into it (as in the
+    /// FNS daily files). Each replaces the register's party of the same id (or adds it), its
+    /// holders become exactly those listed; a holder may be a party of the register only. The
+    /// rows that change are written as `--since` writes them; with a snapshot register
+    /// (`owngraph index`) only what the change reaches is read. Parties removed are
+    /// listed with `--removed`; `--targets` names ids only (not ИНН or ОГРН). Example:
+    /// `owngraph screen register.og --all --changes today.json -o changes.csv`
+    #[arg(long, value_name = "DELTA", conflicts_with_all = ["shard", "since"])]
+    changes: Option<PathBuf>,
+
+    /// With `--changes`: a file of the ids of register parties removed, one per line (`#` starts
+    /// a comment). Each goes with every relation into and out of it; the delta may not name it.
+    #[arg(long, value_name = "IDS", requires = "changes")]
+    removed: Option<PathBuf>,
+
     /// Worker threads (default: one per core).
     #[arg(long, value_name = "N")]
     threads: Option<usize>,
@@ -95,16 +112,21 @@ fn parse_shard(text: &str) -> Result<(usize, usize), String> {
     if k == 0 || k > n { Err(bad()) } else { Ok((k, n)) }
 }
 
+/// The ids of a targets file with their 0-based lines: one per line, `#` starts a comment, an
+/// `id` header is skipped.
+fn target_ids(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    text.lines()
+        .enumerate()
+        .map(|(i, line)| (i, line.split('#').next().unwrap_or("").trim().trim_start_matches('\u{feff}')))
+        .filter(|&(i, id)| !(id.is_empty() || (i == 0 && id == "id")))
+}
+
 fn read_targets(path: &Path, graph: &Graph) -> Result<Vec<PartyIdx>, CliError> {
     let text =
         std::fs::read_to_string(path).map_err(|e| CliError::Io(format!("{}: cannot read: {e}", path.display())))?;
     let mut out = Vec::new();
     let mut missing = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        let id = line.split('#').next().unwrap_or("").trim().trim_start_matches('\u{feff}');
-        if id.is_empty() || (i == 0 && id == "id") {
-            continue;
-        }
+    for (i, id) in target_ids(&text) {
         match super::common::find_target(graph, id) {
             Some(p) => out.push(p),
             None => missing.push(format!("{}:{}: no party has id \"{}\"", path.display(), i + 1, safe::one_line(id))),
@@ -322,6 +344,8 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
     let mut inputs = args.graph.inputs();
     inputs.extend(args.targets.clone());
     inputs.extend(args.since.clone());
+    inputs.extend(args.changes.clone());
+    inputs.extend(args.removed.clone());
     let mut output = Output::prepare(args.output.as_deref(), &inputs)?;
     let spinner = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
     spinner.set_message("reading the graph");
@@ -333,6 +357,10 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
             || super::common::load_inputs(std::slice::from_ref(previous), args.graph.date(), &args.graph.egrul),
         );
         return rescreen(&args, &graph?, &old?, previous, started, output);
+    }
+    if let Some(delta) = &args.changes {
+        spinner.finish_and_clear();
+        return rescreen_changes(&args, delta, started, output);
     }
     let graph = args.graph.load()?;
     output.set_personal(personal_data(&graph));
@@ -451,19 +479,113 @@ fn rescreen(
     started: Instant,
     mut output: Output,
 ) -> Result<ExitCode, CliError> {
-    use owngraph::incremental::{Change, every_company, rescreen};
+    use owngraph::incremental::rescreen;
     let loaded = started.elapsed();
-    let wanted: Option<std::collections::HashSet<String>> = match &args.targets {
+    let wanted = match &args.targets {
         Some(path) => Some(read_targets(path, graph)?.into_iter().map(|t| graph.party(t).id.clone()).collect()),
         None => None,
     };
-    let is_target = |p: &owngraph::model::Party| match &wanted {
+    let (is_target, options) = rescreen_terms(args, wanted);
+    let done = rescreen(old, graph, &options, &is_target);
+    output.set_personal(personal_data(graph) || personal_data(old));
+    let what = format!("since {}", previous.display());
+    write_changes(args, &done, output, &what, started, loaded)
+}
+
+/// `screen REGISTER --changes DELTA`: the rows a delta changes. A snapshot register is read in
+/// part (only what the change reaches), any other input whole.
+fn rescreen_changes(args: &Args, delta: &Path, started: Instant, mut output: Output) -> Result<ExitCode, CliError> {
+    use owngraph::incremental::{Register, rescreen_delta};
+    let inputs = args.graph.inputs();
+    let snapshot = match inputs.as_slice() {
+        [one] if owngraph::input::snapshot::is_snapshot(one) => {
+            owngraph::fraction::set_exact_budget(args.graph.exact_budget);
+            Some(owngraph::input::snapshot::Snapshot::open(one).map_err(CliError::Input)?)
+        }
+        _ => None,
+    };
+    let full = match snapshot {
+        Some(_) => None,
+        None => Some(args.graph.load()?),
+    };
+    let register: &dyn Register = match (&snapshot, &full) {
+        (Some(s), _) => s,
+        (None, Some(g)) => g,
+        (None, None) => return Err(CliError::Usage("no register".into())),
+    };
+    let paths = [delta];
+    let find = |id: &str| -> Result<Option<owngraph::model::Party>, String> {
+        register.find(id)?.map(|p| register.party(p)).transpose()
+    };
+    let removed: Vec<String> = match &args.removed {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| CliError::Io(format!("{}: cannot read: {e}", path.display())))?;
+            let mut ids = Vec::new();
+            for (i, id) in target_ids(&text) {
+                if register
+                    .find(id)
+                    .map_err(|m| CliError::Usage(format!("{}: {m}", args.graph.file().display())))?
+                    .is_none()
+                {
+                    return Err(CliError::Usage(format!(
+                        "{}:{}: no party of the register has id \"{}\"",
+                        path.display(),
+                        i + 1,
+                        safe::one_line(id)
+                    )));
+                }
+                ids.push(id.to_string());
+            }
+            ids
+        }
+        None => Vec::new(),
+    };
+    let changes = owngraph::input::delta::load(&paths, register.as_of(), &find, &removed).map_err(CliError::Input)?;
+    let loaded = started.elapsed();
+    // The targets file names ids (not ИНН or ОГРН: the register is not read whole).
+    let wanted = match &args.targets {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| CliError::Io(format!("{}: cannot read: {e}", path.display())))?;
+            Some(target_ids(&text).map(|(_, id)| id.to_string()).collect())
+        }
+        None => None,
+    };
+    let (is_target, options) = rescreen_terms(args, wanted);
+    let done = rescreen_delta(register, &changes, &options, &is_target)
+        .map_err(|m| CliError::Usage(format!("{}: {m}", delta.display())))?;
+    // A register read in part may hold personal data this run did not see: the output is
+    // created private.
+    output.set_personal(full.as_ref().is_none_or(personal_data) || personal_data(&changes.graph));
+    let what = format!("with the changes in {}", delta.display());
+    write_changes(args, &done, output, &what, started, loaded)
+}
+
+/// What `--since` and `--changes` recompute: the targets (the ids of `--targets`, else every
+/// company) and the engine's options.
+fn rescreen_terms(
+    args: &Args,
+    wanted: Option<std::collections::HashSet<String>>,
+) -> (impl Fn(&owngraph::model::Party) -> bool + Sync, EngineOptions) {
+    let is_target = move |p: &owngraph::model::Party| match &wanted {
         Some(ids) => ids.contains(&p.id),
-        None => every_company(p),
+        None => owngraph::incremental::every_company(p),
     };
     let regimes = args.regime.regimes().into_iter().collect();
-    let options = EngineOptions { regimes, policies: args.policies.policies() };
-    let done = rescreen(old, graph, &options, &is_target);
+    (is_target, EngineOptions { regimes, policies: args.policies.policies() })
+}
+
+/// Writes the rows that changed (`--since`, `--changes`) and the summary.
+fn write_changes(
+    args: &Args,
+    done: &owngraph::incremental::Rescreen,
+    output: Output,
+    what: &str,
+    started: Instant,
+    loaded: std::time::Duration,
+) -> Result<ExitCode, CliError> {
+    use owngraph::incremental::Change;
     let computed = started.elapsed();
     let format = args.format.unwrap_or_else(|| {
         match args.output.as_deref().and_then(|p| p.extension()).and_then(|e| e.to_str()) {
@@ -471,7 +593,6 @@ fn rescreen(
             _ => Format::Csv,
         }
     });
-    output.set_personal(personal_data(graph) || personal_data(old));
     let mut out = output.open()?;
     let verdicts = |r: &Result<ScreenRow, String>| -> [String; 3] {
         let v = |p: Option<Option<Verdict>>| p.map(|v| v.map_or("not_exact", |v| v.as_str())).unwrap_or("").to_string();
@@ -536,8 +657,7 @@ fn rescreen(
     out.write_all(&bytes)?;
     out.commit()?;
     eprintln!(
-        "re-screened since {}: {} parties changed, {} targets recomputed, {} rows changed: load {:.2} s, compute {:.2} s, total {:.2} s",
-        previous.display(),
+        "re-screened {what}: {} parties changed, {} targets recomputed, {} rows changed: load {:.2} s, compute {:.2} s, total {:.2} s",
         done.touched,
         done.recomputed,
         done.changes.len(),

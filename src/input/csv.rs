@@ -20,9 +20,7 @@ use rayon::prelude::*;
 
 use super::records::{Fractions, PartyFields, RelationFields, insert_party, party_from, relation_from};
 use crate::fraction::Share;
-use crate::model::{
-    DeclaredStatus, Graph, GraphBuilder, Ids, Origin, Party, Problem, Recent, RecordRef, Relation, Section,
-};
+use crate::model::{DeclaredStatus, Graph, Ids, Origin, Party, Problem, Recent, RecordRef, Relation, Section};
 use std::borrow::Cow;
 
 /// Columns of `parties.csv`.
@@ -264,6 +262,16 @@ fn csv_problem(section: Section, e: &csv::Error) -> Problem {
 
 /// Reads the CSV pair.
 pub fn parse_pair(parties: &Path, relations: &Path, as_of: NaiveDate) -> Result<Graph, InputErrors> {
+    parse_pair_with(parties, relations, as_of, &[])
+}
+
+/// As [`parse_pair`], the builder first given `known` parties (see [`super::json::parse_with`]).
+pub(crate) fn parse_pair_with(
+    parties: &Path,
+    relations: &Path,
+    as_of: NaiveDate,
+    known: &[Party],
+) -> Result<Graph, InputErrors> {
     let pname = parties.display().to_string();
     let rname = relations.display().to_string();
     let mut errors = InputErrors {
@@ -271,7 +279,7 @@ pub fn parse_pair(parties: &Path, relations: &Path, as_of: NaiveDate) -> Result<
         problems: Vec::new(),
         files: vec![(Section::Parties, pname.clone()), (Section::Relations, rname.clone())],
     };
-    let mut b = GraphBuilder::new();
+    let mut b = super::seeded(known);
     let size = |p: &Path| std::fs::metadata(p).map(|m| m.len() as usize).unwrap_or(0);
     b.reserve(size(parties) / 24, size(relations) / 28);
 

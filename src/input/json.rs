@@ -12,7 +12,7 @@ use serde_json::value::RawValue;
 use super::InputErrors;
 use super::records::{Fractions, PartyFields, RelationFields, add_relation, insert_party, party_from};
 use crate::fraction::Share;
-use crate::model::{DeclaredStatus, Graph, GraphBuilder, Origin, Problem, RecordRef, Section};
+use crate::model::{DeclaredStatus, Graph, GraphBuilder, Origin, Party, Problem, RecordRef, Section};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -213,8 +213,14 @@ pub(crate) fn clean_serde_message(e: &serde_json::Error) -> String {
 /// Parses the native JSON format. A clean input is read in one pass; when anything is wrong,
 /// the input is read again record by record so that every problem is reported with its line.
 pub fn parse(file: &str, text: &str, as_of: NaiveDate) -> Result<Graph, InputErrors> {
+    parse_with(file, text, as_of, &[])
+}
+
+/// As [`parse`], the builder first given `known` parties that the input's relations may name
+/// without defining them (a delta's holders from the register: [`super::delta`]).
+pub(crate) fn parse_with(file: &str, text: &str, as_of: NaiveDate, known: &[Party]) -> Result<Graph, InputErrors> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut b = GraphBuilder::new();
+    let mut b = super::seeded(known);
     let mut de = serde_json::Deserializer::from_str(text);
     if DeserializeSeed::deserialize(Streaming { b: &mut b }, &mut de).and_then(|()| de.end()).is_ok()
         && !b.has_problems()
@@ -222,7 +228,7 @@ pub fn parse(file: &str, text: &str, as_of: NaiveDate) -> Result<Graph, InputErr
     {
         return Ok(graph);
     }
-    parse_by_record(file, text, as_of)
+    parse_by_record(file, text, as_of, known)
 }
 
 /// Feeds records to the builder as they are read, without holding the document in memory.
@@ -301,7 +307,7 @@ impl<'de> Visitor<'de> for Records<'_> {
     }
 }
 
-fn parse_by_record(file: &str, text: &str, as_of: NaiveDate) -> Result<Graph, InputErrors> {
+fn parse_by_record(file: &str, text: &str, as_of: NaiveDate, known: &[Party]) -> Result<Graph, InputErrors> {
     let doc: Document = serde_json::from_str(text).map_err(|e| {
         let m = if e.is_syntax() || e.is_eof() {
             format!("line {} column {}: not valid JSON: {}", e.line(), e.column(), clean_serde_message(&e))
@@ -316,7 +322,7 @@ fn parse_by_record(file: &str, text: &str, as_of: NaiveDate) -> Result<Graph, In
         InputErrors::whole(file, m)
     })?;
     let lines = Lines::new(text);
-    let mut b = GraphBuilder::new();
+    let mut b = super::seeded(known);
     for (i, raw) in doc.parties.iter().enumerate() {
         let origin = Origin { index: i as u32, line: lines.of(text, raw.get()) };
         match serde_json::from_str::<RawParty>(raw.get()) {

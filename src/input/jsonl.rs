@@ -11,7 +11,7 @@ use serde::de::IgnoredAny;
 use super::json::{RawParty, RawRelation, build_party, relation_fields};
 use super::records::{RelationFields, add_relation, insert_party};
 use super::{InputErrors, LineRead, MAX_LINE_BYTES, line_too_long, read_line};
-use crate::model::{Graph, GraphBuilder, Origin, Party, Problem, RecordRef, Section};
+use crate::model::{Graph, Origin, Party, Problem, RecordRef, Section};
 
 #[derive(Deserialize)]
 struct Probe {
@@ -110,13 +110,18 @@ fn read_batch(reader: &mut impl std::io::BufRead, bytes: &mut Vec<u8>, into: &mu
 /// Reads a JSON Lines file: batches of lines parsed in parallel while the next batch is read,
 /// then added in file order (a relation whose ends come later waits for the end).
 pub fn parse(path: &Path, as_of: NaiveDate) -> Result<Graph, InputErrors> {
+    parse_with(path, as_of, &[])
+}
+
+/// As [`parse`], the builder first given `known` parties (see [`super::json::parse_with`]).
+pub(crate) fn parse_with(path: &Path, as_of: NaiveDate, known: &[crate::model::Party]) -> Result<Graph, InputErrors> {
     use rayon::prelude::*;
     let name = path.display().to_string();
     let f = std::fs::File::open(path).map_err(|e| InputErrors::whole(&name, format!("cannot read: {e}")))?;
     let size = f.metadata().map(|m| m.len() as usize).unwrap_or(0);
     let mut reader = std::io::BufReader::with_capacity(1 << 20, f);
     let mut bytes = Vec::new();
-    let mut b = GraphBuilder::new();
+    let mut b = super::seeded(known);
     b.reserve(size / 120, size / 120);
     let mut deferred: Vec<(RelationFields<'static>, Origin)> = Vec::new();
     let (mut parties, mut relations) = (0u32, 0u32);

@@ -7,6 +7,7 @@
 pub mod bods;
 pub mod csv;
 pub mod declaration;
+pub mod delta;
 pub mod egrul;
 pub mod json;
 pub mod jsonl;
@@ -18,7 +19,17 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 
-use crate::model::{Graph, Problem};
+use crate::model::{Graph, GraphBuilder, Party, Problem};
+
+/// A builder holding `known` parties already (see [`json::parse_with`]).
+fn seeded(known: &[Party]) -> GraphBuilder {
+    let mut b = GraphBuilder::new();
+    b.reserve(known.len(), 0);
+    for p in known {
+        b.add_party(p.clone());
+    }
+    b
+}
 
 /// Everything wrong with one input: all problems, not only the first, each naming the file.
 #[derive(Debug, Clone)]

@@ -1,21 +1,35 @@
 //! The binary snapshot of a loaded, validated graph (`owngraph index GRAPH -o register.og`):
 //! read back in a fraction of the time of the CSV pair or JSON it was made from, by every
-//! command (issue 15).
+//! command, and read in part by `screen --changes` (issue 15).
 //!
-//! Layout: the magic `OWNGRAPH-SNAP` and a NUL, the format version (u32), the payload's length
-//! (u64) and its CRC-32 (u32), then the payload, little-endian throughout: the as-of date, the
-//! parties (ids, kinds, names, countries, citizenships, details, origins), the relations
-//! (holder and held as party positions, so no id is looked up again; shares as 64-bit
-//! numerator and denominator, or their text when larger), the quarantined records. A file
-//! whose magic, version, length or checksum does not match is refused with the reason; the
-//! graph read is validated again as any input is (it costs little next to parsing text).
+//! Layout (format 2), little-endian throughout: a header (the magic `OWNGRAPH-SNAP` and a NUL,
+//! the format version, the block size, the body's length, the number of blocks, the CRC-32 of
+//! the block table, where each section of the body lies, and the header's own CRC-32), the
+//! block table (the CRC-32 of each 4 KiB block of the body), then the body's sections:
+//!
+//! - `meta`: the as-of date and the counts;
+//! - `parties`, `relations`: the records one after another (relations name their ends as party
+//!   positions, so no id is looked up again; shares as 64-bit numerator and denominator, or
+//!   their text when larger), then the quarantined records;
+//! - the indexes a partial reader needs: where each party and relation record starts, the
+//!   relations into and out of each party (compressed rows of relation positions), and the
+//!   ids in order with the party position of each, and every 64th id's place (a lookup is a
+//!   binary search over those, then a scan of 64 ids).
+//!
+//! A full reader streams the file once, checking every block as it arrives, and builds the
+//! graph as from any input (validated again: it costs little next to parsing text). A partial
+//! reader ([`Snapshot`]) maps the file into memory and checks only the blocks it reads, so one
+//! party, its relations or an id lookup cost what they touch. A file whose magic, version,
+//! lengths or checksums do not match is refused with the reason.
 //!
 //! The graph is the one in force on the date it was indexed: `index --as-of DATE` chooses it,
 //! and a command reading the snapshot answers as of that date.
 
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::NaiveDate;
+use rustc_hash::FxHashMap;
 
 use super::InputErrors;
 use crate::fraction::{Fraction, Share};
@@ -27,8 +41,28 @@ use crate::model::{
 /// The first bytes of every snapshot.
 pub const MAGIC: &[u8; 14] = b"OWNGRAPH-SNAP\0";
 /// The format version this build writes and reads.
-pub const VERSION: u32 = 1;
-const HEADER: usize = MAGIC.len() + 4 + 8 + 4;
+pub const VERSION: u32 = 2;
+/// The bytes each checksum of the block table covers.
+pub const BLOCK: usize = 1 << 12;
+/// The sections of the body, in file order.
+const META: usize = 0;
+const PARTIES: usize = 1;
+const RELATIONS: usize = 2;
+const QUARANTINE: usize = 3;
+const PARTY_AT: usize = 4;
+const RELATION_AT: usize = 5;
+const IN_AT: usize = 6;
+const IN_ITEMS: usize = 7;
+const OUT_AT: usize = 8;
+const OUT_ITEMS: usize = 9;
+const ID_ORDER: usize = 10;
+const ID_KEYS: usize = 11;
+const ID_FENCE: usize = 12;
+const SECTIONS: usize = 13;
+/// Ids per entry of the id fence: a lookup reads the fence, then one run of this many ids.
+const FENCE: usize = 64;
+/// Magic, version, block size, body length, blocks, table CRC, sections, header CRC.
+const HEADER: usize = MAGIC.len() + 4 + 4 + 8 + 4 + 4 + SECTIONS * 16 + 4;
 
 /// True when the file at `path` starts like a snapshot.
 pub fn is_snapshot(path: &Path) -> bool {
@@ -104,174 +138,329 @@ impl Writer {
     }
 }
 
+fn write_party(w: &mut Writer, p: &Party) {
+    w.str(&p.id);
+    w.u8(PartyKind::ALL.iter().position(|k| *k == p.kind).unwrap_or(0) as u8);
+    w.str(&p.name);
+    w.country(p.country);
+    w.u32(p.citizenship.len() as u32);
+    for c in &p.citizenship {
+        w.country(Some(*c));
+    }
+    match &p.details {
+        None => w.u8(0),
+        Some(d) => {
+            w.u8(1);
+            w.opt_str(d.inn.as_deref());
+            w.opt_str(d.ogrn.as_deref());
+            w.opt_str(d.document.as_deref());
+            w.opt_str(d.address.as_deref());
+            match &d.declared {
+                None => w.u8(0),
+                Some(s) => {
+                    w.u8(1);
+                    let flag = |v: Option<bool>| match v {
+                        None => 0,
+                        Some(false) => 1,
+                        Some(true) => 2,
+                    };
+                    w.u8(flag(s.ru));
+                    w.u8(flag(s.eaeu));
+                    w.str(&s.reason);
+                }
+            }
+            w.strs(&d.notes);
+            w.u8(u8::from(d.stateless));
+            w.opt_str(d.citizenship_source.as_deref());
+        }
+    }
+    w.origin(p.origin);
+}
+
+fn write_relation(w: &mut Writer, r: &Relation) {
+    w.u32(r.from.raw());
+    w.u32(r.to.raw());
+    match &r.interest {
+        Interest::Shares { capital, votes } => {
+            w.u8(0);
+            w.share(capital);
+            w.share(votes);
+        }
+        Interest::VoteDisposal { votes, basis, of } => {
+            w.u8(1);
+            w.share(votes);
+            w.u8(DisposalBasis::ALL.iter().position(|b| b == basis).unwrap_or(0) as u8);
+            w.u32(of.map_or(u32::MAX, PartyIdx::raw));
+        }
+        Interest::DecisionRights => w.u8(2),
+        Interest::Appoints { sole_executive, executive_board, board } => {
+            w.u8(3);
+            w.u8(u8::from(*sole_executive));
+            w.share(executive_board);
+            w.share(board);
+        }
+        Interest::ManagementCompany => w.u8(4),
+        Interest::Governs { share } => {
+            w.u8(5);
+            w.share(share);
+        }
+        Interest::Influence => w.u8(6),
+    }
+    w.date(r.since);
+    w.date(r.until);
+    match &r.meta {
+        None => w.u8(0),
+        Some(m) => {
+            w.u8(1);
+            w.opt_str(m.source.as_deref());
+            w.opt_str(m.id.as_deref());
+            w.strs(&m.notes);
+        }
+    }
+    w.origin(r.origin);
+}
+
+/// Compressed rows: for each party the positions of the relations `key` gives it.
+fn rows(n: usize, relations: &[Relation], key: impl Fn(&Relation) -> usize) -> (Writer, Writer) {
+    let mut at = vec![0u32; n + 1];
+    for r in relations {
+        at[key(r) + 1] += 1;
+    }
+    for i in 0..n {
+        at[i + 1] += at[i];
+    }
+    let mut fill = at.clone();
+    let mut items = vec![0u32; relations.len()];
+    for (i, r) in relations.iter().enumerate() {
+        let k = key(r);
+        items[fill[k] as usize] = i as u32;
+        fill[k] += 1;
+    }
+    let (mut a, mut b) = (Writer(Vec::with_capacity(4 * at.len())), Writer(Vec::with_capacity(4 * items.len())));
+    at.iter().for_each(|&v| a.u32(v));
+    items.iter().for_each(|&v| b.u32(v));
+    (a, b)
+}
+
+/// The sections of the snapshot of `graph`, in file order.
+fn sections(graph: &Graph) -> [Vec<u8>; SECTIONS] {
+    use rayon::prelude::*;
+    let (n, m) = (graph.len(), graph.relations().len());
+    let mut meta = Writer(Vec::new());
+    meta.date(Some(graph.as_of()));
+    meta.u64(graph.excluded_by_date() as u64);
+    meta.u64(n as u64);
+    meta.u64(m as u64);
+    meta.u64(graph.quarantined().len() as u64);
+    let mut parties = Writer(Vec::with_capacity(48 * n));
+    let mut party_at = Writer(Vec::with_capacity(8 * (n + 1)));
+    for p in graph.parties() {
+        party_at.u64(parties.0.len() as u64);
+        write_party(&mut parties, p);
+    }
+    party_at.u64(parties.0.len() as u64);
+    let mut relations = Writer(Vec::with_capacity(40 * m));
+    let mut relation_at = Writer(Vec::with_capacity(8 * (m + 1)));
+    for r in graph.relations() {
+        relation_at.u64(relations.0.len() as u64);
+        write_relation(&mut relations, r);
+    }
+    relation_at.u64(relations.0.len() as u64);
+    let mut quarantine = Writer(Vec::new());
+    for q in graph.quarantined() {
+        quarantine.u32(q.party.raw());
+        quarantine.strs(&q.reasons);
+    }
+    let (in_at, in_items) = rows(n, graph.relations(), |r| r.to.index());
+    let (out_at, out_items) = rows(n, graph.relations(), |r| r.from.index());
+    let mut order: Vec<u32> = (0..n as u32).collect();
+    let ps = graph.parties();
+    order.par_sort_unstable_by(|&a, &b| ps[a as usize].id.as_bytes().cmp(ps[b as usize].id.as_bytes()));
+    let mut ids = Writer(Vec::with_capacity(4 * n));
+    order.iter().for_each(|&v| ids.u32(v));
+    let (mut keys, mut fence) = (Writer(Vec::with_capacity(16 * n)), Writer(Vec::with_capacity(8 * n / FENCE + 8)));
+    for (k, &v) in order.iter().enumerate() {
+        if k % FENCE == 0 {
+            fence.u64(keys.0.len() as u64);
+        }
+        keys.str(&ps[v as usize].id);
+    }
+    let sections: [Vec<u8>; SECTIONS] = [
+        meta.0,
+        parties.0,
+        relations.0,
+        quarantine.0,
+        party_at.0,
+        relation_at.0,
+        in_at.0,
+        in_items.0,
+        out_at.0,
+        out_items.0,
+        ids.0,
+        keys.0,
+        fence.0,
+    ];
+    sections
+}
+
 /// The snapshot of `graph`, header included.
 pub fn encode(graph: &Graph) -> Vec<u8> {
-    let mut w = Writer(Vec::with_capacity(64 * (graph.len() + graph.relations().len())));
-    w.date(Some(graph.as_of()));
-    w.u64(graph.excluded_by_date() as u64);
-    w.u64(graph.len() as u64);
-    for p in graph.parties() {
-        w.str(&p.id);
-        w.u8(PartyKind::ALL.iter().position(|k| *k == p.kind).unwrap_or(0) as u8);
-        w.str(&p.name);
-        w.country(p.country);
-        w.u32(p.citizenship.len() as u32);
-        for c in &p.citizenship {
-            w.country(Some(*c));
-        }
-        match &p.details {
-            None => w.u8(0),
-            Some(d) => {
-                w.u8(1);
-                w.opt_str(d.inn.as_deref());
-                w.opt_str(d.ogrn.as_deref());
-                w.opt_str(d.document.as_deref());
-                w.opt_str(d.address.as_deref());
-                match &d.declared {
-                    None => w.u8(0),
-                    Some(s) => {
-                        w.u8(1);
-                        let flag = |v: Option<bool>| match v {
-                            None => 0,
-                            Some(false) => 1,
-                            Some(true) => 2,
-                        };
-                        w.u8(flag(s.ru));
-                        w.u8(flag(s.eaeu));
-                        w.str(&s.reason);
-                    }
-                }
-                w.strs(&d.notes);
-                w.u8(u8::from(d.stateless));
-                w.opt_str(d.citizenship_source.as_deref());
-            }
-        }
-        w.origin(p.origin);
+    let mut out = Vec::new();
+    // Writing into memory cannot fail.
+    match write(graph, &mut out) {
+        Ok(_) => out,
+        Err(_) => Vec::new(),
     }
-    w.u64(graph.relations().len() as u64);
-    for r in graph.relations() {
-        w.u32(r.from.raw());
-        w.u32(r.to.raw());
-        match &r.interest {
-            Interest::Shares { capital, votes } => {
-                w.u8(0);
-                w.share(capital);
-                w.share(votes);
-            }
-            Interest::VoteDisposal { votes, basis, of } => {
-                w.u8(1);
-                w.share(votes);
-                w.u8(DisposalBasis::ALL.iter().position(|b| b == basis).unwrap_or(0) as u8);
-                w.u32(of.map_or(u32::MAX, PartyIdx::raw));
-            }
-            Interest::DecisionRights => w.u8(2),
-            Interest::Appoints { sole_executive, executive_board, board } => {
-                w.u8(3);
-                w.u8(u8::from(*sole_executive));
-                w.share(executive_board);
-                w.share(board);
-            }
-            Interest::ManagementCompany => w.u8(4),
-            Interest::Governs { share } => {
-                w.u8(5);
-                w.share(share);
-            }
-            Interest::Influence => w.u8(6),
-        }
-        w.date(r.since);
-        w.date(r.until);
-        match &r.meta {
-            None => w.u8(0),
-            Some(m) => {
-                w.u8(1);
-                w.opt_str(m.source.as_deref());
-                w.opt_str(m.id.as_deref());
-                w.strs(&m.notes);
+}
+
+/// Writes the snapshot of `graph` (whole or not at all is the caller's concern), section by
+/// section, never holding the file twice; returns its length.
+pub fn write(graph: &Graph, out: &mut dyn std::io::Write) -> std::io::Result<u64> {
+    let sections = sections(graph);
+    let body_len: usize = sections.iter().map(Vec::len).sum();
+    let blocks = body_len.div_ceil(BLOCK);
+    // The checksum of each block of the body, blocks running across sections.
+    let mut table = Vec::with_capacity(4 * blocks);
+    let (mut hasher, mut filled) = (crc32fast::Hasher::new(), 0usize);
+    for s in &sections {
+        let mut rest = &s[..];
+        while !rest.is_empty() {
+            let take = (BLOCK - filled).min(rest.len());
+            hasher.update(&rest[..take]);
+            (filled, rest) = (filled + take, &rest[take..]);
+            if filled == BLOCK {
+                table.extend_from_slice(&std::mem::take(&mut hasher).finalize().to_le_bytes());
+                filled = 0;
             }
         }
-        w.origin(r.origin);
     }
-    w.u64(graph.quarantined().len() as u64);
-    for q in graph.quarantined() {
-        w.u32(q.party.raw());
-        w.strs(&q.reasons);
+    if filled > 0 {
+        table.extend_from_slice(&hasher.finalize().to_le_bytes());
     }
-    let payload = w.0;
-    let mut out = Vec::with_capacity(HEADER + payload.len());
-    out.extend_from_slice(MAGIC);
-    out.extend_from_slice(&VERSION.to_le_bytes());
-    out.extend_from_slice(&(payload.len() as u64).to_le_bytes());
-    out.extend_from_slice(&crc32fast::hash(&payload).to_le_bytes());
-    out.extend_from_slice(&payload);
-    out
+    let mut head = Vec::with_capacity(HEADER);
+    head.extend_from_slice(MAGIC);
+    head.extend_from_slice(&VERSION.to_le_bytes());
+    head.extend_from_slice(&(BLOCK as u32).to_le_bytes());
+    head.extend_from_slice(&(body_len as u64).to_le_bytes());
+    head.extend_from_slice(&(blocks as u32).to_le_bytes());
+    head.extend_from_slice(&crc32fast::hash(&table).to_le_bytes());
+    let mut at = 0u64;
+    for s in &sections {
+        head.extend_from_slice(&at.to_le_bytes());
+        head.extend_from_slice(&(s.len() as u64).to_le_bytes());
+        at += s.len() as u64;
+    }
+    let crc = crc32fast::hash(&head);
+    head.extend_from_slice(&crc.to_le_bytes());
+    out.write_all(&head)?;
+    out.write_all(&table)?;
+    for s in &sections {
+        out.write_all(s)?;
+    }
+    Ok((HEADER + table.len() + body_len) as u64)
 }
 
 /// Why a snapshot cannot be read.
 type Bad = String;
 
-/// Reads the payload as it streams in, in blocks of a megabyte, each hashed whole as it
-/// arrives (CRC-32 is fast on large blocks only): the checksum is compared at the end, before
-/// the graph is handed out, and memory never holds the file besides the graph.
-struct Reader<R> {
-    inner: R,
-    hasher: crc32fast::Hasher,
-    /// Payload bytes not yet taken by a field.
-    left: u64,
-    block: Vec<u8>,
-    at: usize,
+/// What the header says.
+struct Header {
+    body_len: u64,
+    /// The CRC-32 of each block of the body.
+    table: Vec<u32>,
+    /// Where each section lies in the body: offset, length.
+    sections: [(u64, u64); SECTIONS],
 }
 
-impl<R: std::io::Read> Reader<R> {
-    fn new(inner: R, len: u64) -> Reader<R> {
-        Reader { inner, hasher: crc32fast::Hasher::new(), left: len, block: Vec::new(), at: 0 }
+impl Header {
+    /// Where the body starts in the file.
+    fn body_start(&self) -> u64 {
+        (HEADER + 4 * self.table.len()) as u64
     }
+}
 
-    /// The next block of the payload, hashed.
-    fn refill(&mut self) -> Result<(), Bad> {
-        let unread = self.left - (self.block.len() - self.at) as u64;
-        let n = unread.min(1 << 20) as usize;
-        if n == 0 {
-            return Err("the snapshot ends too early".into());
-        }
-        self.block.clear();
-        self.block.resize(n, 0);
-        self.inner.read_exact(&mut self.block).map_err(|e| format!("cannot read: {e}"))?;
-        self.hasher.update(&self.block);
-        self.at = 0;
-        Ok(())
+/// Reads and checks the header and block table of a file `size` bytes long.
+fn read_header(input: &mut impl std::io::Read, size: u64) -> Result<Header, Bad> {
+    let mut head = [0u8; HEADER];
+    if size < MAGIC.len() as u64 {
+        return Err("not an owngraph snapshot".into());
     }
+    input.read_exact(&mut head[..MAGIC.len()]).map_err(|e| format!("cannot read: {e}"))?;
+    if &head[..MAGIC.len()] != MAGIC {
+        return Err("not an owngraph snapshot".into());
+    }
+    let n = (size.min(HEADER as u64) as usize).max(MAGIC.len());
+    input.read_exact(&mut head[MAGIC.len()..n]).map_err(|e| format!("cannot read: {e}"))?;
+    let field = |at: usize, len: usize| -> u64 {
+        let mut a = [0u8; 8];
+        a[..len].copy_from_slice(&head[at..at + len]);
+        u64::from_le_bytes(a)
+    };
+    if n >= MAGIC.len() + 4 {
+        let version = field(MAGIC.len(), 4) as u32;
+        if version != VERSION {
+            return Err(format!(
+                "snapshot format {version}, this owngraph reads format {VERSION}: index the graph again (owngraph index GRAPH -o FILE)"
+            ));
+        }
+    }
+    if n < HEADER {
+        return Err("the snapshot ends inside its header: it is truncated".into());
+    }
+    let crc = field(HEADER - 4, 4) as u32;
+    if crc32fast::hash(&head[..HEADER - 4]) != crc {
+        return Err("the snapshot header's checksum does not match: the file is damaged".into());
+    }
+    let mut at = MAGIC.len() + 4;
+    let mut next = |len: usize| {
+        let v = field(at, len);
+        at += len;
+        v
+    };
+    let block = next(4);
+    let body_len = next(8);
+    let blocks = next(4);
+    let table_crc = next(4) as u32;
+    let mut sections = [(0u64, 0u64); SECTIONS];
+    for s in &mut sections {
+        *s = (next(8), next(8));
+    }
+    if block != BLOCK as u64 || blocks != body_len.div_ceil(BLOCK as u64) {
+        return Err("the snapshot's block table does not fit its length: the file is damaged".into());
+    }
+    let whole = (HEADER as u64).checked_add(4 * blocks).and_then(|v| v.checked_add(body_len));
+    if whole != Some(size) {
+        return Err(format!(
+            "the snapshot is {size} bytes long where its header says {}: it is truncated",
+            whole.map_or("more".to_string(), |w| w.to_string())
+        ));
+    }
+    let mut raw = vec![0u8; 4 * blocks as usize];
+    input.read_exact(&mut raw).map_err(|e| format!("cannot read: {e}"))?;
+    if crc32fast::hash(&raw) != table_crc {
+        return Err("the snapshot's block table checksum does not match: the file is damaged".into());
+    }
+    let table = raw.chunks_exact(4).map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect();
+    // The sections follow each other and fill the body.
+    let mut end = 0u64;
+    for &(off, len) in &sections {
+        if off != end {
+            return Err("the snapshot's sections do not follow each other: the file is damaged".into());
+        }
+        end = off.checked_add(len).ok_or("a section of the snapshot is longer than the file")?;
+    }
+    if end != body_len {
+        return Err("the snapshot's sections do not fill its body: the file is damaged".into());
+    }
+    Ok(Header { body_len, table, sections })
+}
 
-    fn fill(&mut self, buf: &mut [u8]) -> Result<(), Bad> {
-        if (buf.len() as u64) > self.left {
-            return Err("the snapshot ends too early".into());
-        }
-        let mut done = 0;
-        while done < buf.len() {
-            if self.at == self.block.len() {
-                self.refill()?;
-            }
-            let n = (buf.len() - done).min(self.block.len() - self.at);
-            buf[done..done + n].copy_from_slice(&self.block[self.at..self.at + n]);
-            self.at += n;
-            self.left -= n as u64;
-            done += n;
-        }
-        Ok(())
-    }
-
-    /// Hashes what is left of the payload without keeping it.
-    fn drain(&mut self) {
-        self.left -= (self.block.len() - self.at) as u64;
-        self.at = self.block.len();
-        while self.left > 0 {
-            let before = self.left;
-            if self.refill().is_err() {
-                break;
-            }
-            self.left = before - self.block.len() as u64;
-            self.at = self.block.len();
-        }
-    }
+/// A source of the body's bytes, field by field.
+trait Source {
+    /// Fills `buf`, or fails when the section ends first.
+    fn fill(&mut self, buf: &mut [u8]) -> Result<(), Bad>;
+    /// Bytes left in the section.
+    fn left(&self) -> u64;
 
     fn array<const N: usize>(&mut self) -> Result<[u8; N], Bad> {
         let mut b = [0u8; N];
@@ -292,7 +481,7 @@ impl<R: std::io::Read> Reader<R> {
     }
     fn str(&mut self) -> Result<String, Bad> {
         let n = self.u32()? as usize;
-        if n as u64 > self.left {
+        if n as u64 > self.left() {
             return Err("the snapshot ends too early".into());
         }
         let mut b = vec![0u8; n];
@@ -305,7 +494,7 @@ impl<R: std::io::Read> Reader<R> {
     fn strs(&mut self) -> Result<Vec<String>, Bad> {
         let n = self.u32()? as usize;
         // Never reserve more than the bytes left could hold.
-        let mut v = Vec::with_capacity(n.min(self.left as usize / 4));
+        let mut v = Vec::with_capacity(n.min(self.left() as usize / 4));
         for _ in 0..n {
             v.push(self.str()?);
         }
@@ -345,45 +534,112 @@ impl<R: std::io::Read> Reader<R> {
     }
 }
 
+/// Reads the body as it streams in, in blocks of a megabyte, each checked against the block
+/// table as it arrives: memory never holds the file besides the graph.
+struct Reader<R> {
+    inner: R,
+    table: Vec<u32>,
+    /// The next block to check.
+    next_block: usize,
+    /// Body bytes not yet taken by a field.
+    left: u64,
+    block: Vec<u8>,
+    at: usize,
+}
+
+impl<R: std::io::Read> Reader<R> {
+    /// The next megabyte of the body, checked.
+    fn refill(&mut self) -> Result<(), Bad> {
+        let unread = self.left - (self.block.len() - self.at) as u64;
+        let n = unread.min(1 << 20) as usize;
+        if n == 0 {
+            return Err("the snapshot ends too early".into());
+        }
+        self.block.clear();
+        self.block.resize(n, 0);
+        self.inner.read_exact(&mut self.block).map_err(|e| format!("cannot read: {e}"))?;
+        for piece in self.block.chunks(BLOCK) {
+            let i = self.next_block;
+            if self.table.get(i) != Some(&crc32fast::hash(piece)) {
+                return Err(damaged(i));
+            }
+            self.next_block += 1;
+        }
+        self.at = 0;
+        Ok(())
+    }
+
+    /// Reads what is left of the body, checking it, without keeping it.
+    fn drain(&mut self) -> Result<(), Bad> {
+        self.left -= (self.block.len() - self.at) as u64;
+        self.at = self.block.len();
+        while self.left > 0 {
+            let before = self.left;
+            self.refill()?;
+            self.left = before - self.block.len() as u64;
+            self.at = self.block.len();
+        }
+        Ok(())
+    }
+}
+
+fn damaged(block: usize) -> Bad {
+    format!(
+        "the snapshot's checksum does not match in block {block} (bytes {} to {} of its body): the file is damaged",
+        block * BLOCK,
+        (block + 1) * BLOCK
+    )
+}
+
+impl<R: std::io::Read> Source for Reader<R> {
+    fn fill(&mut self, buf: &mut [u8]) -> Result<(), Bad> {
+        if (buf.len() as u64) > self.left {
+            return Err("the snapshot ends too early".into());
+        }
+        let mut done = 0;
+        while done < buf.len() {
+            if self.at == self.block.len() {
+                self.refill()?;
+            }
+            let n = (buf.len() - done).min(self.block.len() - self.at);
+            buf[done..done + n].copy_from_slice(&self.block[self.at..self.at + n]);
+            self.at += n;
+            self.left -= n as u64;
+            done += n;
+        }
+        Ok(())
+    }
+    fn left(&self) -> u64 {
+        self.left
+    }
+}
+
+/// Fields of bytes already checked.
+struct Cursor<'a>(&'a [u8]);
+
+impl Source for Cursor<'_> {
+    fn fill(&mut self, buf: &mut [u8]) -> Result<(), Bad> {
+        let (head, tail) = self.0.split_at_checked(buf.len()).ok_or("the snapshot ends too early")?;
+        buf.copy_from_slice(head);
+        self.0 = tail;
+        Ok(())
+    }
+    fn left(&self) -> u64 {
+        self.0.len() as u64
+    }
+}
+
 /// The graph in a snapshot's bytes (header included).
 pub fn decode(bytes: &[u8]) -> Result<Graph, Bad> {
     decode_from(bytes, bytes.len() as u64)
 }
 
 /// The graph in a snapshot read from `input`, `size` bytes long (header included).
-fn decode_from(mut input: impl std::io::Read, size: u64) -> Result<Graph, Bad> {
-    let mut head = [0u8; HEADER];
-    if size < HEADER as u64 || input.read_exact(&mut head).is_err() || &head[..MAGIC.len()] != MAGIC {
-        return Err("not an owngraph snapshot".into());
-    }
-    let field = |at: usize, n: usize| -> u64 {
-        let mut a = [0u8; 8];
-        a[..n].copy_from_slice(&head[at..at + n]);
-        u64::from_le_bytes(a)
-    };
-    let version = field(MAGIC.len(), 4) as u32;
-    if version != VERSION {
-        return Err(format!("snapshot format {version}, this owngraph reads format {VERSION}: index the graph again"));
-    }
-    let len = field(MAGIC.len() + 4, 8);
-    let crc = field(MAGIC.len() + 12, 4) as u32;
-    let payload = size - HEADER as u64;
-    if payload != len {
-        return Err(format!("the snapshot is {payload} bytes long where its header says {len}: it is truncated"));
-    }
-    let mut r = Reader::new(input, len);
-    let graph = read_payload(&mut r);
-    // Whatever the payload said, the checksum comes first: a damaged file is named as such.
-    let trailing = r.left != 0;
-    r.drain();
-    if r.hasher.finalize() != crc {
-        return Err("the snapshot's checksum does not match: the file is damaged".into());
-    }
-    let graph = graph?;
-    if trailing {
-        return Err("the snapshot has bytes after its end".into());
-    }
-    graph.finish()
+fn decode_from(mut input: impl std::io::Read + Send, size: u64) -> Result<Graph, Bad> {
+    let header = read_header(&mut input, size)?;
+    let mut r =
+        Reader { inner: input, table: header.table, next_block: 0, left: header.body_len, block: Vec::new(), at: 0 };
+    read_body(&mut r, &header.sections)?.finish()
 }
 
 /// The parties, relations and quarantine of a snapshot, before they are checked.
@@ -401,112 +657,436 @@ impl Unchecked {
     }
 }
 
-fn read_payload<R: std::io::Read>(r: &mut Reader<R>) -> Result<Unchecked, Bad> {
-    let len = r.left as usize;
+/// The as-of date and the numbers of parties, relations and quarantined records.
+fn read_meta(r: &mut impl Source) -> Result<(NaiveDate, usize, usize, usize), Bad> {
     let as_of = r.date()?.ok_or("the snapshot has no date")?;
     let _excluded = r.u64()?;
-    let n = r.u64()? as usize;
+    let n = usize::try_from(r.u64()?).map_err(|_| "too many parties")?;
+    let m = usize::try_from(r.u64()?).map_err(|_| "too many relations")?;
+    let q = usize::try_from(r.u64()?).map_err(|_| "too many quarantined records")?;
+    if n > u32::MAX as usize || m > u32::MAX as usize {
+        return Err("the snapshot counts more parties or relations than it can hold".into());
+    }
+    Ok((as_of, n, m, q))
+}
+
+/// Records decoded on one thread, for the other to add to the graph.
+enum Batch {
+    Parties(Vec<Party>),
+    Relations(Vec<Relation>),
+}
+
+/// Records per [`Batch`].
+const BATCH: usize = 1 << 14;
+
+/// The body read whole: one thread reads, checks and decodes the records while the calling one
+/// adds them to the graph (the id table is most of the cost), so the two overlap.
+fn read_body<R: std::io::Read + Send>(r: &mut Reader<R>, sections: &[(u64, u64); SECTIONS]) -> Result<Unchecked, Bad> {
+    let body_len = r.left;
+    let ends_at = |r: &Reader<R>, s: usize| -> Result<(), Bad> {
+        if body_len - r.left == sections[s].0 + sections[s].1 {
+            Ok(())
+        } else {
+            Err("a section of the snapshot does not end where its header says: the file is damaged".into())
+        }
+    };
+    let (as_of, n, m, q) = read_meta(r)?;
+    ends_at(r, META)?;
     let mut b = GraphBuilder::new();
-    // A relation takes some 50 bytes: enough room, never more than the file could hold.
-    b.reserve(n.min(len), len / 50);
-    for _ in 0..n {
-        let id = r.str()?;
-        let kind = *PartyKind::ALL.get(r.u8()? as usize).ok_or("an unknown party kind")?;
-        let name = r.str()?;
-        let mut party = Party {
-            id,
-            kind,
-            name,
-            country: r.country()?,
-            citizenship: Vec::new(),
-            details: None,
-            origin: Origin::default(),
-        };
-        let c = r.u32()? as usize;
-        for _ in 0..c {
-            party.citizenship.extend(r.country()?);
-        }
-        if r.u8()? == 1 {
-            let mut d = PartyDetails {
-                inn: r.opt_str()?,
-                ogrn: r.opt_str()?,
-                document: r.opt_str()?,
-                address: r.opt_str()?,
-                ..PartyDetails::default()
-            };
-            if r.u8()? == 1 {
-                let flag = |v: u8| match v {
-                    1 => Some(false),
-                    2 => Some(true),
-                    _ => None,
-                };
-                let (ru, eaeu) = (flag(r.u8()?), flag(r.u8()?));
-                d.declared = Some(DeclaredStatus { ru, eaeu, reason: r.str()? });
+    // Never more room than the sections could fill.
+    b.reserve(n.min(sections[PARTIES].1 as usize / 8), m.min(sections[RELATIONS].1 as usize / 16));
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Batch>(4);
+    let decoded = std::thread::scope(|scope| {
+        let decoder = scope.spawn(move || -> Result<Vec<(PartyIdx, Vec<String>)>, Bad> {
+            let mut left = n;
+            while left > 0 {
+                let k = left.min(BATCH);
+                let batch = (0..k).map(|_| read_party(r)).collect::<Result<Vec<_>, _>>()?;
+                left -= k;
+                if tx.send(Batch::Parties(batch)).is_err() {
+                    return Err("the snapshot repeats a party id".into());
+                }
             }
-            d.notes = r.strs()?;
-            d.stateless = r.u8()? == 1;
-            d.citizenship_source = r.opt_str()?;
-            party.details = Some(Box::new(d));
-        }
-        party.origin = r.origin()?;
-        if b.add_party(party).is_none() {
-            return Err("the snapshot repeats a party id".into());
-        }
-    }
-    let m = r.u64()? as usize;
-    for _ in 0..m {
-        let from = r.party_idx(n)?;
-        let to = r.party_idx(n)?;
-        let interest = match r.u8()? {
-            0 => Interest::Shares { capital: r.share()?, votes: r.share()? },
-            1 => {
-                let votes = r.share()?;
-                let basis = *DisposalBasis::ALL.get(r.u8()? as usize).ok_or("an unknown disposal basis")?;
-                let of = r.u32()?;
-                let of = if of == u32::MAX {
-                    None
-                } else if (of as usize) < n {
-                    Some(PartyIdx::new(of as usize))
-                } else {
-                    return Err("a relation names a party the snapshot does not have".into());
-                };
-                Interest::VoteDisposal { votes, basis, of }
+            ends_at(r, PARTIES)?;
+            let mut left = m;
+            while left > 0 {
+                let k = left.min(BATCH);
+                let batch = (0..k).map(|_| read_relation(r, n)).collect::<Result<Vec<_>, _>>()?;
+                left -= k;
+                if tx.send(Batch::Relations(batch)).is_err() {
+                    return Err("the snapshot repeats a party id".into());
+                }
             }
-            2 => Interest::DecisionRights,
-            3 => Interest::Appoints { sole_executive: r.u8()? == 1, executive_board: r.share()?, board: r.share()? },
-            4 => Interest::ManagementCompany,
-            6 => Interest::Influence,
-            5 => Interest::Governs { share: r.share()? },
-            _ => return Err("an unknown relation type".into()),
-        };
-        let mut rel = Relation::new(from, to, interest);
-        rel.since = r.date()?;
-        rel.until = r.date()?;
-        if r.u8()? == 1 {
-            rel.meta = Some(Box::new(RelationMeta { source: r.opt_str()?, id: r.opt_str()?, notes: r.strs()? }));
+            ends_at(r, RELATIONS)?;
+            let mut quarantined = Vec::new();
+            for _ in 0..q.min(n) {
+                quarantined.push((r.party_idx(n)?, r.strs()?));
+            }
+            ends_at(r, QUARANTINE)?;
+            // The indexes are for partial readers: checked, not kept.
+            r.drain()?;
+            Ok(quarantined)
+        });
+        for batch in rx {
+            match batch {
+                Batch::Parties(ps) => {
+                    for p in ps {
+                        if b.add_party(p).is_none() {
+                            // Dropping the receiver stops the decoder.
+                            return Err("the snapshot repeats a party id".to_string());
+                        }
+                    }
+                }
+                Batch::Relations(rs) => rs.into_iter().for_each(|rel| b.add_relation(rel)),
+            }
         }
-        rel.origin = r.origin()?;
-        b.add_relation(rel);
-    }
-    let q = r.u64()? as usize;
-    for _ in 0..q {
-        let p = r.party_idx(n)?;
-        b.quarantine(p, r.strs()?);
+        decoder.join().map_err(|_| "the snapshot reader failed".to_string())?
+    })?;
+    for (p, reasons) in decoded {
+        b.quarantine(p, reasons);
     }
     Ok(Unchecked { builder: b, as_of })
 }
 
-/// Writes the snapshot of `graph` to `path` (whole or not at all is the caller's concern).
-pub fn write(graph: &Graph, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    out.write_all(&encode(graph))
+fn read_party(r: &mut impl Source) -> Result<Party, Bad> {
+    let id = r.str()?;
+    let kind = *PartyKind::ALL.get(r.u8()? as usize).ok_or("an unknown party kind")?;
+    let name = r.str()?;
+    let mut party = Party {
+        id,
+        kind,
+        name,
+        country: r.country()?,
+        citizenship: Vec::new(),
+        details: None,
+        origin: Origin::default(),
+    };
+    let c = r.u32()? as usize;
+    for _ in 0..c {
+        party.citizenship.extend(r.country()?);
+    }
+    if r.u8()? == 1 {
+        let mut d = PartyDetails {
+            inn: r.opt_str()?,
+            ogrn: r.opt_str()?,
+            document: r.opt_str()?,
+            address: r.opt_str()?,
+            ..PartyDetails::default()
+        };
+        if r.u8()? == 1 {
+            let flag = |v: u8| match v {
+                1 => Some(false),
+                2 => Some(true),
+                _ => None,
+            };
+            let (ru, eaeu) = (flag(r.u8()?), flag(r.u8()?));
+            d.declared = Some(DeclaredStatus { ru, eaeu, reason: r.str()? });
+        }
+        d.notes = r.strs()?;
+        d.stateless = r.u8()? == 1;
+        d.citizenship_source = r.opt_str()?;
+        party.details = Some(Box::new(d));
+    }
+    party.origin = r.origin()?;
+    Ok(party)
 }
 
-/// Reads a snapshot file.
+/// A relation, its ends checked against the `n` parties.
+fn read_relation(r: &mut impl Source, n: usize) -> Result<Relation, Bad> {
+    let from = r.party_idx(n)?;
+    let to = r.party_idx(n)?;
+    let interest = match r.u8()? {
+        0 => Interest::Shares { capital: r.share()?, votes: r.share()? },
+        1 => {
+            let votes = r.share()?;
+            let basis = *DisposalBasis::ALL.get(r.u8()? as usize).ok_or("an unknown disposal basis")?;
+            let of = r.u32()?;
+            let of = if of == u32::MAX {
+                None
+            } else if (of as usize) < n {
+                Some(PartyIdx::new(of as usize))
+            } else {
+                return Err("a relation names a party the snapshot does not have".into());
+            };
+            Interest::VoteDisposal { votes, basis, of }
+        }
+        2 => Interest::DecisionRights,
+        3 => Interest::Appoints { sole_executive: r.u8()? == 1, executive_board: r.share()?, board: r.share()? },
+        4 => Interest::ManagementCompany,
+        6 => Interest::Influence,
+        5 => Interest::Governs { share: r.share()? },
+        _ => return Err("an unknown relation type".into()),
+    };
+    let mut rel = Relation::new(from, to, interest);
+    rel.since = r.date()?;
+    rel.until = r.date()?;
+    if r.u8()? == 1 {
+        rel.meta = Some(Box::new(RelationMeta { source: r.opt_str()?, id: r.opt_str()?, notes: r.strs()? }));
+    }
+    rel.origin = r.origin()?;
+    Ok(rel)
+}
+
+/// Reads a snapshot file whole.
 pub fn read(path: &Path) -> Result<Graph, InputErrors> {
     let name = path.display().to_string();
     let file = std::fs::File::open(path).map_err(|e| InputErrors::whole(&name, format!("cannot read: {e}")))?;
     let size = file.metadata().map_err(|e| InputErrors::whole(&name, format!("cannot read: {e}")))?.len();
     decode_from(std::io::BufReader::with_capacity(1 << 20, file), size).map_err(|m| InputErrors::whole(&name, m))
+}
+
+/// The bytes of a snapshot: the file mapped into memory, or bytes already read.
+enum Bytes {
+    Mapped(memmap2::Mmap),
+    Owned(Vec<u8>),
+}
+
+impl std::ops::Deref for Bytes {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            Bytes::Mapped(m) => m,
+            Bytes::Owned(v) => v,
+        }
+    }
+}
+
+/// A snapshot read in part (`screen --changes`): one party, the relations into or out of one
+/// party, a party found by id, each costing the blocks it reads, each block checked against
+/// the block table the first time it is read.
+pub struct Snapshot {
+    bytes: Bytes,
+    body: usize,
+    sections: [(u64, u64); SECTIONS],
+    table: Vec<u32>,
+    checked: Vec<AtomicBool>,
+    as_of: NaiveDate,
+    n: usize,
+    m: usize,
+    quarantined: FxHashMap<u32, Vec<String>>,
+}
+
+impl Snapshot {
+    /// Opens a snapshot file for partial reading: only the header, the block table, the counts
+    /// and the quarantined records are read now.
+    pub fn open(path: &Path) -> Result<Snapshot, InputErrors> {
+        let name = path.display().to_string();
+        let file = std::fs::File::open(path).map_err(|e| InputErrors::whole(&name, format!("cannot read: {e}")))?;
+        // SAFETY: the map is read-only; a file changed while it is mapped can give wrong
+        // bytes, which the block checksums refuse, not undefined behaviour in this code (every
+        // read copies out of the map through bounds-checked slices).
+        let map =
+            unsafe { memmap2::Mmap::map(&file) }.map_err(|e| InputErrors::whole(&name, format!("cannot map: {e}")))?;
+        // No `Advice::Random`: read-ahead costs resident pages but makes a first run from disk
+        // 4 times faster (BENCHMARKS.md, "Re-screening 1 000 changes").
+        Snapshot::from_bytes(Bytes::Mapped(map)).map_err(|m| InputErrors::whole(&name, m))
+    }
+
+    /// A snapshot in memory, read in part as [`Snapshot::open`] reads a file.
+    pub fn from_vec(bytes: Vec<u8>) -> Result<Snapshot, Bad> {
+        Snapshot::from_bytes(Bytes::Owned(bytes))
+    }
+
+    fn from_bytes(bytes: Bytes) -> Result<Snapshot, Bad> {
+        let header = read_header(&mut &bytes[..], bytes.len() as u64)?;
+        let blocks = header.table.len();
+        let mut s = Snapshot {
+            body: header.body_start() as usize,
+            sections: header.sections,
+            checked: (0..blocks).map(|_| AtomicBool::new(false)).collect(),
+            table: header.table,
+            bytes,
+            as_of: NaiveDate::MIN,
+            n: 0,
+            m: 0,
+            quarantined: FxHashMap::default(),
+        };
+        let (as_of, n, m, q) = read_meta(&mut Cursor(s.section(META, 0, s.sections[META].1)?))?;
+        (s.as_of, s.n, s.m) = (as_of, n, m);
+        let fits = |sec: usize, len: u64| s.sections[sec].1 == len;
+        let (n1, m1) = (n as u64 + 1, m as u64 + 1);
+        if !(fits(PARTY_AT, 8 * n1)
+            && fits(RELATION_AT, 8 * m1)
+            && fits(IN_AT, 4 * n1)
+            && fits(OUT_AT, 4 * n1)
+            && fits(IN_ITEMS, 4 * m as u64)
+            && fits(OUT_ITEMS, 4 * m as u64)
+            && fits(ID_ORDER, 4 * n as u64)
+            && fits(ID_FENCE, 8 * n.div_ceil(FENCE) as u64))
+        {
+            return Err("the snapshot's indexes do not fit its counts: the file is damaged".into());
+        }
+        let mut r = Cursor(s.section(QUARANTINE, 0, s.sections[QUARANTINE].1)?);
+        let mut quarantined = FxHashMap::default();
+        for _ in 0..q {
+            let p = r.party_idx(n)?;
+            quarantined.entry(p.raw()).or_insert_with(Vec::new).extend(r.strs()?);
+        }
+        s.quarantined = quarantined;
+        Ok(s)
+    }
+
+    /// Checks every block not checked yet (what a full reader does).
+    pub fn check_all(&self) -> Result<(), Bad> {
+        self.check(self.body, self.bytes.len())
+    }
+
+    /// Checks the blocks holding the file's bytes `from..to` (body only).
+    fn check(&self, from: usize, to: usize) -> Result<(), Bad> {
+        if to <= from {
+            return Ok(());
+        }
+        let (first, last) = ((from - self.body) / BLOCK, (to - 1 - self.body) / BLOCK);
+        for i in first..=last {
+            let done = self.checked.get(i).ok_or("a read beyond the snapshot")?;
+            if done.load(Ordering::Relaxed) {
+                continue;
+            }
+            let start = self.body + i * BLOCK;
+            let block =
+                self.bytes.get(start..(start + BLOCK).min(self.bytes.len())).ok_or("a read beyond the snapshot")?;
+            if self.table.get(i) != Some(&crc32fast::hash(block)) {
+                return Err(damaged(i));
+            }
+            done.store(true, Ordering::Relaxed);
+        }
+        Ok(())
+    }
+
+    /// The bytes `from..to` of a section, checked.
+    fn section(&self, s: usize, from: u64, to: u64) -> Result<&[u8], Bad> {
+        let (off, len) = self.sections[s];
+        if from > to || to > len {
+            return Err("a record of the snapshot lies outside its section: the file is damaged".into());
+        }
+        let (a, b) = ((self.body as u64 + off + from) as usize, (self.body as u64 + off + to) as usize);
+        self.check(a, b)?;
+        self.bytes.get(a..b).ok_or_else(|| "a read beyond the snapshot".into())
+    }
+
+    fn u32_at(&self, s: usize, i: usize) -> Result<u32, Bad> {
+        let b = self.section(s, 4 * i as u64, 4 * i as u64 + 4)?;
+        Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    }
+
+    /// The bytes of record `i` of `records`, placed by the offsets in `at`.
+    fn record(&self, at: usize, records: usize, i: usize) -> Result<&[u8], Bad> {
+        let b = self.section(at, 8 * i as u64, 8 * i as u64 + 16)?;
+        let from = u64::from_le_bytes(b[..8].try_into().map_err(|_| "bad offset")?);
+        let to = u64::from_le_bytes(b[8..].try_into().map_err(|_| "bad offset")?);
+        self.section(records, from, to)
+    }
+
+    /// The date the snapshot answers as of.
+    pub fn as_of(&self) -> NaiveDate {
+        self.as_of
+    }
+
+    /// Number of parties.
+    pub fn len(&self) -> usize {
+        self.n
+    }
+
+    /// True when the snapshot has no party.
+    pub fn is_empty(&self) -> bool {
+        self.n == 0
+    }
+
+    /// The party at position `p`.
+    pub fn party(&self, p: PartyIdx) -> Result<Party, Bad> {
+        if p.index() >= self.n {
+            return Err("no such party in the snapshot".into());
+        }
+        let mut r = Cursor(self.record(PARTY_AT, PARTIES, p.index())?);
+        let party = read_party(&mut r)?;
+        if r.0.is_empty() { Ok(party) } else { Err("a party record of the snapshot is longer than it reads".into()) }
+    }
+
+    /// The id at `at` in the ids in order, and where the next one starts.
+    fn key_at(&self, at: u64) -> Result<(&[u8], u64), Bad> {
+        let len = self.section(ID_KEYS, at, at + 4)?;
+        let len = u32::from_le_bytes([len[0], len[1], len[2], len[3]]) as u64;
+        Ok((self.section(ID_KEYS, at + 4, at + 4 + len)?, at + 4 + len))
+    }
+
+    /// The position of the party with this id: a binary search over every 64th id in order,
+    /// then a scan of the 64 after it (two or three blocks of the ids, whatever the register).
+    pub fn find(&self, id: &str) -> Result<Option<PartyIdx>, Bad> {
+        let fence = |j: usize| -> Result<u64, Bad> {
+            let b = self.section(ID_FENCE, 8 * j as u64, 8 * j as u64 + 8)?;
+            Ok(u64::from_le_bytes(b.try_into().map_err(|_| "bad offset")?))
+        };
+        let key = id.as_bytes();
+        // The last run whose first id is at most `id`.
+        let (mut lo, mut hi) = (0usize, self.n.div_ceil(FENCE));
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if self.key_at(fence(mid)?)?.0 <= key {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        let Some(run) = lo.checked_sub(1) else { return Ok(None) };
+        let mut at = fence(run)?;
+        for k in run * FENCE..((run + 1) * FENCE).min(self.n) {
+            let (here, next) = self.key_at(at)?;
+            match here.cmp(key) {
+                std::cmp::Ordering::Less => at = next,
+                std::cmp::Ordering::Greater => return Ok(None),
+                std::cmp::Ordering::Equal => {
+                    let p = self.u32_at(ID_ORDER, k)? as usize;
+                    return if p < self.n {
+                        Ok(Some(PartyIdx::new(p)))
+                    } else {
+                        Err("the snapshot's id index names a party it does not have: the file is damaged".into())
+                    };
+                }
+            }
+        }
+        Ok(None)
+    }
+
+    /// The relation at position `r`, its ends as party positions.
+    pub fn relation(&self, r: usize) -> Result<Relation, Bad> {
+        if r >= self.m {
+            return Err("no such relation in the snapshot".into());
+        }
+        let mut c = Cursor(self.record(RELATION_AT, RELATIONS, r)?);
+        let rel = read_relation(&mut c, self.n)?;
+        if c.0.is_empty() { Ok(rel) } else { Err("a relation record of the snapshot is longer than it reads".into()) }
+    }
+
+    fn adjacent(&self, at: usize, items: usize, p: PartyIdx) -> Result<Vec<(usize, Relation)>, Bad> {
+        if p.index() >= self.n {
+            return Err("no such party in the snapshot".into());
+        }
+        let (from, to) = (self.u32_at(at, p.index())? as usize, self.u32_at(at, p.index() + 1)? as usize);
+        if from > to || to > self.m {
+            return Err("the snapshot's adjacency does not fit its relations: the file is damaged".into());
+        }
+        (from..to)
+            .map(|i| {
+                let r = self.u32_at(items, i)? as usize;
+                Ok((r, self.relation(r)?))
+            })
+            .collect()
+    }
+
+    /// The relations into the party at `p` (its holders, of every type), with their positions.
+    pub fn incoming(&self, p: PartyIdx) -> Result<Vec<(usize, Relation)>, Bad> {
+        self.adjacent(IN_AT, IN_ITEMS, p)
+    }
+
+    /// The relations out of the party at `p`, with their positions.
+    pub fn outgoing(&self, p: PartyIdx) -> Result<Vec<(usize, Relation)>, Bad> {
+        self.adjacent(OUT_AT, OUT_ITEMS, p)
+    }
+
+    /// Why the record of the party at `p` was set aside, if it was.
+    pub fn quarantine_of(&self, p: PartyIdx) -> Option<&[String]> {
+        self.quarantined.get(&p.raw()).map(Vec::as_slice)
+    }
 }
 
 #[cfg(test)]
