@@ -117,7 +117,7 @@ pub struct NodeResult {
     /// True when the number of holders reached the cap and is a lower bound.
     pub holders_capped: bool,
     /// A closed ownership loop lies above it (its members): it has no value.
-    pub closed_loop: Option<Arc<[PartyIdx]>>,
+    pub closed_loop: Option<Arc<Vec<PartyIdx>>>,
     /// For a nonprofit, the value the law gives it (what it contributes to what it holds); a
     /// company contributes its share and unknown part.
     status: Option<Standing>,
@@ -173,7 +173,8 @@ struct Node {
     nonprofit: bool,
     holders: Vec<(PartyIdx, Fraction)>,
     remainder: Fraction,
-    self_share: Fraction,
+    /// It holds its own shares (treasury): a cycle of one.
+    holds_itself: bool,
 }
 
 /// Participation of every company and nonprofit of `graph` (`None` for other parties), under
@@ -202,7 +203,7 @@ pub fn all(
             continue;
         }
         let mut holders: Vec<(PartyIdx, Fraction)> = Vec::new();
-        let mut self_share = Fraction::zero();
+        let mut holds_itself = false;
         for (_, r) in graph.incoming(p) {
             let w = match (&r.interest, kind) {
                 (Interest::Shares { capital, votes }, PartyKind::Company) => match measure {
@@ -216,7 +217,7 @@ pub fn all(
                 continue;
             }
             if r.from == p {
-                self_share += w;
+                holds_itself = true;
             }
             holders.push((r.from, w.clone()));
         }
@@ -229,7 +230,7 @@ pub fn all(
             nonprofit: kind == PartyKind::Nonprofit,
             holders,
             remainder: if rest.is_negative() { Fraction::zero() } else { rest },
-            self_share,
+            holds_itself,
         });
     }
     let m = nodes.len();
@@ -378,12 +379,12 @@ fn solve_component(
     bounded: bool,
 ) -> Solved {
     let c = comp[members[0]];
-    let cyclic = members.len() > 1 || !nodes[members[0]].self_share.is_zero();
+    let cyclic = members.len() > 1 || nodes[members[0]].holds_itself;
     let inside = |h: PartyIdx| {
         let hl = local[h.index()];
         hl != u32::MAX && comp[hl as usize] == c
     };
-    let mut closed_loop: Option<Arc<[PartyIdx]>> = None;
+    let mut closed_loop: Option<Arc<Vec<PartyIdx>>> = None;
     for &v in members {
         for (h, _) in nodes[v].holders.iter().filter(|(h, _)| !inside(*h)) {
             let hl = local[(*h).index()];
@@ -424,7 +425,7 @@ fn solve_component(
         let status = nodes[v].nonprofit.then(|| standing(valuations[i], nodes[v].party, &share, &unknown));
         result(j, share, unknown, status)
     };
-    let no_value = |l: Arc<[PartyIdx]>| -> Solved {
+    let no_value = |l: Arc<Vec<PartyIdx>>| -> Solved {
         (0..members.len())
             .map(|j| {
                 let r = NodeResult { closed_loop: Some(l.clone()), ..result(j, Value::zero(), Value::one(), None) };
@@ -488,7 +489,7 @@ fn solve_component(
                 let mut l: Vec<PartyIdx> =
                     members.iter().filter(|&&v| !nodes[v].nonprofit).map(|&v| nodes[v].party).collect();
                 l.sort_unstable();
-                return no_value(l.into());
+                return no_value(Arc::new(l));
             }
         }
     }
@@ -534,7 +535,7 @@ fn holder_sets(
                 set.push(undisclosed_key(nodes[v].party));
             }
         }
-        let cyclic = members.len() > 1 || !nodes[members[0]].self_share.is_zero();
+        let cyclic = members.len() > 1 || nodes[members[0]].holds_itself;
         let set = finish(set);
         return members.iter().map(|_| (set.clone(), cyclic)).collect();
     }
@@ -581,7 +582,7 @@ fn holder_sets(
             }
         }
         let v = members[js[0]];
-        let cyclic = if nodes[v].nonprofit { true } else { js.len() > 1 || !nodes[v].self_share.is_zero() };
+        let cyclic = if nodes[v].nonprofit { true } else { js.len() > 1 || nodes[v].holds_itself };
         let set = finish(set);
         for j in js {
             out[j] = Some((set.clone(), cyclic));
