@@ -135,7 +135,7 @@ fn names_in_scope(graph: &Graph, target: PartyIdx) -> BTreeMap<String, PartyName
         .map(|p| {
             let party = graph.party(p);
             let name = PartyName {
-                name: if party.name.trim().is_empty() { party.id.clone() } else { party.name.clone() },
+                name: party.reader_name().to_string(),
                 kind: Some(party.kind),
                 country: party.country.map(|c| c.to_string()),
                 citizenship: party.citizenship.iter().map(|c| c.to_string()).collect(),

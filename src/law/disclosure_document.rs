@@ -195,11 +195,8 @@ pub fn document(
             }
         })
         .collect();
-    let lacking: Vec<String> = holders
-        .iter()
-        .filter(|l| !l.missing_details.is_empty())
-        .map(|l| if l.holder.name.trim().is_empty() { l.holder.id.clone() } else { l.holder.name.clone() })
-        .collect();
+    let lacking: Vec<String> =
+        holders.iter().filter(|l| !l.missing_details.is_empty()).map(|l| l.holder.name.clone()).collect();
     if !lacking.is_empty() {
         notes.push(
             Statement::new("disclose.details_missing")

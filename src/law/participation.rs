@@ -144,7 +144,8 @@ pub struct HolderShare {
 pub struct DisclosedHolder {
     /// Party id.
     pub id: String,
-    /// Full name; for the Russian Federation the words "Российская Федерация".
+    /// Full name (the id when the input gives none); for the Russian Federation the words
+    /// "Российская Федерация".
     pub name: String,
     /// Party kind.
     pub kind: PartyKind,
@@ -523,7 +524,7 @@ pub fn assess(
                     Some(p) if p.kind == PartyKind::State && p.country.is_some_and(|c| c.is_russia()) => {
                         "Российская Федерация".to_string()
                     }
-                    Some(p) => p.name.clone(),
+                    Some(p) => p.reader_name().to_string(),
                     None => h.name.clone(),
                 };
                 DisclosedHolder {

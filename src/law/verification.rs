@@ -556,7 +556,7 @@ pub fn verify(
                 Finding::new(
                     FindingCode::MissingHolder,
                     Statement::new("verify.missing_holder")
-                        .with("holder", Param::text(reader_name(&h.name, &h.id)))
+                        .with("holder", Param::text(h.name.clone()))
                         .with("computed", share_param(&h.share))
                         .with("rule", rule.clone())
                         .with("why", Param::Statement(Box::new(Statement::new(why)))),
@@ -593,7 +593,7 @@ pub fn verify(
                 Statement::new("verify.list_not_meeting_rule")
                     .with("rule", rule.clone())
                     .with("branch", Param::Statement(Box::new(d.branch_text.clone())))
-                    .with("required", Param::List(d.holders.iter().map(|h| reader_name(&h.name, &h.id)).collect()))
+                    .with("required", Param::List(d.holders.iter().map(|h| h.name.clone()).collect()))
                     .with("right_total", share_param(&right_total)),
             )
         } else {
@@ -674,11 +674,6 @@ pub fn verify(
         notes,
         tool: ToolInfo::current(),
     }
-}
-
-/// A disclosed holder's name as a reader is shown it (the id when it has none).
-fn reader_name(name: &str, id: &str) -> String {
-    if name.trim().is_empty() { id.to_string() } else { name.to_string() }
 }
 
 #[cfg(test)]

@@ -760,7 +760,7 @@ fn relation_view(graph: &Graph, r: &Relation, lang: Lang) -> (EdgeKind, Vec<Stri
             let mut second = format!("{} {}", pct(votes.value()), w(lang, "голосов", "of votes"));
             if let Some(o) = of {
                 let owner = graph.party(*o);
-                let name = if owner.name.trim().is_empty() { &owner.id } else { &owner.name };
+                let name = owner.reader_name();
                 second.push_str(&format!(" ({})", wrap(name, 24, 1).concat()));
             }
             (EdgeKind::Control, vec![term(basis_code(*basis), lang).to_string(), second], Some(votes.value().clone()))
@@ -1068,7 +1068,7 @@ pub fn build(graph: &Graph, target: PartyIdx, report: &CheckReport, opts: &Diagr
         let (shape, fill, key, party_id) = match it.key {
             Key::Party(p) => {
                 let party = graph.party(p);
-                let name = if party.name.trim().is_empty() { &party.id } else { &party.name };
+                let name = party.reader_name();
                 lines.extend(wrap(name, 26, 3));
                 let place = match party.kind {
                     PartyKind::Person => party.citizenship.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(", "),
@@ -1140,7 +1140,7 @@ pub fn build(graph: &Graph, target: PartyIdx, report: &CheckReport, opts: &Diagr
             }
             Key::Undisclosed(c) => {
                 let company = graph.party(c);
-                let cname = if company.name.trim().is_empty() { &company.id } else { &company.name };
+                let cname = company.reader_name();
                 lines.push(w(lang, "нераскрытые участники", "undisclosed holders of").to_string());
                 lines.extend(wrap(cname, 26, 2));
                 tip.push(format!("{} {}", w(lang, "нераскрытые участники", "undisclosed holders of"), clean(cname)));
@@ -1486,7 +1486,7 @@ fn highlight(
 fn title(graph: &Graph, target: PartyIdx, report: &CheckReport, opts: &DiagramOptions) -> Vec<String> {
     let lang = opts.lang;
     let party = graph.party(target);
-    let name = if party.name.trim().is_empty() { &party.id } else { &party.name };
+    let name = party.reader_name();
     let mut head = clean(name).replace('\n', " ");
     let ids = party_details(party, lang)
         .into_iter()

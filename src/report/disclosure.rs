@@ -42,10 +42,9 @@ fn details(l: &DisclosureLine, lang: Lang) -> String {
     parts.join("; ")
 }
 
-/// `Иванов Иван Иванович` (the p. 4 "е" details follow), or the id when the input gives no name.
+/// `Иванов Иван Иванович` (the p. 4 "е" details follow).
 fn who(l: &DisclosureLine) -> String {
-    let h = &l.holder;
-    if h.name.trim().is_empty() { h.id.clone() } else { h.name.clone() }
+    l.holder.name.clone()
 }
 
 fn heading(d: &DisclosureDocument, lang: Lang) -> [String; 4] {
