@@ -143,7 +143,7 @@ impl NodeResult {
 pub struct BatchResults {
     local: Vec<u32>,
     k: usize,
-    results: Vec<Option<NodeResult>>,
+    results: Vec<OnceLock<NodeResult>>,
 }
 
 impl BatchResults {
@@ -153,7 +153,7 @@ impl BatchResults {
         if v == u32::MAX || k >= self.k {
             return None;
         }
-        self.results.get(v as usize * self.k + k).and_then(Option::as_ref)
+        self.results.get(v as usize * self.k + k).and_then(OnceLock::get)
     }
 }
 
@@ -171,10 +171,102 @@ pub trait Valuation: Sync {
 struct Node {
     party: PartyIdx,
     nonprofit: bool,
-    holders: Vec<(PartyIdx, Fraction)>,
+    holders: Vec<Holder>,
     remainder: Fraction,
     /// It holds its own shares (treasury): a cycle of one.
     holds_itself: bool,
+}
+
+/// A direct holder of a node, resolved once when the node is built: the sweep then reads the
+/// holder's slot instead of looking the holder up in tables the size of the graph (each such
+/// look-up is a miss of the processor's caches on a register).
+#[derive(Clone, Debug)]
+struct Holder {
+    party: PartyIdx,
+    slot: Slot,
+    weight: Fraction,
+}
+
+/// Where a holder's value comes from: another node (its local index), or a terminal holder
+/// whose values under the first [`PACKED`] valuations are packed in (two bits each).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Slot(u32);
+
+/// Valuations whose terminal values a [`Slot`] carries; the batch runs one or two.
+const PACKED: usize = 4;
+
+impl Slot {
+    /// Terminal slots are the top 256 values: a graph has fewer than 2³² − 256 companies and
+    /// nonprofits (the loaders refuse 2³² parties).
+    const TERMINAL: u32 = u32::MAX - 255;
+
+    fn node(local: u32) -> Slot {
+        Slot(local.min(Slot::TERMINAL - 1))
+    }
+
+    fn terminal(values: impl Iterator<Item = TerminalValue>) -> Slot {
+        let bits = values
+            .take(PACKED)
+            .enumerate()
+            .fold(0u32, |b, (i, t)| b | (u32::from(t.counts) << (2 * i)) | (u32::from(t.unknown) << (2 * i + 1)));
+        Slot(Slot::TERMINAL + bits)
+    }
+
+    /// The holder's node, when it is one.
+    fn node_index(self) -> Option<usize> {
+        (self.0 < Slot::TERMINAL).then_some(self.0 as usize)
+    }
+
+    /// A terminal holder's value under valuation `i < PACKED`.
+    fn packed(self, i: usize) -> TerminalValue {
+        let bits = self.0.wrapping_sub(Slot::TERMINAL);
+        TerminalValue { counts: bits >> (2 * i) & 1 == 1, unknown: bits >> (2 * i + 1) & 1 == 1 }
+    }
+}
+
+/// The node of company or nonprofit `p`: its holders (summed per holder, each resolved to its
+/// slot) and the part of it nobody listed holds.
+fn build_node(graph: &Graph, p: PartyIdx, measure: Measure, local: &[u32], valuations: &[&dyn Valuation]) -> Node {
+    let kind = graph.party(p).kind;
+    let mut holders: Vec<(PartyIdx, Fraction)> = Vec::new();
+    let mut holds_itself = false;
+    for (_, r) in graph.incoming(p) {
+        let w = match (&r.interest, kind) {
+            (Interest::Shares { capital, votes }, PartyKind::Company) => match measure {
+                Measure::Capital => capital.value(),
+                Measure::Votes => votes.value(),
+            },
+            (Interest::Governs { share }, PartyKind::Nonprofit) => share.value(),
+            _ => continue,
+        };
+        if w.is_zero() {
+            continue;
+        }
+        if r.from == p {
+            holds_itself = true;
+        }
+        holders.push((r.from, w.clone()));
+    }
+    super::participation::sum_by_holder(&mut holders);
+    let listed: Fraction = holders.iter().map(|(_, w)| w).sum();
+    let rest = &Fraction::one() - &listed;
+    let holders = holders
+        .into_iter()
+        .map(|(h, weight)| {
+            let slot = match local.get(h.index()).copied() {
+                Some(hl) if hl != u32::MAX => Slot::node(hl),
+                _ => Slot::terminal(valuations.iter().map(|v| v.terminal(h))),
+            };
+            Holder { party: h, slot, weight }
+        })
+        .collect();
+    Node {
+        party: p,
+        nonprofit: kind == PartyKind::Nonprofit,
+        holders,
+        remainder: if rest.is_negative() { Fraction::zero() } else { rest },
+        holds_itself,
+    }
 }
 
 /// Participation of every company and nonprofit of `graph` (`None` for other parties), under
@@ -196,43 +288,15 @@ pub fn all(
     let in_scope = |p: PartyIdx| scope.is_none_or(|s| s.get(p.index()).copied().unwrap_or(false));
     // Nodes: companies and nonprofits, with their holder edges.
     let mut local = vec![u32::MAX; n];
-    let mut nodes: Vec<Node> = Vec::new();
+    let mut parties: Vec<PartyIdx> = Vec::new();
     for p in (0..n).map(PartyIdx::new) {
-        let kind = graph.party(p).kind;
-        if !matches!(kind, PartyKind::Company | PartyKind::Nonprofit) || !in_scope(p) {
-            continue;
+        if matches!(graph.party(p).kind, PartyKind::Company | PartyKind::Nonprofit) && in_scope(p) {
+            local[p.index()] = parties.len() as u32;
+            parties.push(p);
         }
-        let mut holders: Vec<(PartyIdx, Fraction)> = Vec::new();
-        let mut holds_itself = false;
-        for (_, r) in graph.incoming(p) {
-            let w = match (&r.interest, kind) {
-                (Interest::Shares { capital, votes }, PartyKind::Company) => match measure {
-                    Measure::Capital => capital.value(),
-                    Measure::Votes => votes.value(),
-                },
-                (Interest::Governs { share }, PartyKind::Nonprofit) => share.value(),
-                _ => continue,
-            };
-            if w.is_zero() {
-                continue;
-            }
-            if r.from == p {
-                holds_itself = true;
-            }
-            holders.push((r.from, w.clone()));
-        }
-        super::participation::sum_by_holder(&mut holders);
-        let listed: Fraction = holders.iter().map(|(_, w)| w).sum();
-        let rest = &Fraction::one() - &listed;
-        local[p.index()] = nodes.len() as u32;
-        nodes.push(Node {
-            party: p,
-            nonprofit: kind == PartyKind::Nonprofit,
-            holders,
-            remainder: if rest.is_negative() { Fraction::zero() } else { rest },
-            holds_itself,
-        });
     }
+    let nodes: Vec<Node> = parties.par_iter().map(|&p| build_node(graph, p, measure, &local, valuations)).collect();
+    drop(parties);
     let m = nodes.len();
     // Holder → held among nodes; a nonprofit holding a company is a terminal of that company
     // (its value), but its own value depends on its supreme body, so it is a node too.
@@ -241,14 +305,14 @@ pub fn all(
         pg.add_node(());
     }
     for (v, node) in nodes.iter().enumerate() {
-        for (h, _) in &node.holders {
-            let hl = local[(*h).index()];
-            if hl != u32::MAX && hl as usize != v {
-                pg.add_edge(NodeIndex::new(hl as usize), NodeIndex::new(v), ());
+        for h in &node.holders {
+            if let Some(hl) = h.slot.node_index().filter(|&hl| hl != v) {
+                pg.add_edge(NodeIndex::new(hl), NodeIndex::new(v), ());
             }
         }
     }
     let sccs = kosaraju_scc(&pg);
+    drop(pg);
     let mut comp = vec![0u32; m];
     for (c, scc) in sccs.iter().enumerate() {
         for x in scc {
@@ -258,11 +322,15 @@ pub fn all(
     // Levels: longest path from a source component, so every holder is on an earlier level.
     let mut indeg = vec![0u32; sccs.len()];
     let mut succ: Vec<Vec<u32>> = vec![Vec::new(); sccs.len()];
-    for e in pg.raw_edges() {
-        let (a, b) = (comp[e.source().index()], comp[e.target().index()]);
-        if a != b {
-            succ[a as usize].push(b);
-            indeg[b as usize] += 1;
+    for (v, node) in nodes.iter().enumerate() {
+        for h in &node.holders {
+            if let Some(hl) = h.slot.node_index() {
+                let (a, b) = (comp[hl], comp[v]);
+                if a != b {
+                    succ[a as usize].push(b);
+                    indeg[b as usize] += 1;
+                }
+            }
         }
     }
     let mut level = vec![0u32; sccs.len()];
@@ -282,16 +350,16 @@ pub fn all(
         levels.push(std::mem::replace(&mut ready, next));
     }
     drop(succ);
-    // How many later components still need each node's holder set.
+    // A node's holders outside its component (each holder once: holders are summed per holder).
+    let (nodes_ref, comp_ref) = (&nodes, &comp);
+    let outside = move |v: usize| {
+        nodes_ref[v].holders.iter().filter_map(move |h| h.slot.node_index().filter(|&hl| comp_ref[hl] != comp_ref[v]))
+    };
+    // How many later nodes still need each node's holder set.
     let mut consumers = vec![0u32; m];
-    for (v, node) in nodes.iter().enumerate() {
-        let mut seen: Vec<u32> = Vec::new();
-        for (h, _) in &node.holders {
-            let hl = local[(*h).index()];
-            if hl != u32::MAX && comp[hl as usize] != comp[v] && !seen.contains(&hl) {
-                seen.push(hl);
-                consumers[hl as usize] += 1;
-            }
+    for v in 0..m {
+        for hl in outside(v) {
+            consumers[hl] += 1;
         }
     }
 
@@ -301,12 +369,23 @@ pub fn all(
     let mut sets: Vec<Option<HolderSet>> = vec![None; m];
     for lvl in &levels {
         let stored = Stored { results: &results, k };
-        let kept: Vec<Vec<(usize, HolderSet)>> = lvl
+        let kept: Vec<(usize, HolderSet)> = lvl
             .par_iter()
-            .map(|&c| {
-                let members: Vec<usize> = sccs[c as usize].iter().map(|x| x.index()).collect();
+            .fold(Vec::new, |mut keep, &c| {
+                let scc = &sccs[c as usize];
+                if let [x] = scc.as_slice()
+                    && !nodes[x.index()].holds_itself
+                {
+                    let v = x.index();
+                    let (rs, set) = solve_single(&nodes, v, stored, &sets, valuations, consumers[v] > 0);
+                    for (i, r) in rs.into_iter().enumerate() {
+                        let _ = results[v * k + i].set(r);
+                    }
+                    keep.extend(set.map(|set| (v, set)));
+                    return keep;
+                }
+                let members: Vec<usize> = scc.iter().map(|x| x.index()).collect();
                 let solved = solve_component(&nodes, &local, &comp, &members, stored, &sets, valuations, bounded);
-                let mut keep = Vec::new();
                 for (v, r, set) in solved {
                     for (i, r) in r.into_iter().enumerate() {
                         let _ = results[v * k + i].set(r);
@@ -318,29 +397,108 @@ pub fn all(
                 }
                 keep
             })
+            .flatten()
             .collect();
-        for (v, set) in kept.into_iter().flatten() {
+        for (v, set) in kept {
             sets[v] = Some(set);
         }
         // Free the sets no later component needs any more.
         for &c in lvl {
             for x in &sccs[c as usize] {
-                let v = x.index();
-                for (h, _) in &nodes[v].holders {
-                    let hl = local[(*h).index()];
-                    if hl != u32::MAX && comp[hl as usize] != comp[v] {
-                        let left = &mut consumers[hl as usize];
-                        *left = left.saturating_sub(1);
-                        if *left == 0 {
-                            sets[hl as usize] = None;
-                        }
+                for hl in outside(x.index()) {
+                    let left = &mut consumers[hl];
+                    *left = left.saturating_sub(1);
+                    if *left == 0 {
+                        sets[hl] = None;
                     }
                 }
             }
         }
     }
-    let results = results.into_iter().map(OnceLock::into_inner).collect();
     BatchResults { local, k, results }
+}
+
+/// A company or nonprofit outside any cycle (nearly every one of a register): its sums straight
+/// from its holders' values, its ultimate holders from theirs, its holder set built only when a
+/// later node reads it (`keep_set`) or a company holder brings one to merge.
+fn solve_single(
+    nodes: &[Node],
+    v: usize,
+    results: Stored,
+    sets: &[Option<HolderSet>],
+    valuations: &[&dyn Valuation],
+    keep_set: bool,
+) -> (Vec<NodeResult>, Option<HolderSet>) {
+    let node = &nodes[v];
+    let k = valuations.len();
+    let mut closed_loop: Option<Arc<Vec<PartyIdx>>> = None;
+    let mut merges = false;
+    for h in &node.holders {
+        if let Some(hl) = h.slot.node_index() {
+            merges |= !nodes[hl].nonprofit;
+            if closed_loop.is_none() {
+                closed_loop = results.get(hl, 0).and_then(|r| r.closed_loop.clone());
+            }
+        }
+    }
+    let undisclosed = !node.remainder.is_zero();
+    // Holder-set keys, as in `holder_sets`: a company holder brings its set, any other holder
+    // is itself; the holders are distinct parties, so without a set to merge they count as is.
+    let (count, set) = if merges || keep_set {
+        let mut set: Vec<u64> = Vec::with_capacity(node.holders.len() + 1);
+        for h in &node.holders {
+            match h.slot.node_index() {
+                Some(hl) if !nodes[hl].nonprofit => {
+                    if let Some(s) = &sets[hl] {
+                        set.extend_from_slice(s);
+                    }
+                }
+                _ => set.push(u64::from(h.party.raw())),
+            }
+        }
+        if undisclosed {
+            set.push(undisclosed_key(node.party));
+        }
+        set.sort_unstable();
+        set.dedup();
+        set.truncate(HOLDER_CAP);
+        (set.len(), keep_set.then(|| Arc::new(set)))
+    } else {
+        (node.holders.len() + usize::from(undisclosed), None)
+    };
+    let result = |share: Value, unknown: Value, status: Option<Standing>| NodeResult {
+        share,
+        unknown,
+        in_cycle: false,
+        holders: count.min(HOLDER_CAP) as u32,
+        holders_capped: count >= HOLDER_CAP,
+        closed_loop: None,
+        status,
+    };
+    if let Some(l) = closed_loop {
+        let r = NodeResult { closed_loop: Some(l), ..result(Value::zero(), Value::one(), None) };
+        return (vec![r; k], set);
+    }
+    let rs = (0..k)
+        .map(|i| {
+            let (mut s, mut u) = (Value::zero(), Value::exact(node.remainder.clone()));
+            for h in &node.holders {
+                let (hs, hu) = match h.slot.node_index() {
+                    Some(hl) => match results.get(hl, i) {
+                        Some(r) => r.value(),
+                        None => (Value::zero(), Value::one()),
+                    },
+                    None if i < PACKED => h.slot.packed(i).pair(),
+                    None => valuations[i].terminal(h.party).pair(),
+                };
+                s = s.add(&hs.times(&h.weight));
+                u = u.add(&hu.times(&h.weight));
+            }
+            let status = node.nonprofit.then(|| standing(valuations[i], node.party, &s, &u));
+            result(s, u, status)
+        })
+        .collect();
+    (rs, set)
 }
 
 /// The results computed so far.
@@ -386,7 +544,7 @@ fn solve_component(
     };
     let mut closed_loop: Option<Arc<Vec<PartyIdx>>> = None;
     for &v in members {
-        for (h, _) in nodes[v].holders.iter().filter(|(h, _)| !inside(*h)) {
+        for Holder { party: h, .. } in nodes[v].holders.iter().filter(|x| !inside(x.party)) {
             let hl = local[(*h).index()];
             if hl != u32::MAX
                 && closed_loop.is_none()
@@ -446,7 +604,7 @@ fn solve_component(
             (0..k)
                 .map(|i| {
                     let (mut s, mut u) = (Value::zero(), Value::exact(nodes[v].remainder.clone()));
-                    for (h, w) in nodes[v].holders.iter().filter(|(h, _)| !inside(*h)) {
+                    for Holder { party: h, weight: w, .. } in nodes[v].holders.iter().filter(|x| !inside(x.party)) {
                         let (hs, hu) = value_of(*h, i);
                         s = s.add(&hs.times(w));
                         u = u.add(&hu.times(w));
@@ -528,7 +686,7 @@ fn holder_sets(
     if members.iter().all(|&v| !nodes[v].nonprofit) {
         let mut set = Vec::new();
         for &v in members {
-            for (h, _) in nodes[v].holders.iter().filter(|(h, _)| !inside(*h)) {
+            for Holder { party: h, .. } in nodes[v].holders.iter().filter(|x| !inside(x.party)) {
                 outside(*h, &mut set);
             }
             if !nodes[v].remainder.is_zero() {
@@ -550,7 +708,7 @@ fn holder_sets(
         shares.add_node(());
     }
     for (j, &v) in members.iter().enumerate() {
-        for (h, _) in &nodes[v].holders {
+        for Holder { party: h, .. } in &nodes[v].holders {
             // A company's holders reach what it holds and the nonprofits it forms; a nonprofit
             // passes nothing on.
             if let Some(i) = member_of(*h).filter(|&i| i != j && !nodes[members[i]].nonprofit) {
@@ -565,7 +723,7 @@ fn holder_sets(
         let mut set = Vec::new();
         for &j in &js {
             let v = members[j];
-            for (h, _) in &nodes[v].holders {
+            for Holder { party: h, .. } in &nodes[v].holders {
                 match member_of(*h) {
                     None => outside(*h, &mut set),
                     Some(i) if nodes[members[i]].nonprofit => set.push(u64::from(h.raw())),
@@ -633,7 +791,7 @@ fn cycle_values(
         for (r, &j) in unknowns.iter().enumerate() {
             entries.push((r, r, Fraction::one()));
             let (mut s, mut u) = external[j].clone();
-            for (h, w) in &nodes[members[j]].holders {
+            for Holder { party: h, weight: w, .. } in &nodes[members[j]].holders {
                 let Some(m) = member_of(*h) else { continue };
                 match row_of.get(&m) {
                     Some(&col) => entries.push((r, col, -w.clone())),
@@ -702,7 +860,7 @@ fn cycle_bounds(
     let mut inside = vec![Fraction::zero(); n];
     let mut holds: Vec<Vec<usize>> = vec![Vec::new(); n];
     for (r, &v) in members.iter().enumerate() {
-        for (h, w) in &nodes[v].holders {
+        for Holder { party: h, weight: w, .. } in &nodes[v].holders {
             if let Some(c) = member_of(*h) {
                 entries.push((r, c, w.clone()));
                 inside[r] += w;

@@ -201,8 +201,9 @@ impl ControlNetwork {
             .map(|ys| {
                 let mut infl = Vec::new();
                 let mut circ = Vec::new();
+                let mut scratch = Scratch::default();
                 for &y in ys {
-                    if let Some(c) = entity_influences(graph, y, &mut infl) {
+                    if let Some(c) = entity_influences(graph, y, &mut infl, &mut scratch) {
                         circ.push((y, c));
                     }
                 }
@@ -321,11 +322,38 @@ impl ControlNetwork {
 /// The influences over entity `y`, appended to `out` (an unknown remainder with
 /// [`UNKNOWN_HOLDER`] as its holder); the votes in circulation when the company holds its own
 /// shares.
-fn entity_influences(graph: &Graph, y: PartyIdx, out: &mut Vec<Influence>) -> Option<Fraction> {
+/// Buffers reused from one entity to the next: its direct shareholders, and where each is
+/// among them once there are many (a million direct holders must not cost a million squared;
+/// three must not cost a hash table each).
+#[derive(Default)]
+struct Scratch {
+    own: Vec<(PartyIdx, Fraction, RelationIdx)>,
+    own_at: HashMap<PartyIdx, usize>,
+}
+
+/// Holders compared one by one up to this many, through the table beyond.
+const SCAN: usize = 16;
+
+/// Where holder `h` is in `own`, keeping `own_at` in step once `own` is longer than [`SCAN`].
+fn scratch_find(
+    own: &[(PartyIdx, Fraction, RelationIdx)],
+    own_at: &mut HashMap<PartyIdx, usize>,
+    h: PartyIdx,
+) -> Option<usize> {
+    if own.len() <= SCAN {
+        return own.iter().position(|(x, ..)| *x == h);
+    }
+    for (i, (x, ..)) in own.iter().enumerate().skip(own_at.len()) {
+        own_at.insert(*x, i);
+    }
+    own_at.get(&h).copied()
+}
+
+fn entity_influences(graph: &Graph, y: PartyIdx, out: &mut Vec<Influence>, scratch: &mut Scratch) -> Option<Fraction> {
     let kind = graph.party(y).kind;
-    let mut own: Vec<(PartyIdx, Fraction, RelationIdx)> = Vec::new();
-    // Where each holder is in `own` (a million direct holders must not cost a million squared).
-    let mut own_at: HashMap<PartyIdx, usize> = HashMap::default();
+    let Scratch { own, own_at } = scratch;
+    own.clear();
+    own_at.clear();
     let mut disposed_of: HashMap<PartyIdx, Fraction> = HashMap::default();
     let mut treasury = Fraction::zero();
     let mut listed = Fraction::zero();
@@ -341,12 +369,9 @@ fn entity_influences(graph: &Graph, y: PartyIdx, out: &mut Vec<Influence>) -> Op
                     continue;
                 }
                 listed += votes.value();
-                match own_at.get(&r.from) {
-                    Some(&i) => own[i].1 += votes.value(),
-                    None => {
-                        own_at.insert(r.from, own.len());
-                        own.push((r.from, votes.value().clone(), ri));
-                    }
+                match scratch_find(own, own_at, r.from) {
+                    Some(i) => own[i].1 += votes.value(),
+                    None => own.push((r.from, votes.value().clone(), ri)),
                 }
             }
             Interest::VoteDisposal { votes, of, .. } if kind == PartyKind::Company => {
@@ -383,7 +408,7 @@ fn entity_influences(graph: &Graph, y: PartyIdx, out: &mut Vec<Influence>) -> Op
     }
     let one = Fraction::one();
     if kind == PartyKind::Company {
-        for (h, v, ri) in own {
+        for (h, v, ri) in own.drain(..) {
             let gone = disposed_of.get(&h).cloned().unwrap_or_default();
             let net_votes = &v - &gone;
             if net_votes.is_positive() {
