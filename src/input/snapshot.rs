@@ -29,6 +29,7 @@ use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::NaiveDate;
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use super::InputErrors;
@@ -365,7 +366,6 @@ type Bad = String;
 
 /// What the header says.
 struct Header {
-    body_len: u64,
     /// The CRC-32 of each block of the body.
     table: Vec<u32>,
     /// Where each section lies in the body: offset, length.
@@ -452,7 +452,7 @@ fn read_header(input: &mut impl std::io::Read, size: u64) -> Result<Header, Bad>
     if end != body_len {
         return Err("the snapshot's sections do not fill its body: the file is damaged".into());
     }
-    Ok(Header { body_len, table, sections })
+    Ok(Header { table, sections })
 }
 
 /// A source of the body's bytes, field by field.
@@ -534,55 +534,6 @@ trait Source {
     }
 }
 
-/// Reads the body as it streams in, in blocks of a megabyte, each checked against the block
-/// table as it arrives: memory never holds the file besides the graph.
-struct Reader<R> {
-    inner: R,
-    table: Vec<u32>,
-    /// The next block to check.
-    next_block: usize,
-    /// Body bytes not yet taken by a field.
-    left: u64,
-    block: Vec<u8>,
-    at: usize,
-}
-
-impl<R: std::io::Read> Reader<R> {
-    /// The next megabyte of the body, checked.
-    fn refill(&mut self) -> Result<(), Bad> {
-        let unread = self.left - (self.block.len() - self.at) as u64;
-        let n = unread.min(1 << 20) as usize;
-        if n == 0 {
-            return Err("the snapshot ends too early".into());
-        }
-        self.block.clear();
-        self.block.resize(n, 0);
-        self.inner.read_exact(&mut self.block).map_err(|e| format!("cannot read: {e}"))?;
-        for piece in self.block.chunks(BLOCK) {
-            let i = self.next_block;
-            if self.table.get(i) != Some(&crc32fast::hash(piece)) {
-                return Err(damaged(i));
-            }
-            self.next_block += 1;
-        }
-        self.at = 0;
-        Ok(())
-    }
-
-    /// Reads what is left of the body, checking it, without keeping it.
-    fn drain(&mut self) -> Result<(), Bad> {
-        self.left -= (self.block.len() - self.at) as u64;
-        self.at = self.block.len();
-        while self.left > 0 {
-            let before = self.left;
-            self.refill()?;
-            self.left = before - self.block.len() as u64;
-            self.at = self.block.len();
-        }
-        Ok(())
-    }
-}
-
 fn damaged(block: usize) -> Bad {
     format!(
         "the snapshot's checksum does not match in block {block} (bytes {} to {} of its body): the file is damaged",
@@ -591,28 +542,11 @@ fn damaged(block: usize) -> Bad {
     )
 }
 
-impl<R: std::io::Read> Source for Reader<R> {
-    fn fill(&mut self, buf: &mut [u8]) -> Result<(), Bad> {
-        if (buf.len() as u64) > self.left {
-            return Err("the snapshot ends too early".into());
-        }
-        let mut done = 0;
-        while done < buf.len() {
-            if self.at == self.block.len() {
-                self.refill()?;
-            }
-            let n = (buf.len() - done).min(self.block.len() - self.at);
-            buf[done..done + n].copy_from_slice(&self.block[self.at..self.at + n]);
-            self.at += n;
-            self.left -= n as u64;
-            done += n;
-        }
-        Ok(())
-    }
-    fn left(&self) -> u64 {
-        self.left
-    }
-}
+/// Records decoded per task by the whole reader.
+const RUN: usize = 1 << 13;
+
+/// Blocks checked per task by [`Snapshot::check_all`].
+const CHECK_RUN: usize = 256;
 
 /// Fields of bytes already checked.
 struct Cursor<'a>(&'a [u8]);
@@ -631,30 +565,7 @@ impl Source for Cursor<'_> {
 
 /// The graph in a snapshot's bytes (header included).
 pub fn decode(bytes: &[u8]) -> Result<Graph, Bad> {
-    decode_from(bytes, bytes.len() as u64)
-}
-
-/// The graph in a snapshot read from `input`, `size` bytes long (header included).
-fn decode_from(mut input: impl std::io::Read + Send, size: u64) -> Result<Graph, Bad> {
-    let header = read_header(&mut input, size)?;
-    let mut r =
-        Reader { inner: input, table: header.table, next_block: 0, left: header.body_len, block: Vec::new(), at: 0 };
-    read_body(&mut r, &header.sections)?.finish()
-}
-
-/// The parties, relations and quarantine of a snapshot, before they are checked.
-struct Unchecked {
-    builder: GraphBuilder,
-    as_of: NaiveDate,
-}
-
-impl Unchecked {
-    fn finish(self) -> Result<Graph, Bad> {
-        self.builder.finish(self.as_of).map_err(|problems| {
-            let first: Vec<String> = problems.iter().take(3).map(ToString::to_string).collect();
-            format!("the snapshot's graph does not pass the input checks: {}", first.join("; "))
-        })
-    }
+    Snapshot::from_vec(bytes.to_vec())?.whole()
 }
 
 /// The as-of date and the numbers of parties, relations and quarantined records.
@@ -668,84 +579,6 @@ fn read_meta(r: &mut impl Source) -> Result<(NaiveDate, usize, usize, usize), Ba
         return Err("the snapshot counts more parties or relations than it can hold".into());
     }
     Ok((as_of, n, m, q))
-}
-
-/// Records decoded on one thread, for the other to add to the graph.
-enum Batch {
-    Parties(Vec<Party>),
-    Relations(Vec<Relation>),
-}
-
-/// Records per [`Batch`].
-const BATCH: usize = 1 << 14;
-
-/// The body read whole: one thread reads, checks and decodes the records while the calling one
-/// adds them to the graph (the id table is most of the cost), so the two overlap.
-fn read_body<R: std::io::Read + Send>(r: &mut Reader<R>, sections: &[(u64, u64); SECTIONS]) -> Result<Unchecked, Bad> {
-    let body_len = r.left;
-    let ends_at = |r: &Reader<R>, s: usize| -> Result<(), Bad> {
-        if body_len - r.left == sections[s].0 + sections[s].1 {
-            Ok(())
-        } else {
-            Err("a section of the snapshot does not end where its header says: the file is damaged".into())
-        }
-    };
-    let (as_of, n, m, q) = read_meta(r)?;
-    ends_at(r, META)?;
-    let mut b = GraphBuilder::new();
-    // Never more room than the sections could fill.
-    b.reserve(n.min(sections[PARTIES].1 as usize / 8), m.min(sections[RELATIONS].1 as usize / 16));
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Batch>(4);
-    let decoded = std::thread::scope(|scope| {
-        let decoder = scope.spawn(move || -> Result<Vec<(PartyIdx, Vec<String>)>, Bad> {
-            let mut left = n;
-            while left > 0 {
-                let k = left.min(BATCH);
-                let batch = (0..k).map(|_| read_party(r)).collect::<Result<Vec<_>, _>>()?;
-                left -= k;
-                if tx.send(Batch::Parties(batch)).is_err() {
-                    return Err("the snapshot repeats a party id".into());
-                }
-            }
-            ends_at(r, PARTIES)?;
-            let mut left = m;
-            while left > 0 {
-                let k = left.min(BATCH);
-                let batch = (0..k).map(|_| read_relation(r, n)).collect::<Result<Vec<_>, _>>()?;
-                left -= k;
-                if tx.send(Batch::Relations(batch)).is_err() {
-                    return Err("the snapshot repeats a party id".into());
-                }
-            }
-            ends_at(r, RELATIONS)?;
-            let mut quarantined = Vec::new();
-            for _ in 0..q.min(n) {
-                quarantined.push((r.party_idx(n)?, r.strs()?));
-            }
-            ends_at(r, QUARANTINE)?;
-            // The indexes are for partial readers: checked, not kept.
-            r.drain()?;
-            Ok(quarantined)
-        });
-        for batch in rx {
-            match batch {
-                Batch::Parties(ps) => {
-                    for p in ps {
-                        if b.add_party(p).is_none() {
-                            // Dropping the receiver stops the decoder.
-                            return Err("the snapshot repeats a party id".to_string());
-                        }
-                    }
-                }
-                Batch::Relations(rs) => rs.into_iter().for_each(|rel| b.add_relation(rel)),
-            }
-        }
-        decoder.join().map_err(|_| "the snapshot reader failed".to_string())?
-    })?;
-    for (p, reasons) in decoded {
-        b.quarantine(p, reasons);
-    }
-    Ok(Unchecked { builder: b, as_of })
 }
 
 fn read_party(r: &mut impl Source) -> Result<Party, Bad> {
@@ -830,9 +663,7 @@ fn read_relation(r: &mut impl Source, n: usize) -> Result<Relation, Bad> {
 /// Reads a snapshot file whole.
 pub fn read(path: &Path) -> Result<Graph, InputErrors> {
     let name = path.display().to_string();
-    let file = std::fs::File::open(path).map_err(|e| InputErrors::whole(&name, format!("cannot read: {e}")))?;
-    let size = file.metadata().map_err(|e| InputErrors::whole(&name, format!("cannot read: {e}")))?.len();
-    decode_from(std::io::BufReader::with_capacity(1 << 20, file), size).map_err(|m| InputErrors::whole(&name, m))
+    Snapshot::open(path)?.whole().map_err(|m| InputErrors::whole(&name, m))
 }
 
 /// The bytes of a snapshot: the file mapped into memory, or bytes already read.
@@ -926,9 +757,106 @@ impl Snapshot {
         Ok(s)
     }
 
-    /// Checks every block not checked yet (what a full reader does).
+    /// Checks every block not checked yet (what a full reader does), on every thread.
     pub fn check_all(&self) -> Result<(), Bad> {
-        self.check(self.body, self.bytes.len())
+        let blocks = self.checked.len();
+        (0..blocks.div_ceil(CHECK_RUN)).into_par_iter().try_for_each(|j| {
+            let from = self.body + j * CHECK_RUN * BLOCK;
+            let to = (self.body + (j + 1) * CHECK_RUN * BLOCK).min(self.bytes.len());
+            self.check(from, to)
+        })
+    }
+
+    /// The whole graph: every block checked, the parties and the relations decoded in runs on
+    /// every thread (the record offsets say where each run starts), the ids proven distinct
+    /// by the sorted id section (so the graph's id table waits for its first look-up), then
+    /// checked as any input is.
+    fn whole(&self) -> Result<Graph, Bad> {
+        self.check_all()?;
+        let parties = self.decode_runs(PARTY_AT, PARTIES, self.n, |c| read_party(c))?;
+        let party = |p: usize| parties.get(p / RUN).and_then(|run| run.get(p % RUN));
+        let (ids, relations) = rayon::join(
+            || self.check_ids(party),
+            || self.decode_runs(RELATION_AT, RELATIONS, self.m, |c| read_relation(c, self.n)),
+        );
+        ids?;
+        let mut b = GraphBuilder::new();
+        b.reserve(self.n, self.m);
+        for p in parties.into_iter().flatten() {
+            b.add_party_vouched(p);
+        }
+        for r in relations?.into_iter().flatten() {
+            b.add_relation(r);
+        }
+        // In the order written, as every reader of the input does.
+        let mut r = Cursor(self.section(QUARANTINE, 0, self.sections[QUARANTINE].1)?);
+        while !r.0.is_empty() {
+            let (p, reasons) = (r.party_idx(self.n)?, r.strs()?);
+            b.quarantine(p, reasons);
+        }
+        b.finish(self.as_of).map_err(|problems| {
+            let first: Vec<String> = problems.iter().take(3).map(ToString::to_string).collect();
+            format!("the snapshot's graph does not pass the input checks: {}", first.join("; "))
+        })
+    }
+
+    /// Proves every party's id differs from every other: the ids in order are strictly
+    /// ascending, and the `k`-th of them is the id of the party the id order names.
+    fn check_ids<'p>(&self, party: impl Fn(usize) -> Option<&'p Party> + Sync) -> Result<(), Bad> {
+        let mismatch = || -> Bad { "the snapshot's id index does not match its parties: the file is damaged".into() };
+        (0..self.n.div_ceil(FENCE)).into_par_iter().try_for_each(|j| {
+            let end = ((j + 1) * FENCE).min(self.n);
+            let mut at = self.fence(j)?;
+            let mut before: Option<&[u8]> = None;
+            // One past the run: the next run's first id must come after this run's last.
+            for k in j * FENCE..(end + 1).min(self.n) {
+                let (key, next) = self.key_at(at)?;
+                if before.is_some_and(|b| b >= key) {
+                    return Err("the snapshot's ids are not in order or repeat one: the file is damaged".into());
+                }
+                if k < end {
+                    let p = self.u32_at(ID_ORDER, k)? as usize;
+                    if party(p).ok_or_else(mismatch)?.id.as_bytes() != key {
+                        return Err(mismatch());
+                    }
+                }
+                (before, at) = (Some(key), next);
+            }
+            Ok(())
+        })
+    }
+
+    /// Where the `j`-th run of [`FENCE`] ids in order starts in the id section.
+    fn fence(&self, j: usize) -> Result<u64, Bad> {
+        let b = self.section(ID_FENCE, 8 * j as u64, 8 * j as u64 + 8)?;
+        Ok(u64::from_le_bytes(b.try_into().map_err(|_| "bad offset")?))
+    }
+
+    /// Records `0..count` of section `records`, in runs of [`RUN`] decoded in parallel, each
+    /// run exactly the bytes between its offsets in `at`.
+    fn decode_runs<T: Send>(
+        &self,
+        at: usize,
+        records: usize,
+        count: usize,
+        decode: impl Fn(&mut Cursor) -> Result<T, Bad> + Sync,
+    ) -> Result<Vec<Vec<T>>, Bad> {
+        let offset = |i: usize| -> Result<u64, Bad> {
+            let b = self.section(at, 8 * i as u64, 8 * i as u64 + 8)?;
+            Ok(u64::from_le_bytes(b.try_into().map_err(|_| "bad offset")?))
+        };
+        if offset(0)? != 0 || offset(count)? != self.sections[records].1 {
+            return Err("the snapshot's record offsets do not cover its records: the file is damaged".into());
+        }
+        (0..count.div_ceil(RUN))
+            .into_par_iter()
+            .map(|j| {
+                let (first, last) = (j * RUN, ((j + 1) * RUN).min(count));
+                let mut c = Cursor(self.section(records, offset(first)?, offset(last)?)?);
+                let run = (first..last).map(|_| decode(&mut c)).collect::<Result<Vec<T>, Bad>>()?;
+                if c.0.is_empty() { Ok(run) } else { Err("a record of the snapshot is longer than it reads".into()) }
+            })
+            .collect()
     }
 
     /// Checks the blocks holding the file's bytes `from..to` (body only).
@@ -1012,10 +940,7 @@ impl Snapshot {
     /// The position of the party with this id: a binary search over every 64th id in order,
     /// then a scan of the 64 after it (two or three blocks of the ids, whatever the register).
     pub fn find(&self, id: &str) -> Result<Option<PartyIdx>, Bad> {
-        let fence = |j: usize| -> Result<u64, Bad> {
-            let b = self.section(ID_FENCE, 8 * j as u64, 8 * j as u64 + 8)?;
-            Ok(u64::from_le_bytes(b.try_into().map_err(|_| "bad offset")?))
-        };
+        let fence = |j: usize| self.fence(j);
         let key = id.as_bytes();
         // The last run whose first id is at most `id`.
         let (mut lo, mut hi) = (0usize, self.n.div_ceil(FENCE));
@@ -1117,5 +1042,46 @@ mod tests {
         old[MAGIC.len()] = 9;
         assert!(decode(&old).unwrap_err().contains("index the graph again"));
         assert!(decode(b"{\"parties\": []}").unwrap_err().contains("not an owngraph snapshot"));
+    }
+
+    /// Checksums made again after an edit, as a forger (or a bug in a writer) would.
+    fn reseal(bytes: &mut [u8]) {
+        let at = MAGIC.len() + 16;
+        let blocks = u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap()) as usize;
+        let body = HEADER + 4 * blocks;
+        for i in 0..blocks {
+            let start = body + i * BLOCK;
+            let crc = crc32fast::hash(&bytes[start..(start + BLOCK).min(bytes.len())]);
+            bytes[HEADER + 4 * i..HEADER + 4 * i + 4].copy_from_slice(&crc.to_le_bytes());
+        }
+        let table = crc32fast::hash(&bytes[HEADER..body]);
+        bytes[at + 4..at + 8].copy_from_slice(&table.to_le_bytes());
+        let head = crc32fast::hash(&bytes[..HEADER - 4]);
+        bytes[HEADER - 4..HEADER].copy_from_slice(&head.to_le_bytes());
+    }
+
+    #[test]
+    fn ids_that_repeat_or_disagree_with_the_id_index_are_refused_even_with_good_checksums() {
+        let text = r#"{"parties": [
+            {"id": "PARTY-AAA", "kind": "company", "country": "RU"},
+            {"id": "PARTY-BBB", "kind": "person", "citizenship": ["RU"]}],
+          "relations": [{"type": "shares", "from": "PARTY-BBB", "to": "PARTY-AAA", "capital": "1"}]}"#;
+        let date = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+        let bytes = encode(&crate::input::json::parse("t.json", text, date).unwrap());
+        assert!(decode(&bytes).is_ok());
+        let find = |b: &[u8], from: usize| b.windows(9).skip(from).position(|w| w == b"PARTY-BBB").map(|i| i + from);
+        // The party record says AAA, the id index still BBB.
+        let mut one = bytes.clone();
+        let first = find(&one, 0).unwrap();
+        one[first..first + 9].copy_from_slice(b"PARTY-AAA");
+        reseal(&mut one);
+        assert!(decode(&one).unwrap_err().contains("id index does not match"), "{:?}", decode(&one).err());
+        // Every BBB made AAA: the ids in order repeat one.
+        let mut all = bytes.clone();
+        while let Some(i) = find(&all, 0) {
+            all[i..i + 9].copy_from_slice(b"PARTY-AAA");
+        }
+        reseal(&mut all);
+        assert!(decode(&all).unwrap_err().contains("repeat"), "{:?}", decode(&all).err());
     }
 }

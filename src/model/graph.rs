@@ -194,6 +194,17 @@ impl IdIndex {
         self.near.get_or_init(|| NearIndex::build(parties)).similar(parties, id)
     }
 
+    /// The index of `parties`, whose ids are known to differ (the first party keeps an id
+    /// repeated all the same).
+    fn of(parties: &[Party]) -> IdIndex {
+        let mut index = IdIndex::default();
+        index.reserve(parties, parties.len());
+        for i in 0..parties.len() {
+            index.insert_new(parties, PartyIdx::new(i));
+        }
+        index
+    }
+
     fn reserve(&mut self, parties: &[Party], additional: usize) {
         self.table.reserve(additional, |slot| Self::hash(slot.id(parties)));
     }
@@ -236,7 +247,8 @@ impl Adjacency {
 pub struct Graph {
     parties: Vec<Party>,
     relations: Vec<Relation>,
-    index: IdIndex,
+    /// Made at the first look-up when the input vouched for its ids (a snapshot).
+    index: std::sync::OnceLock<IdIndex>,
     incoming: Adjacency,
     outgoing: Adjacency,
     as_of: NaiveDate,
@@ -285,7 +297,11 @@ impl Graph {
 
     /// The party with this id.
     pub fn lookup(&self, id: &str) -> Option<PartyIdx> {
-        self.index.get(&self.parties, id)
+        self.id_index().get(&self.parties, id)
+    }
+
+    fn id_index(&self) -> &IdIndex {
+        self.index.get_or_init(|| IdIndex::of(&self.parties))
     }
 
     /// Relations whose holder is `p`.
@@ -325,7 +341,7 @@ impl Graph {
 
     /// Ids similar to `id`, to suggest when a lookup fails (see [`NearIndex`]).
     pub fn similar_ids(&self, id: &str) -> Vec<&str> {
-        self.index.similar(&self.parties, id)
+        self.id_index().similar(&self.parties, id)
     }
 }
 
@@ -412,6 +428,9 @@ pub struct GraphBuilder {
     parties: Vec<Party>,
     relations: Vec<Relation>,
     index: IdIndex,
+    /// Parties were added whose ids the input vouched for: [`GraphBuilder::index`] lacks them,
+    /// and the graph's index is made at its first look-up.
+    vouched: bool,
     problems: Vec<Problem>,
     /// Parties whose own fields were already reported: their follow-on checks would only repeat it.
     faulty: rustc_hash::FxHashSet<PartyIdx>,
@@ -487,6 +506,16 @@ impl GraphBuilder {
             return None;
         }
         Some(idx)
+    }
+
+    /// Adds a party whose id the input proves differs from every other (a snapshot checks
+    /// its ids against its sorted id section), without the id table: the look-ups of this
+    /// builder do not see it, and the graph makes its table at the first look-up.
+    pub fn add_party_vouched(&mut self, party: Party) -> PartyIdx {
+        let idx = PartyIdx::new(self.parties.len());
+        self.parties.push(party);
+        self.vouched = true;
+        idx
     }
 
     /// Makes room for this many more parties and relations (an estimate is fine).
@@ -628,19 +657,19 @@ impl GraphBuilder {
         });
         let kept = std::mem::take(&mut self.relations);
         let n = self.parties.len();
+        let (incoming, outgoing) =
+            rayon::join(|| Adjacency::build(n, &kept, |r| r.to), || Adjacency::build(n, &kept, |r| r.from));
         let mut graph = Graph {
-            incoming: Adjacency::build(n, &kept, |r| r.to),
-            outgoing: Adjacency::build(n, &kept, |r| r.from),
+            incoming,
+            outgoing,
             parties: self.parties,
             relations: kept,
-            index: self.index,
+            index: if self.vouched { std::sync::OnceLock::new() } else { std::sync::OnceLock::from(self.index) },
             as_of,
             excluded_by_date: excluded,
             quarantined: Vec::new(),
         };
-        attributed.extend(check_relations(&graph));
-        attributed.extend(check_totals(&graph));
-        attributed.extend(check_closed_loops(&graph));
+        attributed.extend(check_graph(&graph));
         let fatal = self.problems;
         match describe {
             Some(describe) if fatal.is_empty() => {
@@ -659,9 +688,7 @@ impl GraphBuilder {
                     graph.relations.retain(|r| !hit.contains(&r.to));
                     graph.incoming = Adjacency::build(n, &graph.relations, |r| r.to);
                     graph.outgoing = Adjacency::build(n, &graph.relations, |r| r.from);
-                    attributed.extend(check_relations(&graph));
-                    attributed.extend(check_totals(&graph));
-                    attributed.extend(check_closed_loops(&graph));
+                    attributed.extend(check_graph(&graph));
                 }
             }
             _ => {
@@ -703,6 +730,16 @@ fn relation_problem(parties: &[Party], r: &Relation, field: Option<&str>, messag
 
 fn pct(f: &Fraction) -> String {
     format!("{} ({} %)", f, f.percent(PERCENT_DECIMALS))
+}
+
+/// The checks of a whole graph, each problem the held entity's, in a fixed order: the
+/// relation types, the totals, the closed loops (run at once: they read the graph only).
+fn check_graph(g: &Graph) -> Vec<(PartyIdx, Problem)> {
+    let (mut relations, (totals, loops)) =
+        rayon::join(|| check_relations(g), || rayon::join(|| check_totals(g), || check_closed_loops(g)));
+    relations.extend(totals);
+    relations.extend(loops);
+    relations
 }
 
 /// What each relation type may connect; each problem is the held entity's.
@@ -819,9 +856,6 @@ fn check_totals_of(g: &Graph, pi: PartyIdx) -> Vec<Problem> {
     {
         let (mut capital, mut votes, mut governs, mut exec, mut board) =
             (Fraction::zero(), Fraction::zero(), Fraction::zero(), Fraction::zero(), Fraction::zero());
-        // By holder: a public company may have a million direct holders (a list searched for
-        // each of them was quadratic).
-        let mut owned: rustc_hash::FxHashMap<PartyIdx, Fraction> = rustc_hash::FxHashMap::default();
         let mut disposed: rustc_hash::FxHashMap<PartyIdx, (Fraction, Vec<u32>)> = rustc_hash::FxHashMap::default();
         let mut any = false;
         for (_, r) in g.incoming(pi) {
@@ -830,12 +864,6 @@ fn check_totals_of(g: &Graph, pi: PartyIdx) -> Vec<Problem> {
                 Interest::Shares { capital: c, votes: v } => {
                     capital += c.value();
                     votes += v.value();
-                    match owned.get_mut(&r.from) {
-                        Some(acc) => *acc += v.value(),
-                        None => {
-                            owned.insert(r.from, v.value().clone());
-                        }
-                    }
                 }
                 Interest::VoteDisposal { votes: v, of, .. } => match of {
                     Some(of) => {
@@ -886,6 +914,17 @@ fn check_totals_of(g: &Graph, pi: PartyIdx) -> Vec<Problem> {
         }
         let mut disposed: Vec<_> = disposed.into_iter().collect();
         disposed.sort_by_key(|(of, _)| *of);
+        // The votes each holder whose votes others dispose of owns (by holder: a public company
+        // may have a million direct holders; most entities have no disposal and skip this).
+        let mut owned: rustc_hash::FxHashMap<PartyIdx, Fraction> =
+            disposed.iter().map(|(of, _)| (*of, Fraction::zero())).collect();
+        if !owned.is_empty() {
+            for (_, r) in g.incoming(pi) {
+                if let (Interest::Shares { votes: v, .. }, Some(acc)) = (&r.interest, owned.get_mut(&r.from)) {
+                    *acc += v.value();
+                }
+            }
+        }
         for (of, (amount, records)) in disposed {
             let held = owned.get(&of).cloned().unwrap_or_default();
             if amount > held {
