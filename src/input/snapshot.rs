@@ -545,6 +545,9 @@ fn damaged(block: usize) -> Bad {
 /// Records decoded per task by the whole reader.
 const RUN: usize = 1 << 13;
 
+/// Runs decoded at once by the whole reader (a quarter of a million records).
+const WAVE: usize = 32;
+
 /// Blocks checked per task by [`Snapshot::check_all`].
 const CHECK_RUN: usize = 256;
 
@@ -773,21 +776,21 @@ impl Snapshot {
     /// checked as any input is.
     fn whole(&self) -> Result<Graph, Bad> {
         self.check_all()?;
-        let parties = self.decode_runs(PARTY_AT, PARTIES, self.n, |c| read_party(c))?;
-        let party = |p: usize| parties.get(p / RUN).and_then(|run| run.get(p % RUN));
-        let (ids, relations) = rayon::join(
-            || self.check_ids(party),
-            || self.decode_runs(RELATION_AT, RELATIONS, self.m, |c| read_relation(c, self.n)),
-        );
-        ids?;
+        self.release(0, self.bytes.len());
         let mut b = GraphBuilder::new();
         b.reserve(self.n, self.m);
-        for p in parties.into_iter().flatten() {
-            b.add_party_vouched(p);
-        }
-        for r in relations?.into_iter().flatten() {
-            b.add_relation(r);
-        }
+        self.decode_waves(
+            PARTY_AT,
+            PARTIES,
+            self.n,
+            |c| read_party(c),
+            |p| {
+                b.add_party_vouched(p);
+            },
+        )?;
+        self.check_ids(|p| b.parties().get(p))?;
+        self.decode_waves(RELATION_AT, RELATIONS, self.m, |c| read_relation(c, self.n), |r| b.add_relation(r))?;
+        self.release(0, self.bytes.len());
         // In the order written, as every reader of the input does.
         let mut r = Cursor(self.section(QUARANTINE, 0, self.sections[QUARANTINE].1)?);
         while !r.0.is_empty() {
@@ -832,15 +835,18 @@ impl Snapshot {
         Ok(u64::from_le_bytes(b.try_into().map_err(|_| "bad offset")?))
     }
 
-    /// Records `0..count` of section `records`, in runs of [`RUN`] decoded in parallel, each
-    /// run exactly the bytes between its offsets in `at`.
-    fn decode_runs<T: Send>(
+    /// Records `0..count` of section `records`, each given to `add` in order: decoded in waves
+    /// of [`WAVE`] runs of [`RUN`], the runs of a wave in parallel, each run exactly the bytes
+    /// between its offsets in `at`; the pages of a wave are released once it is decoded, so
+    /// memory holds the graph and one wave, not the file too.
+    fn decode_waves<T: Send>(
         &self,
         at: usize,
         records: usize,
         count: usize,
         decode: impl Fn(&mut Cursor) -> Result<T, Bad> + Sync,
-    ) -> Result<Vec<Vec<T>>, Bad> {
+        mut add: impl FnMut(T),
+    ) -> Result<(), Bad> {
         let offset = |i: usize| -> Result<u64, Bad> {
             let b = self.section(at, 8 * i as u64, 8 * i as u64 + 8)?;
             Ok(u64::from_le_bytes(b.try_into().map_err(|_| "bad offset")?))
@@ -848,15 +854,46 @@ impl Snapshot {
         if offset(0)? != 0 || offset(count)? != self.sections[records].1 {
             return Err("the snapshot's record offsets do not cover its records: the file is damaged".into());
         }
-        (0..count.div_ceil(RUN))
-            .into_par_iter()
-            .map(|j| {
-                let (first, last) = (j * RUN, ((j + 1) * RUN).min(count));
-                let mut c = Cursor(self.section(records, offset(first)?, offset(last)?)?);
-                let run = (first..last).map(|_| decode(&mut c)).collect::<Result<Vec<T>, Bad>>()?;
-                if c.0.is_empty() { Ok(run) } else { Err("a record of the snapshot is longer than it reads".into()) }
-            })
-            .collect()
+        let runs = count.div_ceil(RUN);
+        for wave in (0..runs).step_by(WAVE) {
+            let decoded: Vec<Vec<T>> = (wave..(wave + WAVE).min(runs))
+                .into_par_iter()
+                .map(|j| {
+                    let (first, last) = (j * RUN, ((j + 1) * RUN).min(count));
+                    let mut c = Cursor(self.section(records, offset(first)?, offset(last)?)?);
+                    let mut run = Vec::with_capacity(last - first);
+                    for _ in first..last {
+                        run.push(decode(&mut c)?);
+                    }
+                    if c.0.is_empty() {
+                        Ok(run)
+                    } else {
+                        Err("a record of the snapshot is longer than it reads".into())
+                    }
+                })
+                .collect::<Result<_, Bad>>()?;
+            decoded.into_iter().flatten().for_each(&mut add);
+            let (from, to) = (offset(wave * RUN)?, offset(((wave + WAVE) * RUN).min(count))?);
+            let start = self.body as u64 + self.sections[records].0;
+            self.release((start + from) as usize, (start + to) as usize);
+        }
+        Ok(())
+    }
+
+    /// Gives the pages of the file's bytes `from..to` back to the system (a mapped file only;
+    /// they come back from the file if read again).
+    fn release(&self, from: usize, to: usize) {
+        if let Bytes::Mapped(map) = &self.bytes {
+            let page = 4096;
+            let (from, to) = (from.div_ceil(page) * page, (to.min(map.len()) / page) * page);
+            if from < to {
+                // SAFETY: no borrow of these bytes is alive (every record read from them was
+                // copied out, and the threads that read them have finished), and a read-only
+                // file mapping refills released pages from the file: the bytes seen afterwards
+                // are the same unless the file changes, the risk `Snapshot::open` states.
+                let _ = unsafe { map.unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, from, to - from) };
+            }
+        }
     }
 
     /// Checks the blocks holding the file's bytes `from..to` (body only).

@@ -518,6 +518,11 @@ impl GraphBuilder {
         idx
     }
 
+    /// The parties so far.
+    pub fn parties(&self) -> &[Party] {
+        &self.parties
+    }
+
     /// Makes room for this many more parties and relations (an estimate is fine).
     pub fn reserve(&mut self, parties: usize, relations: usize) {
         self.parties.reserve(parties);
