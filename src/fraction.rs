@@ -302,21 +302,58 @@ impl Fraction {
         self.compute_percent(decimals)
     }
 
-    fn compute_percent(&self, decimals: u32) -> String {
-        // Small values in 128-bit integers (no big-number arithmetic for the common case).
-        if let Repr::Small(r) = &self.0
-            && decimals <= 20
-        {
-            let (n, d) = (i128::from(*r.numer()), i128::from(r.denom()));
-            if let Some(scaled) = n.unsigned_abs().checked_mul(100 * 10u128.pow(decimals)) {
-                let d = d.unsigned_abs();
-                let (mut q, rem) = (scaled / d, scaled % d);
-                if rem * 2 >= d {
-                    q += 1;
+    /// [`Fraction::percent`] appended to `out` (nothing allocated for a 64-bit value).
+    pub fn write_percent(&self, decimals: u32, out: &mut String) {
+        match &self.0 {
+            Repr::Small(r) if write_small_percent(*r, decimals, out) => {}
+            Repr::Big(b) if decimals == PERCENT_DECIMALS => {
+                out.push_str(b.percent.get_or_init(|| self.compute_percent(decimals)));
+            }
+            _ => out.push_str(&self.compute_percent(decimals)),
+        }
+    }
+
+    /// `p/q` as [`fmt::Display`] writes it, appended to `out`.
+    pub fn write_text(&self, out: &mut String) {
+        match &self.0 {
+            // Most shares are none or all.
+            Repr::Small(r) if r.numer == 0 && r.denom() == 1 => out.push_str("0/1"),
+            Repr::Small(r) if r.numer == 1 && r.denom() == 1 => out.push_str("1/1"),
+            Repr::Small(r) => {
+                if r.numer < 0 {
+                    out.push('-');
                 }
-                let m = if n < 0 { -(q as i128) } else { q as i128 };
-                if let Ok(dec) = Decimal::try_from_i128_with_scale(m, decimals) {
-                    return dec.normalize().to_string();
+                write_digits(out, r.numer.unsigned_abs(), 1);
+                out.push('/');
+                write_digits(out, r.denom().unsigned_abs(), 1);
+            }
+            Repr::Big(_) => {
+                use fmt::Write;
+                // Writing to a `String` cannot fail.
+                let _ = write!(out, "{self}");
+            }
+        }
+    }
+
+    fn compute_percent(&self, decimals: u32) -> String {
+        if let Repr::Small(r) = &self.0 {
+            let mut out = String::new();
+            if write_small_percent(*r, decimals, &mut out) {
+                return out;
+            }
+            // Small values beyond 64 bits once scaled, in 128-bit integers.
+            if decimals <= 20 {
+                let (n, d) = (i128::from(*r.numer()), i128::from(r.denom()));
+                if let Some(scaled) = n.unsigned_abs().checked_mul(100 * 10u128.pow(decimals)) {
+                    let d = d.unsigned_abs();
+                    let (mut q, rem) = (scaled / d, scaled % d);
+                    if rem * 2 >= d {
+                        q += 1;
+                    }
+                    let m = if n < 0 { -(q as i128) } else { q as i128 };
+                    if let Ok(dec) = Decimal::try_from_i128_with_scale(m, decimals) {
+                        return dec.normalize().to_string();
+                    }
                 }
             }
         }
@@ -391,6 +428,61 @@ impl Fraction {
             None => parse_decimal(body, text)?,
         };
         Ok(if percent { &value / &Fraction::new(100, 1) } else { value })
+    }
+}
+
+/// The percent of a 64-bit value, rounded half away from zero to `decimals` places, trailing
+/// zeros removed, appended to `out` in 64-bit integers (the common case: the value times
+/// `100 × 10^decimals` fits them). False, with nothing written, when it does not.
+fn write_small_percent(r: Small, decimals: u32, out: &mut String) -> bool {
+    // Most shares are none or all.
+    if r.numer == 0 {
+        out.push('0');
+        return true;
+    }
+    if r.numer == r.denom() {
+        out.push_str("100");
+        return true;
+    }
+    let Some(scale) = 10u64.checked_pow(decimals) else { return false };
+    let Some(scaled) = r.numer.unsigned_abs().checked_mul(100).and_then(|n| n.checked_mul(scale)) else {
+        return false;
+    };
+    let d = r.denom().unsigned_abs();
+    let (mut q, rem) = (scaled / d, scaled % d);
+    if rem * 2 >= d {
+        q += 1;
+    }
+    if r.numer < 0 && q != 0 {
+        out.push('-');
+    }
+    let (int, frac) = (q / scale, q % scale);
+    write_digits(out, int, 1);
+    if frac != 0 {
+        // Trailing zeros removed: `frac` has `decimals` places, less the zeros dropped.
+        let (mut frac, mut places) = (frac, decimals as usize);
+        while frac % 10 == 0 {
+            frac /= 10;
+            places -= 1;
+        }
+        out.push('.');
+        write_digits(out, frac, places);
+    }
+    true
+}
+
+/// Appends the decimal digits of `v`, at least `width` of them (leading zeros).
+fn write_digits(out: &mut String, mut v: u64, width: usize) {
+    let mut buf = [b'0'; 20];
+    let mut i = buf.len();
+    while v > 0 {
+        i -= 1;
+        buf[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+    }
+    i = i.min(buf.len().saturating_sub(width));
+    for &b in &buf[i..] {
+        out.push(char::from(b));
     }
 }
 
@@ -815,5 +907,43 @@ mod tests {
         assert_eq!(Fraction::one().percent(4), "100");
         assert_eq!(f("1/8").percent(1), "12.5");
         assert_eq!(f("1/16").percent(1), "6.3");
+    }
+
+    #[test]
+    fn written_percent_and_text_match_decimal_and_display() {
+        // The percent as rust_decimal writes it from 128-bit integers (the earlier way).
+        let by_decimal = |n: i64, d: i64, decimals: u32| -> Option<String> {
+            let scaled = i128::from(n).unsigned_abs().checked_mul(100 * 10u128.pow(decimals))?;
+            let d = i128::from(d).unsigned_abs();
+            let (mut q, rem) = (scaled / d, scaled % d);
+            if rem * 2 >= d {
+                q += 1;
+            }
+            let m = if n < 0 { -(q as i128) } else { q as i128 };
+            Decimal::try_from_i128_with_scale(m, decimals).ok().map(|x| x.normalize().to_string())
+        };
+        let mut values = vec![(0, 1), (1, 1), (-1, 1), (1, 3), (2, 3), (-2, 3), (1, 8), (1, 16), (33, 40)];
+        values.extend([(7399, 10000), (49, 80), (9494601, 10000000), (314029, 20000000), (1, 200000)]);
+        values.extend([(1, 2000000), (1, 1999999), (i64::MAX, 1), (i64::MIN + 1, 3), (i64::MAX - 1, i64::MAX)]);
+        values.extend([(5, i64::MAX), (123456789012345, 1000000000000000), (-7, 20000000)]);
+        for (n, d) in values {
+            let x = Fraction::new(n, d);
+            let mut text = String::from("x");
+            x.write_text(&mut text);
+            assert_eq!(text, format!("x{x}"));
+            for decimals in 0..=20 {
+                let mut out = String::from("x");
+                x.write_percent(decimals, &mut out);
+                assert_eq!(out[1..], x.percent(decimals), "{n}/{d} at {decimals}");
+                if let Some(expected) = by_decimal(n, d, decimals) {
+                    assert_eq!(out[1..], expected, "{n}/{d} at {decimals}");
+                }
+            }
+        }
+        let big = f("1/340282366920938463463374607431768211457");
+        let mut out = String::new();
+        big.write_text(&mut out);
+        big.write_percent(PERCENT_DECIMALS, &mut out);
+        assert_eq!(out, format!("{big}{}", big.percent(PERCENT_DECIMALS)));
     }
 }

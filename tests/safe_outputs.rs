@@ -288,6 +288,49 @@ fn csv_cells_never_run_as_formulas_and_verify_reads_them_back() {
 }
 
 #[test]
+fn screen_csv_is_quoted_as_the_csv_crate_quotes_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let g = write_graph(
+        dir.path(),
+        "quoted.json",
+        &json!({
+            "parties": [
+                {"id": "=A,1", "kind": "company", "country": "RU", "name": "\"Рога, и копыта\"\r\nООО"},
+                {"id": "'+B", "kind": "company", "country": "CY", "name": "-5"},
+                {"id": "P,\"1\"", "kind": "person", "citizenship": ["DE"], "name": "@P"},
+                {"id": "Q", "kind": "person", "citizenship": ["RU"], "name": "Q"}
+            ],
+            "relations": [
+                {"type": "shares", "from": "P,\"1\"", "to": "=A,1", "capital": "30%"},
+                {"type": "shares", "from": "Q", "to": "=A,1", "capital": "70%"},
+                {"type": "shares", "from": "P,\"1\"", "to": "'+B", "capital": "100%"}
+            ]
+        }),
+    );
+    let out = dir.path().join("s.csv");
+    owngraph().arg("screen").arg(&g).arg("--all").arg("-o").arg(&out).assert().code(0);
+    let text = std::fs::read_to_string(&out).unwrap();
+    // Read back and written again by the csv crate: the same text, cell for cell and quote for quote.
+    let mut rdr = csv::ReaderBuilder::new().has_headers(false).from_reader(text.as_bytes());
+    let mut again = csv::Writer::from_writer(Vec::new());
+    let mut rows = Vec::new();
+    for rec in rdr.records() {
+        let rec = rec.unwrap();
+        again.write_record(&rec).unwrap();
+        rows.push(rec);
+    }
+    assert_eq!(String::from_utf8(again.into_inner().unwrap()).unwrap(), text);
+    assert_eq!(rows.len(), 3);
+    assert_eq!(&rows[1][0], "'=A,1");
+    assert_eq!(&rows[1][1], "\"Рога, и копыта\"\r\nООО");
+    assert_eq!(&rows[1][4], "7/10");
+    assert_eq!(&rows[1][5], "70");
+    assert_eq!(&rows[2][0], "''+B");
+    assert_eq!(&rows[2][1], "-5", "a plain number is left as it is");
+    assert_eq!(&rows[2][14], "P,\"1\"");
+}
+
+#[test]
 fn human_outputs_show_control_characters_escaped() {
     let dir = tempfile::tempdir().unwrap();
     let g = hostile_graph(dir.path());

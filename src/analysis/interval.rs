@@ -255,6 +255,26 @@ impl Value {
         }
     }
 
+    /// [`Value::fraction_text`] appended to `out`.
+    pub fn write_fraction_text(&self, out: &mut String) {
+        if let Some(f) = self.exact_value() {
+            f.write_text(out);
+        }
+    }
+
+    /// [`Value::percent_text`] appended to `out`.
+    pub fn write_percent_text(&self, decimals: u32, out: &mut String) {
+        match self {
+            Value::Exact(f) => f.write_percent(decimals, out),
+            Value::Bounds(iv) => {
+                let (lo, hi) = iv.percent_bounds(decimals);
+                out.push_str(&lo);
+                out.push_str("..");
+                out.push_str(&hi);
+            }
+        }
+    }
+
     /// Is the value more than one half? From the exact value when known, else from the
     /// interval when it tells; `None` when neither can.
     pub fn above_half(&self) -> Option<bool> {

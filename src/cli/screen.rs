@@ -1,16 +1,19 @@
 //! `owngraph screen`: the verdicts of many rights holders in one run, from one pass over the
 //! graph (p. 5 "а", p. 42 "а", p. 5¹ "а"; issue 6).
 
+use std::borrow::Cow;
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::ValueEnum;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use owngraph::analysis::interval::Value;
 use owngraph::fraction::PERCENT_DECIMALS;
-use owngraph::law::engine::{Engine, EngineOptions, RowParticipation, ScreenRow};
+use owngraph::law::engine::{Engine, EngineOptions, RowAnswers, RowRegimes, ScreenRow};
 use owngraph::law::{Regime, Verdict};
-use owngraph::model::{Graph, PartyIdx, quarantine};
+use owngraph::model::{Graph, Party, PartyIdx, quarantine};
 use rayon::prelude::*;
 
 use super::common::{CliError, GraphArgs, PolicyArgs, RegimeChoice, personal_data};
@@ -165,45 +168,181 @@ const COLUMNS: &[&str] = &[
     "notes",
 ];
 
-fn csv_row(r: &ScreenRow) -> Vec<String> {
-    let part = |p: &Option<RowParticipation>| -> [String; 5] {
-        match p {
-            Some(p) => [
-                p.verdict.map_or("not_exact", |v| v.as_str()).to_string(),
-                p.share.fraction_text(),
-                p.share.percent_text(PERCENT_DECIMALS),
-                p.upper.fraction_text(),
-                p.upper.percent_text(PERCENT_DECIMALS),
-            ],
-            None => Default::default(),
+/// The bytes that make the `csv` crate quote a cell: the comma, the quote, the line breaks.
+const QUOTED: [bool; 256] = {
+    let mut t = [false; 256];
+    t[b',' as usize] = true;
+    t[b'"' as usize] = true;
+    t[b'\r' as usize] = true;
+    t[b'\n' as usize] = true;
+    t
+};
+
+/// One CSV line written into a block's text: cells joined by commas, each kept from running as
+/// a spreadsheet formula ([`safe::csv_cell`]) and quoted as the `csv` crate quotes, only when it
+/// holds a comma, a quote or a line break.
+struct CsvLine<'b> {
+    out: &'b mut String,
+    first: bool,
+}
+
+impl<'b> CsvLine<'b> {
+    fn new(out: &'b mut String) -> CsvLine<'b> {
+        CsvLine { out, first: true }
+    }
+
+    fn next(&mut self) {
+        if !self.first {
+            self.out.push(',');
         }
+        self.first = false;
+    }
+
+    /// The next cell.
+    fn cell(&mut self, text: &str) {
+        self.next();
+        push_cell(self.out, text);
+    }
+
+    /// The next cell, as `write` writes it: in place, and written again as [`CsvLine::cell`]
+    /// writes it in the rare case (never a number) it needs the guard or quotes.
+    fn cell_with(&mut self, write: impl FnOnce(&mut String)) {
+        self.next();
+        let start = self.out.len();
+        write(self.out);
+        let written = &self.out[start..];
+        if matches!(safe::csv_cell(written), Cow::Owned(_)) || written.bytes().any(|b| QUOTED[usize::from(b)]) {
+            let text = self.out.split_off(start);
+            push_cell(self.out, &text);
+        }
+    }
+
+    /// `n` empty cells.
+    fn empty(&mut self, n: usize) {
+        for _ in 0..n {
+            self.next();
+        }
+    }
+
+    /// The end of the line.
+    fn end(self) {
+        self.out.push('\n');
+    }
+}
+
+/// Appends a cell, guarded and quoted.
+fn push_cell(out: &mut String, text: &str) {
+    let text = safe::csv_cell(text);
+    if text.bytes().any(|b| QUOTED[usize::from(b)]) {
+        out.push('"');
+        for part in text.split_inclusive('"') {
+            out.push_str(part);
+            if part.ends_with('"') {
+                out.push('"');
+            }
+        }
+        out.push('"');
+    } else {
+        out.push_str(&text);
+    }
+}
+
+/// What a CSV row is written from: a [`ScreenRow`], or a target's answers with its id, name and
+/// country borrowed from the graph.
+struct RowCells<'a> {
+    id: &'a str,
+    name: &'a str,
+    country: &'a str,
+    regimes: &'a RowRegimes,
+    ultimate_holders: u32,
+    ultimate_holders_capped: bool,
+    unknown_share: &'a Value,
+    in_cycle: bool,
+    notes: &'a [&'static str],
+}
+
+impl<'a> From<&'a ScreenRow> for RowCells<'a> {
+    fn from(r: &'a ScreenRow) -> RowCells<'a> {
+        RowCells {
+            id: &r.target,
+            name: &r.name,
+            country: r.country.as_deref().unwrap_or(""),
+            regimes: &r.regimes,
+            ultimate_holders: r.ultimate_holders,
+            ultimate_holders_capped: r.ultimate_holders_capped,
+            unknown_share: &r.unknown_share,
+            in_cycle: r.in_cycle,
+            notes: &r.notes,
+        }
+    }
+}
+
+impl<'a> From<&'a RowAnswers<'_>> for RowCells<'a> {
+    fn from(r: &'a RowAnswers<'_>) -> RowCells<'a> {
+        RowCells {
+            id: &r.party.id,
+            name: &r.party.name,
+            country: r.party.country.as_ref().map_or("", |c| c.as_str()),
+            regimes: &r.regimes,
+            ultimate_holders: r.ultimate_holders,
+            ultimate_holders_capped: r.ultimate_holders_capped,
+            unknown_share: &r.unknown_share,
+            in_cycle: r.in_cycle,
+            notes: &r.notes,
+        }
+    }
+}
+
+/// Writes the cells of [`COLUMNS`].
+fn write_csv_row(line: &mut CsvLine, r: &RowCells) {
+    let value = |line: &mut CsvLine, v: &Value| {
+        line.cell_with(|text| v.write_fraction_text(text));
+        line.cell_with(|text| v.write_percent_text(PERCENT_DECIMALS, text));
     };
-    let mut row = vec![r.target.clone(), r.name.clone(), r.country.clone().unwrap_or_default()];
-    row.extend(part(&r.regimes.ru));
-    row.extend(part(&r.regimes.eaeu));
+    line.cell(r.id);
+    line.cell(r.name);
+    line.cell(r.country);
+    for p in [&r.regimes.ru, &r.regimes.eaeu] {
+        match p {
+            Some(p) => {
+                line.cell(p.verdict.map_or("not_exact", |v| v.as_str()));
+                value(line, &p.share);
+                value(line, &p.upper);
+            }
+            None => line.empty(5),
+        }
+    }
     match &r.regimes.pak {
         Some(p) => {
-            row.push(p.verdict.as_str().to_string());
-            row.push(p.controllers.iter().map(|c| c.id.as_str()).collect::<Vec<_>>().join(";"));
+            line.cell(p.verdict.as_str());
+            line.cell_with(|text| {
+                for (i, c) in p.controllers.iter().enumerate() {
+                    if i > 0 {
+                        text.push(';');
+                    }
+                    text.push_str(&c.id);
+                }
+            });
         }
-        None => row.extend([String::new(), String::new()]),
+        None => line.empty(2),
     }
-    row.push(if r.ultimate_holders_capped {
-        format!("{}+", r.ultimate_holders)
-    } else {
-        r.ultimate_holders.to_string()
+    line.cell_with(|text| {
+        // Writing to a `String` cannot fail.
+        let _ = write!(text, "{}", r.ultimate_holders);
+        if r.ultimate_holders_capped {
+            text.push('+');
+        }
     });
-    row.push(r.unknown_share.fraction_text());
-    row.push(r.unknown_share.percent_text(PERCENT_DECIMALS));
-    row.push(r.in_cycle.to_string());
-    row.push(r.notes.join(";"));
-    // No cell from the input may run as a spreadsheet formula.
-    for cell in &mut row {
-        if let std::borrow::Cow::Owned(safe) = safe::csv_cell(cell) {
-            *cell = safe;
+    value(line, r.unknown_share);
+    line.cell(if r.in_cycle { "true" } else { "false" });
+    line.cell_with(|text| {
+        for (i, note) in r.notes.iter().enumerate() {
+            if i > 0 {
+                text.push(';');
+            }
+            text.push_str(note);
         }
-    }
-    row
+    });
 }
 
 /// Why a target's row has no answer: the quarantined records its ownership or control reaches,
@@ -218,39 +357,34 @@ fn blocked_reasons(graph: &Graph, t: PartyIdx) -> Vec<(String, Vec<String>)> {
         .collect()
 }
 
-/// A row that cannot be answered: no verdicts, and the records that block it.
-fn blocked_row(r: &ScreenRow, format: Format, why: &[(String, Vec<String>)]) -> Result<Vec<u8>, String> {
-    match format {
-        Format::Csv => {
-            let mut row = csv_row(r);
-            // Every verdict and share column is empty: only the id, name, country and the note.
-            for cell in row.iter_mut().skip(3) {
-                cell.clear();
-            }
-            let list: Vec<String> = why.iter().map(|(id, rs)| format!("{id} ({})", rs.join("; "))).collect();
-            if let Some(notes) = row.last_mut() {
-                *notes = format!("not_answered: quarantined record in its ownership or control: {}", list.join(", "));
-            }
-            let mut w = csv::Writer::from_writer(Vec::new());
-            w.write_record(row).map_err(|e| e.to_string())?;
-            w.into_inner().map_err(|e| e.to_string())
-        }
-        Format::Jsonl => {
-            let records: Vec<serde_json::Value> =
-                why.iter().map(|(id, rs)| serde_json::json!({"id": id, "reasons": rs})).collect();
-            let v = serde_json::json!({
-                "target": r.target,
-                "name": r.name,
-                "country": r.country,
-                "regimes": {},
-                "not_answered": {"reason": "quarantined", "records": records},
-                "notes": ["not_answered"],
-            });
-            let mut out = serde_json::to_vec(&v).map_err(|e| e.to_string())?;
-            out.push(b'\n');
-            Ok(out)
-        }
-    }
+/// A row that cannot be answered, appended to `out`: no verdicts, and the records that block it.
+fn blocked_csv_row(out: &mut String, party: &Party, why: &[(String, Vec<String>)]) {
+    let mut line = CsvLine::new(out);
+    // Every verdict and share column is empty: only the id, name, country and the note.
+    line.cell(&party.id);
+    line.cell(&party.name);
+    line.cell(party.country.as_ref().map_or("", |c| c.as_str()));
+    line.empty(COLUMNS.len() - 4);
+    let list: Vec<String> = why.iter().map(|(id, rs)| format!("{id} ({})", rs.join("; "))).collect();
+    line.cell(&format!("not_answered: quarantined record in its ownership or control: {}", list.join(", ")));
+    line.end();
+}
+
+/// [`blocked_csv_row`] as a JSON line.
+fn blocked_json_row(out: &mut Vec<u8>, party: &Party, why: &[(String, Vec<String>)]) -> Result<(), String> {
+    let records: Vec<serde_json::Value> =
+        why.iter().map(|(id, rs)| serde_json::json!({"id": id, "reasons": rs})).collect();
+    let v = serde_json::json!({
+        "target": party.id,
+        "name": party.name,
+        "country": party.country.map(|c| c.to_string()),
+        "regimes": {},
+        "not_answered": {"reason": "quarantined", "records": records},
+        "notes": ["not_answered"],
+    });
+    serde_json::to_writer(&mut *out, &v).map_err(|e| e.to_string())?;
+    out.push(b'\n');
+    Ok(())
 }
 
 /// What a block of rows gives: its bytes, its verdicts counted per regime (a target that cannot
@@ -268,36 +402,26 @@ fn render_block(
 ) -> Result<Block, String> {
     let mut counts = [[0usize; 4]; 3];
     let mut inexact = Vec::new();
-    let mut csv = (format == Format::Csv).then(|| csv::Writer::from_writer(Vec::with_capacity(targets.len() * 200)));
-    let mut buf: Vec<u8> = Vec::new();
+    // The rows as CSV text or as JSON lines.
+    let (mut csv, mut jsonl) = match format {
+        Format::Csv => (String::with_capacity(targets.len() * 128), Vec::new()),
+        Format::Jsonl => (String::new(), Vec::with_capacity(targets.len() * 512)),
+    };
     for &t in targets {
         if blocked.get(t.index()).copied().unwrap_or(false) {
-            let party = graph.party(t);
-            let r = ScreenRow {
-                target: party.id.clone(),
-                name: party.name.clone(),
-                country: party.country.map(|c| c.to_string()),
-                regimes: Default::default(),
-                ultimate_holders: 0,
-                ultimate_holders_capped: false,
-                unknown_share: Default::default(),
-                in_cycle: false,
-                notes: Vec::new(),
-            };
             for c in counts.iter_mut() {
                 c[3] += 1;
             }
-            if let Some(w) = csv.as_mut() {
-                // Rows so far go out first, in target order.
-                let done = std::mem::replace(w, csv::Writer::from_writer(Vec::new()));
-                buf.extend(done.into_inner().map_err(|e| e.to_string())?);
+            let (party, why) = (graph.party(t), blocked_reasons(graph, t));
+            match format {
+                Format::Csv => blocked_csv_row(&mut csv, party, &why),
+                Format::Jsonl => blocked_json_row(&mut jsonl, party, &why)?,
             }
-            buf.extend(blocked_row(&r, format, &blocked_reasons(graph, t))?);
             continue;
         }
-        let r = screen.row(t).map_err(|e| e.to_string())?;
+        let r = screen.answers(t).map_err(|e| e.to_string())?;
         if r.notes.contains(&"not_exact") {
-            inexact.push(r.target.clone());
+            inexact.push(r.party.id.clone());
         }
         let verdicts = [
             r.regimes.ru.as_ref().and_then(|p| p.verdict),
@@ -309,18 +433,20 @@ fn render_block(
                 counts[i][v as usize] += 1;
             }
         }
-        match csv.as_mut() {
-            Some(w) => w.write_record(csv_row(&r)).map_err(|e| e.to_string())?,
-            None => {
-                serde_json::to_writer(&mut buf, &r).map_err(|e| e.to_string())?;
-                buf.push(b'\n');
+        match format {
+            Format::Csv => {
+                let mut line = CsvLine::new(&mut csv);
+                write_csv_row(&mut line, &RowCells::from(&r));
+                line.end();
+            }
+            Format::Jsonl => {
+                serde_json::to_writer(&mut jsonl, &r.into_row()).map_err(|e| e.to_string())?;
+                jsonl.push(b'\n');
             }
         }
     }
-    if let Some(w) = csv {
-        buf.extend(w.into_inner().map_err(|e| e.to_string())?);
-    }
-    Ok((buf, counts, inexact))
+    let bytes = if format == Format::Csv { csv.into_bytes() } else { jsonl };
+    Ok((bytes, counts, inexact))
 }
 
 fn progress(len: u64, what: &str) -> ProgressBar {
@@ -395,28 +521,45 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
     let mut counts: [[usize; 4]; 3] = [[0; 4]; 3];
     let mut inexact: Vec<String> = Vec::new();
     if format == Format::Csv {
-        let mut w = csv::Writer::from_writer(Vec::new());
-        w.write_record(COLUMNS).map_err(|e| CliError::Io(e.to_string()))?;
-        out.write_all(&w.into_inner().map_err(|e| CliError::Io(e.to_string()))?)?;
+        let mut header = String::new();
+        let mut line = CsvLine::new(&mut header);
+        for column in COLUMNS {
+            line.cell(column);
+        }
+        line.end();
+        out.write_all(header.as_bytes())?;
     }
-    // Rows are made and written out in parallel blocks, then appended in target order.
-    for chunk in targets.chunks(1 << 16) {
-        let blocks: Vec<Block> = chunk
-            .par_chunks(512)
-            .map(|ts| render_block(&screen, &graph, &blocked, ts, format))
-            .collect::<Result<_, String>>()
-            .map_err(|e| CliError::Usage(format!("{}: {e}", args.graph.file().display())))?;
-        for (bytes, c, ids) in blocks {
-            inexact.extend(ids);
-            for (i, row) in c.iter().enumerate() {
-                for (j, n) in row.iter().enumerate() {
-                    counts[i][j] += n;
+    // Rows are made in parallel blocks, a chunk of them ahead on a thread of their own, while
+    // this one writes out the blocks made so far in target order.
+    std::thread::scope(|scope| -> Result<(), CliError> {
+        let (made, ready) = std::sync::mpsc::sync_channel::<(usize, Result<Vec<Block>, String>)>(1);
+        let (screen, graph, blocked, targets) = (&screen, &graph, &blocked, &targets);
+        scope.spawn(move || {
+            for chunk in targets.chunks(1 << 16) {
+                let blocks: Result<Vec<Block>, String> =
+                    chunk.par_chunks(512).map(|ts| render_block(screen, graph, blocked, ts, format)).collect();
+                let failed = blocks.is_err();
+                // Nobody receives when writing failed: nothing more to make.
+                if made.send((chunk.len(), blocks)).is_err() || failed {
+                    break;
                 }
             }
-            out.write_all(&bytes)?;
+        });
+        for (screened, blocks) in ready {
+            let blocks = blocks.map_err(|e| CliError::Usage(format!("{}: {e}", args.graph.file().display())))?;
+            for (bytes, c, ids) in blocks {
+                inexact.extend(ids);
+                for (i, row) in c.iter().enumerate() {
+                    for (j, n) in row.iter().enumerate() {
+                        counts[i][j] += n;
+                    }
+                }
+                out.write_all(&bytes)?;
+            }
+            bar.inc(screened as u64);
         }
-        bar.inc(chunk.len() as u64);
-    }
+        Ok(())
+    })?;
     bar.finish_and_clear();
     out.commit()?;
     let total = started.elapsed();
@@ -605,14 +748,15 @@ fn write_changes(
             Err(_) => ["error".into(), "error".into(), "error".into()],
         }
     };
-    let io = |e: csv::Error| CliError::Io(e.to_string());
-    let mut w = csv::Writer::from_writer(Vec::new());
+    // The rows as CSV text or as JSON lines.
+    let (mut csv, mut jsonl) = (String::new(), Vec::new());
     if format == Format::Csv {
-        let mut header = vec!["change", "old_ru_verdict", "old_eaeu_verdict", "old_pak_verdict"];
-        header.extend(COLUMNS);
-        w.write_record(header).map_err(io)?;
+        let mut line = CsvLine::new(&mut csv);
+        for column in ["change", "old_ru_verdict", "old_eaeu_verdict", "old_pak_verdict"].iter().chain(COLUMNS) {
+            line.cell(column);
+        }
+        line.end();
     }
-    let mut jsonl: Vec<u8> = Vec::new();
     for (id, change) in &done.changes {
         let (kind, before, after) = match change {
             Change::Added(r) => ("added", None, Some(&**r)),
@@ -621,25 +765,25 @@ fn write_changes(
         };
         match format {
             Format::Csv => {
-                let mut row: Vec<String> = vec![kind.to_string()];
-                row.extend(before.map(&verdicts).unwrap_or_default());
+                let mut line = CsvLine::new(&mut csv);
+                line.cell(kind);
+                match before.map(&verdicts) {
+                    Some(old) => old.iter().for_each(|v| line.cell(v)),
+                    None => line.empty(3),
+                }
                 match after {
-                    Some(Ok(r)) => row.extend(csv_row(r)),
+                    Some(Ok(r)) => write_csv_row(&mut line, &RowCells::from(r)),
                     Some(Err(e)) => {
-                        let mut cells = vec![String::new(); COLUMNS.len()];
-                        cells[0] = id.clone();
-                        if let Some(last) = cells.last_mut() {
-                            *last = e.clone();
-                        }
-                        row.extend(cells);
+                        line.cell(id);
+                        line.empty(COLUMNS.len() - 2);
+                        line.cell(e);
                     }
                     None => {
-                        let mut cells = vec![String::new(); COLUMNS.len()];
-                        cells[0] = id.clone();
-                        row.extend(cells);
+                        line.cell(id);
+                        line.empty(COLUMNS.len() - 1);
                     }
                 }
-                w.write_record(row).map_err(io)?;
+                line.end();
             }
             Format::Jsonl => {
                 let side = |r: Option<&Result<ScreenRow, String>>| match r {
@@ -653,8 +797,7 @@ fn write_changes(
             }
         }
     }
-    let bytes = if format == Format::Csv { w.into_inner().map_err(|e| CliError::Io(e.to_string()))? } else { jsonl };
-    out.write_all(&bytes)?;
+    out.write_all(if format == Format::Csv { csv.as_bytes() } else { &jsonl })?;
     out.commit()?;
     eprintln!(
         "re-screened {what}: {} parties changed, {} targets recomputed, {} rows changed: load {:.2} s, compute {:.2} s, total {:.2} s",

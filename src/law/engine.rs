@@ -31,7 +31,7 @@ use crate::analysis::control::reach;
 use crate::analysis::interval::Value;
 use crate::analysis::{ControlNetwork, GroupControl, Node};
 use crate::fraction::Fraction;
-use crate::model::{Graph, PartyIdx, PartyKind};
+use crate::model::{Graph, Party, PartyIdx, PartyKind};
 
 /// What to answer and under which policies.
 #[derive(Clone, Debug)]
@@ -104,6 +104,9 @@ struct ControlIndex {
     group_potential: [FxHashSet<Node>; 2],
     /// Facts of foreign entities under P2, each computed without the entity in the group.
     excluded: FxHashMap<(PartyIdx, usize), OnceLock<(bool, bool)>>,
+    /// The parties any of the above is about, a bit each: of every other party, no control is
+    /// known or possible (most companies; their facts are found without a lookup).
+    subjects: Vec<u64>,
 }
 
 impl ControlIndex {
@@ -186,12 +189,41 @@ impl ControlIndex {
             // Without P2 the group is only a warning, and only for entities that are not
             // foreign themselves (a foreign entity fails p. 5¹ "а" whoever controls it).
         }
+        let mut subjects = vec![0u64; n.div_ceil(64)];
+        let mut mark = |p: PartyIdx| {
+            if let Some(word) = subjects.get_mut(p.index() / 64) {
+                *word |= 1 << (p.index() % 64);
+            }
+        };
+        let nodes = controllers.keys().chain(potential.keys()).chain(&unknown);
+        for &y in nodes.chain(group.iter().flatten()).chain(group_potential.iter().flatten()) {
+            net.party_of(y).into_iter().for_each(&mut mark);
+        }
+        excluded.keys().for_each(|&(f, _)| mark(f));
         let net = scope.is_some().then_some(net);
-        ControlIndex { net, foreign: foreign_flags, controllers, group, unknown, potential, group_potential, excluded }
+        ControlIndex {
+            net,
+            foreign: foreign_flags,
+            controllers,
+            group,
+            unknown,
+            potential,
+            group_potential,
+            excluded,
+            subjects,
+        }
+    }
+
+    /// True when some fact of the index is about `y`.
+    fn is_subject(&self, y: PartyIdx) -> bool {
+        self.subjects.get(y.index() / 64).is_some_and(|word| word >> (y.index() % 64) & 1 == 1)
     }
 
     /// The facts about `y` under the notion of `regime`.
     fn facts(&self, graph: &Graph, y: PartyIdx, regime: Regime, policies: &Policies) -> ControlFacts {
+        if !self.is_subject(y) {
+            return ControlFacts::default();
+        }
         let i = notion(regime);
         let is_foreign = |f: PartyIdx| f != y && self.foreign[i].get(f.index()).copied().unwrap_or(false);
         let foreign_controllers: Vec<PartyIdx> = self
@@ -545,6 +577,11 @@ impl<'g> Engine<'g> {
 
     /// The row of one target.
     pub fn row(&self, t: PartyIdx) -> Result<ScreenRow, ClosedLoopError> {
+        self.answers(t).map(RowAnswers::into_row)
+    }
+
+    /// The answers of one target's row, its party borrowed from the graph (no text copied).
+    pub fn answers(&self, t: PartyIdx) -> Result<RowAnswers<'g>, ClosedLoopError> {
         let party = self.graph.party(t);
         let mut notes = Vec::new();
         let mut regimes = RowRegimes::default();
@@ -557,7 +594,7 @@ impl<'g> Engine<'g> {
             if party.kind == PartyKind::Company && !party.country.is_some_and(|c| c.is_russia()) {
                 notes.push("not_russian");
             }
-            regimes.ru = Some(ru.clone());
+            regimes.ru = Some(ru);
         }
         if self.eaeu {
             regimes.eaeu = Some(self.row_participation(t, Regime::Eaeu)?);
@@ -582,10 +619,8 @@ impl<'g> Engine<'g> {
             regimes.pak = Some(RowControl { verdict, controllers });
         }
         let node = self.node(t, Regime::Ru);
-        Ok(ScreenRow {
-            target: party.id.clone(),
-            name: party.name.clone(),
-            country: party.country.map(|c| c.to_string()),
+        Ok(RowAnswers {
+            party,
             regimes,
             ultimate_holders: node.map_or(0, |r| r.holders),
             ultimate_holders_capped: node.is_some_and(|r| r.holders_capped),
@@ -649,6 +684,43 @@ pub struct RowRegimes {
     /// p. 5¹ "а".
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pak: Option<RowControl>,
+}
+
+/// One target's row as [`Engine::answers`] gives it: a [`ScreenRow`] whose id, name and country
+/// are still the graph's party.
+#[derive(Clone, Debug)]
+pub struct RowAnswers<'g> {
+    /// The target.
+    pub party: &'g Party,
+    /// The answers.
+    pub regimes: RowRegimes,
+    /// Number of ultimate holders.
+    pub ultimate_holders: u32,
+    /// True when there are at least that many (the count stops at 10 000).
+    pub ultimate_holders_capped: bool,
+    /// Share of undisclosed holders (the `ru` upper bound less its share).
+    pub unknown_share: Value,
+    /// The target sits in an ownership cycle (or holds its own shares).
+    pub in_cycle: bool,
+    /// Remarks, as in [`ScreenRow::notes`].
+    pub notes: Vec<&'static str>,
+}
+
+impl RowAnswers<'_> {
+    /// The row with its own copy of the party's id, name and country.
+    pub fn into_row(self) -> ScreenRow {
+        ScreenRow {
+            target: self.party.id.clone(),
+            name: self.party.name.clone(),
+            country: self.party.country.map(|c| c.to_string()),
+            regimes: self.regimes,
+            ultimate_holders: self.ultimate_holders,
+            ultimate_holders_capped: self.ultimate_holders_capped,
+            unknown_share: self.unknown_share,
+            in_cycle: self.in_cycle,
+            notes: self.notes,
+        }
+    }
 }
 
 /// One target's row of `screen`.

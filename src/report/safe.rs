@@ -125,7 +125,17 @@ impl HumanText {
 /// [`crate::input::declaration::unquote_cell`] gives back exactly the original. A plain number (`-5`, `+1.5`, `-2,5%`)
 /// is left as it is: a spreadsheet reads it as that number, which is what it says (owngraph's
 /// own number columns are never negative).
+#[inline]
 pub fn csv_cell(s: &str) -> Cow<'_, str> {
+    // Most cells start with a letter or a digit: nothing more to look at.
+    match s.as_bytes().first() {
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r' | b'\'') => guarded_csv_cell(s),
+        _ => Cow::Borrowed(s),
+    }
+}
+
+/// [`csv_cell`] of a cell that starts with a character it may have to guard.
+fn guarded_csv_cell(s: &str) -> Cow<'_, str> {
     let risky = |c: char| matches!(c, '=' | '+' | '-' | '@' | '\t' | '\r');
     let mut chars = s.chars();
     let needs = match chars.next() {
