@@ -298,49 +298,38 @@ pub fn all(
     let nodes: Vec<Node> = parties.par_iter().map(|&p| build_node(graph, p, measure, &local, valuations)).collect();
     drop(parties);
     let m = nodes.len();
-    // Holder → held among nodes; a nonprofit holding a company is a terminal of that company
-    // (its value), but its own value depends on its supreme body, so it is a node too.
-    let mut pg: DiGraph<(), ()> = DiGraph::with_capacity(m, m);
-    for _ in 0..m {
-        pg.add_node(());
+    let sccs = Components::of(&nodes);
+    let comp = &sccs.comp;
+    // Levels: every holder on an earlier level than what it holds (components in waves of
+    // those whose holders are all done), the edges between components in one flat list.
+    let count = sccs.len();
+    let mut indeg = vec![0u32; count];
+    let mut start = vec![0u32; count + 1];
+    let edges = || {
+        nodes.iter().enumerate().flat_map(|(v, node)| {
+            node.holders.iter().filter_map(move |h| h.slot.node_index().map(|hl| (comp[hl], comp[v])))
+        })
+    };
+    for (a, b) in edges().filter(|(a, b)| a != b) {
+        start[a as usize + 1] += 1;
+        indeg[b as usize] += 1;
     }
-    for (v, node) in nodes.iter().enumerate() {
-        for h in &node.holders {
-            if let Some(hl) = h.slot.node_index().filter(|&hl| hl != v) {
-                pg.add_edge(NodeIndex::new(hl), NodeIndex::new(v), ());
-            }
-        }
+    for c in 0..count {
+        start[c + 1] += start[c];
     }
-    let sccs = kosaraju_scc(&pg);
-    drop(pg);
-    let mut comp = vec![0u32; m];
-    for (c, scc) in sccs.iter().enumerate() {
-        for x in scc {
-            comp[x.index()] = c as u32;
-        }
+    let mut fill = start.clone();
+    let mut succ = vec![0u32; start[count] as usize];
+    for (a, b) in edges().filter(|(a, b)| a != b) {
+        succ[fill[a as usize] as usize] = b;
+        fill[a as usize] += 1;
     }
-    // Levels: longest path from a source component, so every holder is on an earlier level.
-    let mut indeg = vec![0u32; sccs.len()];
-    let mut succ: Vec<Vec<u32>> = vec![Vec::new(); sccs.len()];
-    for (v, node) in nodes.iter().enumerate() {
-        for h in &node.holders {
-            if let Some(hl) = h.slot.node_index() {
-                let (a, b) = (comp[hl], comp[v]);
-                if a != b {
-                    succ[a as usize].push(b);
-                    indeg[b as usize] += 1;
-                }
-            }
-        }
-    }
-    let mut level = vec![0u32; sccs.len()];
-    let mut ready: Vec<u32> = (0..sccs.len() as u32).filter(|&c| indeg[c as usize] == 0).collect();
+    drop(fill);
+    let mut ready: Vec<u32> = (0..count as u32).filter(|&c| indeg[c as usize] == 0).collect();
     let mut levels: Vec<Vec<u32>> = Vec::new();
     while !ready.is_empty() {
         let mut next = Vec::new();
         for &c in &ready {
-            for &s in &succ[c as usize] {
-                level[s as usize] = level[s as usize].max(level[c as usize] + 1);
+            for &s in &succ[start[c as usize] as usize..start[c as usize + 1] as usize] {
                 indeg[s as usize] -= 1;
                 if indeg[s as usize] == 0 {
                     next.push(s);
@@ -351,7 +340,7 @@ pub fn all(
     }
     drop(succ);
     // A node's holders outside its component (each holder once: holders are summed per holder).
-    let (nodes_ref, comp_ref) = (&nodes, &comp);
+    let (nodes_ref, comp_ref) = (&nodes, comp);
     let outside = move |v: usize| {
         nodes_ref[v].holders.iter().filter_map(move |h| h.slot.node_index().filter(|&hl| comp_ref[hl] != comp_ref[v]))
     };
@@ -372,11 +361,11 @@ pub fn all(
         let kept: Vec<(usize, HolderSet)> = lvl
             .par_iter()
             .fold(Vec::new, |mut keep, &c| {
-                let scc = &sccs[c as usize];
-                if let [x] = scc.as_slice()
-                    && !nodes[x.index()].holds_itself
+                let scc = sccs.members(c);
+                if let [x] = scc
+                    && !nodes[*x as usize].holds_itself
                 {
-                    let v = x.index();
+                    let v = *x as usize;
                     let (rs, set) = solve_single(&nodes, v, stored, &sets, valuations, consumers[v] > 0);
                     for (i, r) in rs.into_iter().enumerate() {
                         let _ = results[v * k + i].set(r);
@@ -384,8 +373,8 @@ pub fn all(
                     keep.extend(set.map(|set| (v, set)));
                     return keep;
                 }
-                let members: Vec<usize> = scc.iter().map(|x| x.index()).collect();
-                let solved = solve_component(&nodes, &local, &comp, &members, stored, &sets, valuations, bounded);
+                let members: Vec<usize> = scc.iter().map(|&x| x as usize).collect();
+                let solved = solve_component(&nodes, &local, comp, &members, stored, &sets, valuations, bounded);
                 for (v, r, set) in solved {
                     for (i, r) in r.into_iter().enumerate() {
                         let _ = results[v * k + i].set(r);
@@ -404,8 +393,8 @@ pub fn all(
         }
         // Free the sets no later component needs any more.
         for &c in lvl {
-            for x in &sccs[c as usize] {
-                for hl in outside(x.index()) {
+            for &x in sccs.members(c) {
+                for hl in outside(x as usize) {
                     let left = &mut consumers[hl];
                     *left = left.saturating_sub(1);
                     if *left == 0 {
@@ -416,6 +405,82 @@ pub fn all(
         }
     }
     BatchResults { local, k, results }
+}
+
+/// The strongly connected components of the holdings among the nodes (holder → held), as
+/// flat lists: each node's component, and each component's members in ascending order.
+struct Components {
+    comp: Vec<u32>,
+    start: Vec<u32>,
+    members: Vec<u32>,
+}
+
+impl Components {
+    /// Only a node that holds a node and is held by one can sit in a cycle: the search for
+    /// cycles ([`kosaraju_scc`]) is given those nodes alone (on a register, a small part), and
+    /// every other node is a component of its own.
+    fn of(nodes: &[Node]) -> Components {
+        let m = nodes.len();
+        let edges = || {
+            nodes.iter().enumerate().flat_map(|(v, node)| {
+                node.holders.iter().filter_map(move |h| h.slot.node_index().filter(|&hl| hl != v).map(|hl| (hl, v)))
+            })
+        };
+        let (mut holds, mut held) = (vec![false; m], vec![false; m]);
+        for (h, v) in edges() {
+            holds[h] = true;
+            held[v] = true;
+        }
+        let core: Vec<usize> = (0..m).filter(|&v| holds[v] && held[v]).collect();
+        drop((holds, held));
+        let mut at = vec![u32::MAX; m];
+        for (i, &v) in core.iter().enumerate() {
+            at[v] = i as u32;
+        }
+        let mut pg: DiGraph<(), ()> = DiGraph::with_capacity(core.len(), core.len());
+        for _ in &core {
+            pg.add_node(());
+        }
+        for (h, v) in edges().filter(|&(h, v)| at[h] != u32::MAX && at[v] != u32::MAX) {
+            pg.add_edge(NodeIndex::new(at[h] as usize), NodeIndex::new(at[v] as usize), ());
+        }
+        // The cycles: each member marked with its cycle, the members in ascending order.
+        let mut cycle_of = vec![u32::MAX; m];
+        let mut cycles: Vec<Vec<u32>> = Vec::new();
+        for scc in kosaraju_scc(&pg).into_iter().filter(|s| s.len() > 1) {
+            let mut members: Vec<u32> = scc.iter().map(|x| core[x.index()] as u32).collect();
+            members.sort_unstable();
+            for &v in &members {
+                cycle_of[v as usize] = cycles.len() as u32;
+            }
+            cycles.push(members);
+        }
+        let (mut comp, mut start, mut members) = (vec![0u32; m], vec![0u32], Vec::with_capacity(m));
+        for v in 0..m {
+            match cycle_of[v] {
+                u32::MAX => members.push(v as u32),
+                c if cycles[c as usize].first() == Some(&(v as u32)) => members.extend(&cycles[c as usize]),
+                _ => continue,
+            }
+            let id = start.len() as u32 - 1;
+            for &x in &members[start[id as usize] as usize..] {
+                comp[x as usize] = id;
+            }
+            start.push(members.len() as u32);
+        }
+        Components { comp, start, members }
+    }
+
+    /// Number of components.
+    fn len(&self) -> usize {
+        self.start.len() - 1
+    }
+
+    /// The members of component `c`.
+    fn members(&self, c: u32) -> &[u32] {
+        let c = c as usize;
+        &self.members[self.start[c] as usize..self.start[c + 1] as usize]
+    }
 }
 
 /// A company or nonprofit outside any cycle (nearly every one of a register): its sums straight
