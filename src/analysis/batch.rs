@@ -456,8 +456,8 @@ impl Components {
             cycles.push(members);
         }
         let (mut comp, mut start, mut members) = (vec![0u32; m], vec![0u32], Vec::with_capacity(m));
-        for v in 0..m {
-            match cycle_of[v] {
+        for (v, cycle) in cycle_of.iter().enumerate() {
+            match *cycle {
                 u32::MAX => members.push(v as u32),
                 c if cycles[c as usize].first() == Some(&(v as u32)) => members.extend(&cycles[c as usize]),
                 _ => continue,
