@@ -21,6 +21,7 @@
 //! holder sets, each freed once every company it feeds has been computed.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use petgraph::algo::kosaraju_scc;
@@ -351,6 +352,9 @@ pub fn all(
             consumers[hl] += 1;
         }
     }
+    // Counted down by the threads that compute the readers.
+    let consumers: Vec<AtomicU32> = consumers.into_iter().map(AtomicU32::new).collect();
+    let needed = |v: usize| consumers[v].load(Ordering::Relaxed) > 0;
 
     let k = valuations.len();
     // Each result is written once, by the thread that computes it, and read by later levels.
@@ -358,51 +362,56 @@ pub fn all(
     let mut sets: Vec<Option<HolderSet>> = vec![None; m];
     for lvl in &levels {
         let stored = Stored { results: &results, k };
-        let kept: Vec<(usize, HolderSet)> = lvl
+        // Each thread keeps the sets later levels read, and names the sets whose last reader
+        // it computed (freed once the level is done: others of the level may still read them).
+        let done: Vec<LevelDone> = lvl
             .par_iter()
-            .fold(Vec::new, |mut keep, &c| {
-                let scc = sccs.members(c);
-                if let [x] = scc
-                    && !nodes[*x as usize].holds_itself
-                {
-                    let v = *x as usize;
-                    let (rs, set) = solve_single(&nodes, v, stored, &sets, valuations, consumers[v] > 0);
-                    for (i, r) in rs.into_iter().enumerate() {
-                        let _ = results[v * k + i].set(r);
+            .fold(
+                || (Vec::new(), Vec::new()),
+                |(mut keep, mut spent), &c| {
+                    let scc = sccs.members(c);
+                    if let [x] = scc
+                        && !nodes[*x as usize].holds_itself
+                    {
+                        let v = *x as usize;
+                        let (rs, set) = solve_single(&nodes, v, stored, &sets, valuations, needed(v));
+                        for (i, r) in rs.into_iter().enumerate() {
+                            let _ = results[v * k + i].set(r);
+                        }
+                        keep.extend(set.map(|set| (v, set)));
+                    } else {
+                        let members: Vec<usize> = scc.iter().map(|&x| x as usize).collect();
+                        let solved =
+                            solve_component(&nodes, &local, comp, &members, stored, &sets, valuations, bounded);
+                        for (v, r, set) in solved {
+                            for (i, r) in r.into_iter().enumerate() {
+                                let _ = results[v * k + i].set(r);
+                            }
+                            // Only a set some later component reads is kept.
+                            if needed(v) {
+                                keep.push((v, set));
+                            }
+                        }
                     }
-                    keep.extend(set.map(|set| (v, set)));
-                    return keep;
-                }
-                let members: Vec<usize> = scc.iter().map(|&x| x as usize).collect();
-                let solved = solve_component(&nodes, &local, comp, &members, stored, &sets, valuations, bounded);
-                for (v, r, set) in solved {
-                    for (i, r) in r.into_iter().enumerate() {
-                        let _ = results[v * k + i].set(r);
+                    for &x in scc {
+                        for hl in outside(x as usize) {
+                            if consumers[hl].fetch_sub(1, Ordering::Relaxed) == 1 {
+                                spent.push(hl);
+                            }
+                        }
                     }
-                    // Only a set some later component reads is kept.
-                    if consumers[v] > 0 {
-                        keep.push((v, set));
-                    }
-                }
-                keep
-            })
-            .flatten()
+                    (keep, spent)
+                },
+            )
             .collect();
-        for (v, set) in kept {
-            sets[v] = Some(set);
-        }
-        // Free the sets no later component needs any more.
-        for &c in lvl {
-            for &x in sccs.members(c) {
-                for hl in outside(x as usize) {
-                    let left = &mut consumers[hl];
-                    *left = left.saturating_sub(1);
-                    if *left == 0 {
-                        sets[hl] = None;
-                    }
-                }
+        let mut freed: Vec<HolderSet> = Vec::new();
+        for (keep, spent) in done {
+            for (v, set) in keep {
+                sets[v] = Some(set);
             }
+            freed.extend(spent.into_iter().filter_map(|hl| sets[hl].take()));
         }
+        freed.into_par_iter().for_each(drop);
     }
     BatchResults { local, k, results }
 }
@@ -581,6 +590,10 @@ impl Stored<'_> {
 
 /// The ultimate holders of a company, as holder-set keys (shared by the members of a cycle).
 type HolderSet = Arc<Vec<u64>>;
+
+/// What one thread leaves after its part of a level: the holder sets later levels read, and the
+/// nodes whose sets nobody reads any more.
+type LevelDone = (Vec<(usize, HolderSet)>, Vec<usize>);
 
 /// The results of one component's members (one per valuation), each with its holder set.
 type Solved = Vec<(usize, Vec<NodeResult>, HolderSet)>;
