@@ -615,3 +615,51 @@ fn the_cli_refuses_a_damaged_or_old_snapshot_with_exit_2_and_no_output() {
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains("snapshot format 1") && err.contains("owngraph index"), "{err}");
 }
+
+/// The delta with its parties and its relations each listed in another order: rotated by `turn`,
+/// then reversed.
+fn reordered(delta: &Value, turn: usize) -> Value {
+    let mut out = delta.clone();
+    for key in ["parties", "relations"] {
+        if let Some(list) = out.get_mut(key).and_then(Value::as_array_mut)
+            && !list.is_empty()
+        {
+            let k = turn % list.len();
+            list.rotate_left(k);
+            list.reverse();
+        }
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(common::proptest_config(100))]
+    /// A delta answers the same whatever the order of its records: the FNS daily files list
+    /// a company's holders in no promised order.
+    #[test]
+    fn a_delta_gives_the_same_rows_whatever_the_order_of_its_records(
+        seed in proptest::collection::vec(any::<u32>(), 120),
+        picks in proptest::collection::vec(any::<u32>(), 40),
+        nc in 2usize..12, np in 1usize..7, nn in 0usize..4, turn in any::<u32>(),
+    ) {
+        let before = register(seed, nc, np, nn, 1);
+        let (delta, after, removed) = make_delta(&before, &picks);
+        let (Some(old), Some(_)) = (common::parse_graph(&before), common::parse_graph(&after)) else { return Ok(()) };
+        let dir = tempfile::tempdir().unwrap();
+        let shuffled = tempfile::tempdir().unwrap();
+        let (a, b) = (write_delta(dir.path(), &delta, false), write_delta(shuffled.path(), &reordered(&delta, turn as usize), false));
+        let regimes: BTreeSet<Regime> = [Regime::Ru, Regime::Eaeu, Regime::Pak].into_iter().collect();
+        for (name, policies) in common::policy_sets() {
+            let options = EngineOptions { regimes: regimes.clone(), policies };
+            let run = |path: &Path| {
+                load_delta(path, &old, &removed).and_then(|d| rescreen_delta(&old, &d, &options, &every_company)).map(changes)
+            };
+            match (run(&a), run(&b)) {
+                (Ok(x), Ok(y)) => prop_assert_eq!(x, y, "{}: {}", name, delta),
+                // Refused either way (the message may name another record first).
+                (Err(_), Err(_)) => {}
+                (x, y) => prop_assert!(false, "{}: {:?} against {:?}", name, x.err(), y.err()),
+            }
+        }
+    }
+}
