@@ -60,7 +60,10 @@ pub const RELATION_COLUMNS: &[&str] = &[
     "note",
 ];
 
-const FRACTION_COLUMNS: [&str; 5] = ["capital", "votes", "executive_board", "board", "share"];
+/// The columns holding fractions: the very names of [`RELATION_COLUMNS`], so that a cell is
+/// found by the name's address.
+const FRACTION_COLUMNS: [&str; 5] =
+    [RELATION_COLUMNS[3], RELATION_COLUMNS[4], RELATION_COLUMNS[8], RELATION_COLUMNS[9], RELATION_COLUMNS[10]];
 
 fn whole(section: Section, line: u32, message: String) -> Problem {
     Problem {
@@ -221,11 +224,13 @@ fn relation_record(
         id: c("id").map(String::from),
         notes: c("note").map(|n| vec![n.to_string()]).unwrap_or_default(),
     };
-    let label = format!("{} {} → {}", fields.kind, fields.from, fields.to);
+    // Named only for a problem of its own (a string per relation was a cost of every load).
+    let label = bad.is_some().then(|| format!("{} {} → {}", fields.kind, fields.from, fields.to));
     let built = relation_from(ids, recent, fields, origin);
     match bad {
         None => built,
         Some(m) => {
+            let label = label.unwrap_or_default();
             let mut problems = built.err().unwrap_or_default();
             problems.push(Problem {
                 record: RecordRef { section: Section::Relations, origin, label },
