@@ -60,10 +60,13 @@ pub const RELATION_COLUMNS: &[&str] = &[
     "note",
 ];
 
-/// The columns holding fractions: the very names of [`RELATION_COLUMNS`], so that a cell is
-/// found by the name's address.
-const FRACTION_COLUMNS: [&str; 5] =
-    [RELATION_COLUMNS[3], RELATION_COLUMNS[4], RELATION_COLUMNS[8], RELATION_COLUMNS[9], RELATION_COLUMNS[10]];
+/// The columns holding fractions, with their positions among [`RELATION_COLUMNS`].
+const FRACTION_COLUMNS: [(usize, &str); 5] = {
+    const fn of(name: &'static str) -> (usize, &'static str) {
+        (at(RELATION_COLUMNS, name), name)
+    }
+    [of("capital"), of("votes"), of("executive_board"), of("board"), of("share")]
+};
 
 fn whole(section: Section, line: u32, message: String) -> Problem {
     Problem {
@@ -102,11 +105,31 @@ fn columns(
     Ok(allowed.iter().map(|a| names.iter().position(|n| n == a)).collect())
 }
 
-fn cell<'r>(rec: &'r csv::StringRecord, cols: &[Option<usize>], all: &[&str], name: &str) -> Option<&'r str> {
-    // Column names are literals, merged by the compiler: compare addresses first (a string
-    // comparison per cell was 8 % of reading a register).
-    let i = all.iter().position(|a| a.as_ptr() == name.as_ptr()).or_else(|| all.iter().position(|a| *a == name))?;
-    cols[i].and_then(|c| rec.get(c)).map(str::trim).filter(|s| !s.is_empty())
+/// The position of column `name` among `all`, found when compiling (`const { at(..) }`: a name
+/// that is not there does not compile), so reading a cell searches nothing (a search per cell
+/// was a tenth of reading a register).
+const fn at(all: &[&str], name: &str) -> usize {
+    let mut i = 0;
+    while i < all.len() {
+        let (a, b) = (all[i].as_bytes(), name.as_bytes());
+        if a.len() == b.len() {
+            let mut k = 0;
+            while k < a.len() && a[k] == b[k] {
+                k += 1;
+            }
+            if k == a.len() {
+                return i;
+            }
+        }
+        i += 1;
+    }
+    panic!("no such column")
+}
+
+/// The trimmed cell of the column at `i` of the known columns, if the file has it and it is
+/// not empty.
+fn cell<'r>(rec: &'r csv::StringRecord, cols: &[Option<usize>], i: usize) -> Option<&'r str> {
+    cols.get(i).copied().flatten().and_then(|c| rec.get(c)).map(str::trim).filter(|s| !s.is_empty())
 }
 
 fn parse_bool(s: &str) -> Result<bool, String> {
@@ -151,11 +174,11 @@ fn fill(
 
 /// A party from a `parties.csv` record.
 fn party_record(rec: &csv::StringRecord, cols: &[Option<usize>], origin: Origin) -> (Party, Vec<Problem>) {
-    let c = |n: &str| cell(rec, cols, PARTY_COLUMNS, n);
+    let c = |i: usize| cell(rec, cols, i);
     let mut declared = None;
     let mut bad = Vec::new();
-    let (dru, deaeu) = (c("declared_ru"), c("declared_eaeu"));
-    if dru.is_some() || deaeu.is_some() || c("declared_reason").is_some() {
+    let (dru, deaeu) = (c(const { at(PARTY_COLUMNS, "declared_ru") }), c(const { at(PARTY_COLUMNS, "declared_eaeu") }));
+    if dru.is_some() || deaeu.is_some() || c(const { at(PARTY_COLUMNS, "declared_reason") }).is_some() {
         let mut flag = |v: Option<&str>, name: &'static str| match v.map(parse_bool) {
             Some(Ok(v)) => Some(v),
             Some(Err(m)) => {
@@ -166,22 +189,26 @@ fn party_record(rec: &csv::StringRecord, cols: &[Option<usize>], origin: Origin)
         };
         let ru = flag(dru, "declared_ru");
         let eaeu = flag(deaeu, "declared_eaeu");
-        declared = Some(DeclaredStatus { ru, eaeu, reason: c("declared_reason").unwrap_or_default().to_string() });
+        declared = Some(DeclaredStatus {
+            ru,
+            eaeu,
+            reason: c(const { at(PARTY_COLUMNS, "declared_reason") }).unwrap_or_default().to_string(),
+        });
     }
     let fields = PartyFields {
-        id: Cow::Borrowed(c("id").unwrap_or_default()),
-        kind: Cow::Borrowed(c("kind").unwrap_or_default()),
-        name: c("name").map(Cow::Borrowed),
-        country: c("country").map(Cow::Borrowed),
-        citizenship: c("citizenship")
+        id: Cow::Borrowed(c(const { at(PARTY_COLUMNS, "id") }).unwrap_or_default()),
+        kind: Cow::Borrowed(c(const { at(PARTY_COLUMNS, "kind") }).unwrap_or_default()),
+        name: c(const { at(PARTY_COLUMNS, "name") }).map(Cow::Borrowed),
+        country: c(const { at(PARTY_COLUMNS, "country") }).map(Cow::Borrowed),
+        citizenship: c(const { at(PARTY_COLUMNS, "citizenship") })
             .map(|s| s.split([';', '|']).map(|x| Cow::Borrowed(x.trim())).collect())
             .unwrap_or_default(),
-        inn: c("inn").map(String::from),
-        ogrn: c("ogrn").map(String::from),
-        document: c("document").map(String::from),
-        address: c("address").map(String::from),
+        inn: c(const { at(PARTY_COLUMNS, "inn") }).map(String::from),
+        ogrn: c(const { at(PARTY_COLUMNS, "ogrn") }).map(String::from),
+        document: c(const { at(PARTY_COLUMNS, "document") }).map(String::from),
+        address: c(const { at(PARTY_COLUMNS, "address") }).map(String::from),
         declared,
-        notes: c("note").map(|n| vec![n.to_string()]).unwrap_or_default(),
+        notes: c(const { at(PARTY_COLUMNS, "note") }).map(|n| vec![n.to_string()]).unwrap_or_default(),
     };
     let (party, mut problems) = party_from(fields, origin);
     for (field, m) in bad {
@@ -198,31 +225,31 @@ fn relation_record(
     cols: &[Option<usize>],
     origin: Origin,
 ) -> Result<Option<Relation>, Vec<Problem>> {
-    let c = |n: &str| cell(rec, cols, RELATION_COLUMNS, n);
+    let c = |i: usize| cell(rec, cols, i);
     let mut fractions = Fractions::default();
-    for name in FRACTION_COLUMNS {
-        if let Some(v) = c(name) {
+    for (i, name) in FRACTION_COLUMNS {
+        if let Some(v) = c(i) {
             fractions.set(name, Share::parse(v).map_err(|e| e.0));
         }
     }
-    let (sole, bad) = match c("sole_executive").map(parse_bool) {
+    let (sole, bad) = match c(const { at(RELATION_COLUMNS, "sole_executive") }).map(parse_bool) {
         Some(Ok(v)) => (Some(v), None),
         Some(Err(m)) => (None, Some(m)),
         None => (None, None),
     };
     let fields = RelationFields {
-        kind: Cow::Borrowed(c("type").unwrap_or_default()),
-        from: Cow::Borrowed(c("from").unwrap_or_default()),
-        to: Cow::Borrowed(c("to").unwrap_or_default()),
+        kind: Cow::Borrowed(c(const { at(RELATION_COLUMNS, "type") }).unwrap_or_default()),
+        from: Cow::Borrowed(c(const { at(RELATION_COLUMNS, "from") }).unwrap_or_default()),
+        to: Cow::Borrowed(c(const { at(RELATION_COLUMNS, "to") }).unwrap_or_default()),
         fractions,
-        basis: c("basis").map(Cow::Borrowed),
-        of: c("of").map(Cow::Borrowed),
+        basis: c(const { at(RELATION_COLUMNS, "basis") }).map(Cow::Borrowed),
+        of: c(const { at(RELATION_COLUMNS, "of") }).map(Cow::Borrowed),
         sole_executive: sole,
-        since: c("since").map(Cow::Borrowed),
-        until: c("until").map(Cow::Borrowed),
-        source: c("source").map(String::from),
-        id: c("id").map(String::from),
-        notes: c("note").map(|n| vec![n.to_string()]).unwrap_or_default(),
+        since: c(const { at(RELATION_COLUMNS, "since") }).map(Cow::Borrowed),
+        until: c(const { at(RELATION_COLUMNS, "until") }).map(Cow::Borrowed),
+        source: c(const { at(RELATION_COLUMNS, "source") }).map(String::from),
+        id: c(const { at(RELATION_COLUMNS, "id") }).map(String::from),
+        notes: c(const { at(RELATION_COLUMNS, "note") }).map(|n| vec![n.to_string()]).unwrap_or_default(),
     };
     // Named only for a problem of its own (a string per relation was a cost of every load).
     let label = bad.is_some().then(|| format!("{} {} → {}", fields.kind, fields.from, fields.to));
