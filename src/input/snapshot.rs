@@ -16,9 +16,11 @@
 //!   ids in order with the party position of each, and every 64th id's place (a lookup is a
 //!   binary search over those, then a scan of 64 ids).
 //!
-//! A full reader streams the file once, checking every block as it arrives, and builds the
-//! graph as from any input (validated again: it costs little next to parsing text). A partial
-//! reader ([`Snapshot`]) maps the file into memory and checks only the blocks it reads, so one
+//! Both readers map the file into memory ([`Snapshot`]). The whole reader checks every block
+//! on every thread, decodes the records in parallel runs placed by the record offsets, releases
+//! the pages behind it, proves the ids distinct from the sorted id section (so the graph's id
+//! table waits for its first look-up) and checks the graph as any input is checked (it costs
+//! little next to parsing text). The partial reader checks only the blocks it reads, so one
 //! party, its relations or an id lookup cost what they touch. A file whose magic, version,
 //! lengths or checksums do not match is refused with the reason.
 //!
