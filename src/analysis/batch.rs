@@ -516,26 +516,16 @@ fn solve_single(
         }
     }
     let undisclosed = !node.remainder.is_zero();
-    // Holder-set keys, as in `holder_sets`: a company holder brings its set, any other holder
-    // is itself; the holders are distinct parties, so without a set to merge they count as is.
+    // The holders are distinct parties: without a set to merge they count as they are.
     let (count, set) = if merges || keep_set {
         let mut set: Vec<u64> = Vec::with_capacity(node.holders.len() + 1);
         for h in &node.holders {
-            match h.slot.node_index() {
-                Some(hl) if !nodes[hl].nonprofit => {
-                    if let Some(s) = &sets[hl] {
-                        set.extend_from_slice(s);
-                    }
-                }
-                _ => set.push(u64::from(h.party.raw())),
-            }
+            bring(nodes, sets, h, &mut set);
         }
         if undisclosed {
             set.push(undisclosed_key(node.party));
         }
-        set.sort_unstable();
-        set.dedup();
-        set.truncate(HOLDER_CAP);
+        let set = settle(set);
         (set.len(), keep_set.then(|| Arc::new(set)))
     } else {
         (node.holders.len() + usize::from(undisclosed), None)
@@ -732,6 +722,28 @@ fn solve_component(
     done(solved)
 }
 
+/// What a direct holder brings to a holder set: a company of the sweep its own set (its
+/// ultimate holders), any other holder (a person, a state, a nonprofit, one outside the scope)
+/// itself.
+fn bring(nodes: &[Node], sets: &[Option<HolderSet>], h: &Holder, set: &mut Vec<u64>) {
+    match h.slot.node_index() {
+        Some(hl) if !nodes[hl].nonprofit => {
+            if let Some(s) = &sets[hl] {
+                set.extend_from_slice(s);
+            }
+        }
+        _ => set.push(u64::from(h.party.raw())),
+    }
+}
+
+/// A holder set's keys, each once, at most [`HOLDER_CAP`] of them.
+fn settle(mut set: Vec<u64>) -> Vec<u64> {
+    set.sort_unstable();
+    set.dedup();
+    set.truncate(HOLDER_CAP);
+    set
+}
+
 /// The ultimate holders of each member of a component, and whether it sits in a cycle of
 /// holdings. In a cycle of companies every member has the same holders. A nonprofit passes on
 /// no holders (it is an ultimate holder itself), so in a cycle through a nonprofit the
@@ -744,28 +756,12 @@ fn holder_sets(
     inside: &dyn Fn(PartyIdx) -> bool,
     sets: &[Option<HolderSet>],
 ) -> Vec<(HolderSet, bool)> {
-    // What a holder outside the component brings.
-    let outside = |h: PartyIdx, set: &mut Vec<u64>| {
-        let hl = local[h.index()];
-        if hl != u32::MAX && !nodes[hl as usize].nonprofit {
-            if let Some(s) = &sets[hl as usize] {
-                set.extend_from_slice(s);
-            }
-        } else {
-            set.push(u64::from(h.raw()));
-        }
-    };
-    let finish = |mut set: Vec<u64>| -> HolderSet {
-        set.sort_unstable();
-        set.dedup();
-        set.truncate(HOLDER_CAP);
-        Arc::new(set)
-    };
+    let finish = |set: Vec<u64>| -> HolderSet { Arc::new(settle(set)) };
     if members.iter().all(|&v| !nodes[v].nonprofit) {
         let mut set = Vec::new();
         for &v in members {
-            for Holder { party: h, .. } in nodes[v].holders.iter().filter(|x| !inside(x.party)) {
-                outside(*h, &mut set);
+            for h in nodes[v].holders.iter().filter(|x| !inside(x.party)) {
+                bring(nodes, sets, h, &mut set);
             }
             if !nodes[v].remainder.is_zero() {
                 set.push(undisclosed_key(nodes[v].party));
@@ -801,9 +797,10 @@ fn holder_sets(
         let mut set = Vec::new();
         for &j in &js {
             let v = members[j];
-            for Holder { party: h, .. } in &nodes[v].holders {
+            for holder in &nodes[v].holders {
+                let h = &holder.party;
                 match member_of(*h) {
-                    None => outside(*h, &mut set),
+                    None => bring(nodes, sets, holder, &mut set),
                     Some(i) if nodes[members[i]].nonprofit => set.push(u64::from(h.raw())),
                     Some(i) if js.contains(&i) => {}
                     Some(i) => {
