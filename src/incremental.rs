@@ -6,7 +6,8 @@
 //! party of its old or new ancestry changed its own record or the relations into it. Such a
 //! party is *touched*: new, or with another kind, name, country, citizenship or details, or
 //! another set of relations into it (compared by the ids at their ends, the interest and the
-//! dates), or quarantined in one register and not the other. Every target whose row may differ
+//! dates), or quarantined in one register and not the other, or for other reasons (a row
+//! without an answer names them). Every target whose row may differ
 //! is a descendant of a touched party in today's register (following the last relation a
 //! change removed from an old chain leads to a touched party still above the target), so the
 //! engine runs over the ancestry of those descendants only, once in each register, and the
@@ -28,8 +29,9 @@ use chrono::NaiveDate;
 use crate::input::delta::Delta;
 use crate::input::snapshot::Snapshot;
 use crate::law::engine::{Engine, EngineOptions, ScreenRow};
-use crate::law::nonprofit::ClosedLoopError;
-use crate::model::{Graph, GraphBuilder, Interest, Party, PartyIdx, PartyKind, Relation, RelationIdx};
+use crate::model::{
+    Country, Graph, GraphBuilder, Interest, Party, PartyIdx, PartyKind, Relation, RelationIdx, quarantine,
+};
 
 /// A fingerprint of a party's own record (its position in the input excluded).
 fn party_print(p: &Party) -> u64 {
@@ -67,7 +69,7 @@ type Dates = (Option<chrono::NaiveDate>, Option<chrono::NaiveDate>);
 /// through `to_new` (yesterday's positions mapped to today's by id).
 fn same_incoming(old: &Graph, new: &Graph, o: PartyIdx, p: PartyIdx, to_new: &[Option<PartyIdx>]) -> bool {
     if old.incoming(o).count() != new.incoming(p).count()
-        || old.quarantine_of(o).is_some() != new.quarantine_of(p).is_some()
+        || old.quarantine_of(o).map(|q| &q.reasons) != new.quarantine_of(p).map(|q| &q.reasons)
     {
         return false;
     }
@@ -141,8 +143,36 @@ fn closure(g: &Graph, start: &[PartyIdx], forward: bool) -> Vec<bool> {
     seen
 }
 
-/// A row, or why the target has none (a closed ownership loop, a value beyond the budget).
-pub type Row = Result<ScreenRow, String>;
+/// A row, or why the target has none.
+pub type Row = Result<ScreenRow, NoRow>;
+
+/// Why a target has no row.
+#[derive(Clone, Debug, PartialEq)]
+pub enum NoRow {
+    /// Its ownership or control reaches quarantined records, so `screen` answers nothing for
+    /// it: its name and country, and each record's id with the reasons it was set aside.
+    NotAnswered {
+        /// The target's name.
+        name: String,
+        /// The target's country.
+        country: Option<Country>,
+        /// The records, as [`quarantine::blocked_reasons`] gives them.
+        records: Vec<(String, Vec<String>)>,
+    },
+    /// The engine could not answer: a closed ownership loop, a value beyond the size budget.
+    Error(String),
+}
+
+/// The row `screen` gives the target `t` of `g`: none when its ownership or control reaches a
+/// quarantined record (as in a full screen), else the engine's.
+pub fn screen_row(engine: &Engine, g: &Graph, t: PartyIdx) -> Row {
+    let records = quarantine::blocked_reasons(g, t);
+    if !records.is_empty() {
+        let p = g.party(t);
+        return Err(NoRow::NotAnswered { name: p.name.clone(), country: p.country, records });
+    }
+    engine.row(t).map_err(|e| NoRow::Error(e.to_string()))
+}
 
 /// How a target's row changed.
 #[derive(Clone, Debug, PartialEq)]
@@ -204,7 +234,7 @@ fn compare(
             return FxHashMap::default();
         }
         let engine = Engine::for_scope(g, &closure(g, ts, false), options.clone());
-        ts.iter().map(|&t| (g.party(t).id.clone(), engine.row(t).map_err(|e: ClosedLoopError| e.to_string()))).collect()
+        ts.iter().map(|&t| (g.party(t).id.clone(), screen_row(&engine, g, t))).collect()
     };
     let mut old_rows = keyed(old, targets_old);
     let new_rows = keyed(new, targets_new);
@@ -417,9 +447,7 @@ impl Applied<'_> {
     /// True when `v`'s record, quarantine or holders differ before and after.
     fn touched(&self, v: Node) -> Result<bool, String> {
         let (Some(before), Some(after)) = (self.record(v, false)?, self.record(v, true)?) else { return Ok(true) };
-        if party_print(&before) != party_print(&after)
-            || self.quarantine_of(v, false).is_some() != self.quarantine_of(v, true).is_some()
-        {
+        if party_print(&before) != party_print(&after) || self.quarantine_of(v, false) != self.quarantine_of(v, true) {
             return Ok(true);
         }
         let keys = |edges: Vec<Edge>| edges.iter().map(Edge::key).collect::<Vec<_>>();

@@ -7,11 +7,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use owngraph::incremental::{Change, Register, Rescreen, every_company, rescreen, rescreen_delta};
+use owngraph::incremental::{Change, Register, Rescreen, every_company, rescreen, rescreen_delta, screen_row};
 use owngraph::input::delta::{self, Delta};
 use owngraph::input::snapshot::{self, Snapshot};
 use owngraph::law::Regime;
-use owngraph::law::engine::{Engine, EngineOptions, ScreenRow};
+use owngraph::law::engine::{Engine, EngineOptions};
 use owngraph::model::{Graph, PartyIdx};
 use proptest::prelude::*;
 use serde_json::{Value, json};
@@ -68,11 +68,11 @@ fn mutate(g: &Value, picks: &[u32]) -> Value {
     g
 }
 
-fn full(g: &Graph, options: &EngineOptions) -> BTreeMap<String, Result<ScreenRow, String>> {
+fn full(g: &Graph, options: &EngineOptions) -> BTreeMap<String, owngraph::incremental::Row> {
     let engine = Engine::new(g, options.clone());
     g.party_indices()
         .filter(|&p| every_company(g.party(p)))
-        .map(|p| (g.party(p).id.clone(), engine.row(p).map_err(|e| e.to_string())))
+        .map(|p| (g.party(p).id.clone(), screen_row(&engine, g, p)))
         .collect()
 }
 
@@ -418,7 +418,7 @@ fn write_delta(dir: &Path, delta: &Value, lines: bool) -> std::path::PathBuf {
 
 fn load_delta(path: &Path, register: &dyn Register, removed: &[String]) -> Result<Delta, String> {
     let find = |id: &str| register.find(id)?.map(|p| register.party(p)).transpose();
-    delta::load(&[path], register.as_of(), &find, removed).map_err(|e| e.to_string())
+    delta::load(&[path], &owngraph::input::LoadOptions::at(register.as_of()), &find, removed).map_err(|e| e.to_string())
 }
 
 /// The rows that differ between two full screens.
@@ -661,5 +661,165 @@ proptest! {
                 (x, y) => prop_assert!(false, "{}: {:?} against {:?}", name, x.err(), y.err()),
             }
         }
+    }
+}
+
+/// A random EGRUL company record: its founders are persons (by ИНН, citizenship fixed by the
+/// ИНН so that every record agrees) and companies (by ОГРН), each with a whole percent.
+fn egrul_company(ogrn: u32, extract: &str, founders: &[(bool, u32, u32)]) -> String {
+    let mut out = format!(
+        r#"<Документ ИдДок="{ogrn}-{extract}"><СвЮЛ ДатаВып="{extract}" ОГРН="12500000{ogrn:05}" ИНН="77000{ogrn:05}" СпрОПФ="ОКОПФ" КодОПФ="12300"><СвНаимЮЛ НаимЮЛПолн="ООО «КОМПАНИЯ {ogrn}»"/><СвУстКап СумКап="100"/><СвУчредит>"#
+    );
+    for &(person, who, percent) in founders {
+        let share = format!(
+            r#"<ДоляУстКап НоминСтоим="{percent}"><РазмерДоли><Процент>{percent}</Процент></РазмерДоли></ДоляУстКап>"#
+        );
+        if person {
+            // Russia, Belarus (EAEU), China.
+            let citizenship = match who % 3 {
+                0 => r#"КодГражд="1""#,
+                1 => r#"КодГражд="2" ОКСМ="112""#,
+                _ => r#"КодГражд="2" ОКСМ="156""#,
+            };
+            out.push_str(&format!(
+                r#"<УчрФЛ><СвФЛ Фамилия="ФАМИЛИЯ{who}" Имя="ИМЯ{who}" ИННФЛ="9000000{who:05}"/><СвГраждФЛ {citizenship}/>{share}</УчрФЛ>"#
+            ));
+        } else {
+            out.push_str(&format!(
+                r#"<УчрЮЛРос><НаимИННЮЛ ОГРН="12500000{who:05}" ИНН="77000{who:05}" НаимЮЛПолн="ООО «КОМПАНИЯ {who}»"/>{share}</УчрЮЛРос>"#
+            ));
+        }
+    }
+    out.push_str("</СвУчредит></СвЮЛ></Документ>\n");
+    out
+}
+
+/// An FNS open-data package of these company records.
+fn egrul_package(records: &[String]) -> String {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Файл ИдФайл=\"VO_RUGFO_test\" ВерсФорм=\"4.07\" ТипИнф=\"ЕГРЮЛ_ОТКР_СВЕД\" КолДок=\"{}\">\n{}</Файл>\n",
+        records.len(),
+        records.concat()
+    )
+}
+
+/// Random founders: up to three, persons or companies among `companies` (the register's and
+/// some not in it), percents summing to at most 100; one record in eight sums above 100 (the
+/// importer quarantines it).
+fn egrul_founders(r: &mut impl FnMut(u32) -> u32, companies: u32) -> Vec<(bool, u32, u32)> {
+    let mut left = if r(8) == 0 { 300 } else { 100 };
+    let mut out: Vec<(bool, u32, u32)> = Vec::new();
+    for _ in 0..1 + r(3) {
+        let person = r(3) > 0;
+        let who = if person { r(8) } else { r(companies + 2) };
+        let percent = if left == 0 { 0 } else { 1 + r(left.min(100)) };
+        if percent == 0 || out.iter().any(|&(p, w, _)| p == person && w == who) {
+            continue;
+        }
+        left -= percent;
+        out.push((person, who, percent));
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(common::proptest_config(150))]
+    /// An FNS package as a delta to an EGRUL register gives the rows that differ between the
+    /// register's files read whole and the register's files with the package after them (whose
+    /// later extracts win): restated companies, new ones, founders met before and new.
+    #[test]
+    fn an_egrul_package_as_a_delta_gives_exactly_the_rows_of_a_full_rescreen(
+        picks in proptest::collection::vec(any::<u32>(), 200), n in 2u32..9,
+    ) {
+        let mut it = picks.iter().copied().cycle();
+        let mut r = move |m: u32| it.next().unwrap_or(0) % m.max(1);
+        let register: Vec<String> = (0..n).map(|c| egrul_company(c, "2025-11-20", &egrul_founders(&mut r, n))).collect();
+        let mut package = Vec::new();
+        for c in 0..n + 2 {
+            // Some register companies change, a new one may appear (n, n + 1).
+            if r(3) == 0 {
+                package.push(egrul_company(c, "2025-11-21", &egrul_founders(&mut r, n)));
+            }
+        }
+        if package.is_empty() {
+            package.push(egrul_company(n, "2025-11-21", &egrul_founders(&mut r, n)));
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let (old_xml, delta_xml) = (dir.path().join("register.xml"), dir.path().join("package.xml"));
+        std::fs::write(&old_xml, egrul_package(&register)).unwrap();
+        std::fs::write(&delta_xml, egrul_package(&package)).unwrap();
+        let options = owngraph::input::LoadOptions::at(chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap());
+        let old = owngraph::input::load_inputs(&[&old_xml], &options).unwrap();
+        let new = owngraph::input::load_inputs(&[&old_xml, &delta_xml], &options).unwrap();
+        let snap = Snapshot::from_vec(snapshot::encode(&old)).unwrap();
+        let regimes: BTreeSet<Regime> = [Regime::Ru, Regime::Eaeu, Regime::Pak].into_iter().collect();
+        // A company the register knows only as a founder, which no record names after the
+        // package, is no longer in a full import; the delta keeps it (nothing says it ceased),
+        // its row unchanged: it has no holders either way.
+        let defined: BTreeSet<String> = (0..n).map(|c| format!("12500000{c:05}")).collect();
+        let kept = |id: &String, change: &Change| defined.contains(id) || !matches!(change, Change::Removed(_));
+        for (name, policies) in common::policy_sets() {
+            let options = EngineOptions { regimes: regimes.clone(), policies };
+            let mut expected = full_difference(&old, &new, &options);
+            expected.retain(|id, change| kept(id, change));
+            for (how, reg) in [("whole", &old as &dyn Register), ("snapshot", &snap as &dyn Register)] {
+                let got = load_delta(&delta_xml, reg, &[])
+                    .and_then(|d| rescreen_delta(reg, &d, &options, &every_company))
+                    .map_err(|e| TestCaseError::fail(format!("{name} {how}: {e}")))?;
+                prop_assert_eq!(&changes(got), &expected, "{} {}:\n{}", name, how, package.concat());
+            }
+        }
+    }
+}
+
+/// Real FNS packages (the cuts of fixtures/egrul): the register read from two of them, the
+/// next day's package as the delta, from the command line, gives what `--since` gives.
+#[test]
+fn the_next_fns_package_as_a_delta_gives_what_since_gives() {
+    let dir = tempfile::tempdir().unwrap();
+    let (old, new) = (dir.path().join("old"), dir.path().join("new"));
+    std::fs::create_dir(&old).unwrap();
+    std::fs::create_dir(&new).unwrap();
+    for f in ["fns-2025-11-02-cut.xml", "fns-2025-11-16-cut.xml", "fns-2025-11-27-cut.xml"] {
+        std::fs::copy(common::fixture(&format!("egrul/{f}")), old.join(f)).unwrap();
+        std::fs::copy(common::fixture(&format!("egrul/{f}")), new.join(f)).unwrap();
+    }
+    let package = common::fixture("egrul/fns-2025-11-28-cut.xml");
+    std::fs::copy(&package, new.join("fns-2025-11-28-cut.xml")).unwrap();
+    let snapshot = dir.path().join("old.og");
+    common::owngraph().arg("index").arg(&old).arg("-o").arg(&snapshot).assert().code(0);
+    let since = common::owngraph().arg("screen").arg(&new).args(["--all", "--since"]).arg(&old).output().unwrap();
+    assert_eq!(since.status.code(), Some(0), "{}", String::from_utf8_lossy(&since.stderr));
+    let rows = String::from_utf8(since.stdout).unwrap();
+    // The package adds 1047600411814, two citizens of the RF and one of Belarus.
+    assert!(rows.contains("\nadded,,,,1047600411814,"), "{rows}");
+    assert!(rows.contains(",eligible,6667/10000,66.67,6667/10000,66.67,not_eligible,3333/10000,33.33,"), "{rows}");
+    for register in [&old, &snapshot] {
+        let out =
+            common::owngraph().arg("screen").arg(register).args(["--all", "--changes"]).arg(&package).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(String::from_utf8(out.stdout).unwrap(), rows, "{}", register.display());
+    }
+    // A record the importer sets aside: the row is not answered, as a full screen writes it.
+    let malformed = dir.path().join("malformed.xml");
+    std::fs::copy(common::fixture("egrul/malformed.xml"), &malformed).unwrap();
+    let whole = common::owngraph().arg("screen").arg(&malformed).arg("--all").output().unwrap();
+    let whole = String::from_utf8(whole.stdout).unwrap();
+    let blocked = whole.lines().nth(1).unwrap();
+    assert!(
+        blocked.contains(",not_answered: quarantined record in its ownership or control: 1027700000001 ("),
+        "{whole}"
+    );
+    for register in [&old, &snapshot] {
+        let out = common::owngraph()
+            .arg("screen")
+            .arg(register)
+            .args(["--all", "--changes"])
+            .arg(&malformed)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        let rows = String::from_utf8(out.stdout).unwrap();
+        assert_eq!(rows.lines().nth(1).unwrap(), format!("added,,,,{blocked}"), "{}", register.display());
     }
 }

@@ -13,7 +13,7 @@ use owngraph::analysis::interval::Value;
 use owngraph::fraction::PERCENT_DECIMALS;
 use owngraph::law::engine::{Engine, EngineOptions, RowAnswers, RowRegimes, ScreenRow};
 use owngraph::law::{Regime, Verdict};
-use owngraph::model::{Graph, Party, PartyIdx, quarantine};
+use owngraph::model::{Country, Graph, Party, PartyIdx, quarantine};
 use rayon::prelude::*;
 
 use super::common::{CliError, GraphArgs, PolicyArgs, RegimeChoice, personal_data};
@@ -84,13 +84,16 @@ pub struct Args {
     since: Option<PathBuf>,
 
     /// Re-screen a delta: the file (JSON, JSON Lines) or CSV pair directory of the parties whose
-    /// state changed, each with its whole current record and every relation into it (as in the
-    /// FNS daily files). Each replaces the register's party of the same id (or adds it), its
-    /// holders become exactly those listed; a holder may be a party of the register only. The
+    /// state changed, each with its whole current record and every relation into it, or an FNS
+    /// EGRUL package (.xml, .zip or their directory) for a register read from EGRUL. Each
+    /// replaces the register's party of the same id (or adds it), its holders become exactly
+    /// those listed; a holder may be a party of the register only (in EGRUL, a founder without
+    /// a record of its own is the register's party of its ОГРН or ИНН, else a new one). The
     /// rows that change are written as `--since` writes them; with a snapshot register
     /// (`owngraph index`) only what the change reaches is read. Parties removed are
-    /// listed with `--removed`; `--targets` names ids only (not ИНН or ОГРН). Example:
-    /// `owngraph screen register.og --all --changes today.json -o changes.csv`
+    /// listed with `--removed`; `--targets` names ids only (not ИНН or ОГРН). Examples:
+    /// `owngraph screen register.og --all --changes today.json -o changes.csv`,
+    /// `owngraph screen egrul.og --all --changes VO_RUGFO_0000_9965_20251128.zip -o changes.csv`
     #[arg(long, value_name = "DELTA", conflicts_with_all = ["shard", "since"])]
     changes: Option<PathBuf>,
 
@@ -345,43 +348,41 @@ fn write_csv_row(line: &mut CsvLine, r: &RowCells) {
     });
 }
 
-/// Why a target's row has no answer: the quarantined records its ownership or control reaches,
-/// `id: reason` each.
-fn blocked_reasons(graph: &Graph, t: PartyIdx) -> Vec<(String, Vec<String>)> {
-    quarantine::blocked_by(graph, t)
-        .into_iter()
-        .map(|q| {
-            let reasons = graph.quarantine_of(q).map(|x| x.reasons.clone()).unwrap_or_default();
-            (graph.party(q).id.clone(), reasons)
-        })
-        .collect()
-}
-
-/// A row that cannot be answered, appended to `out`: no verdicts, and the records that block it.
-fn blocked_csv_row(out: &mut String, party: &Party, why: &[(String, Vec<String>)]) {
-    let mut line = CsvLine::new(out);
+/// The cells of a row that cannot be answered: no verdicts, and the records that block it.
+fn blocked_cells(line: &mut CsvLine, id: &str, name: &str, country: Option<Country>, why: &[(String, Vec<String>)]) {
     // Every verdict and share column is empty: only the id, name, country and the note.
-    line.cell(&party.id);
-    line.cell(&party.name);
-    line.cell(party.country.as_ref().map_or("", |c| c.as_str()));
+    line.cell(id);
+    line.cell(name);
+    line.cell(country.as_ref().map_or("", |c| c.as_str()));
     line.empty(COLUMNS.len() - 4);
     let list: Vec<String> = why.iter().map(|(id, rs)| format!("{id} ({})", rs.join("; "))).collect();
     line.cell(&format!("not_answered: quarantined record in its ownership or control: {}", list.join(", ")));
+}
+
+/// A row that cannot be answered, appended to `out` ([`blocked_cells`]).
+fn blocked_csv_row(out: &mut String, party: &Party, why: &[(String, Vec<String>)]) {
+    let mut line = CsvLine::new(out);
+    blocked_cells(&mut line, &party.id, &party.name, party.country, why);
     line.end();
 }
 
-/// [`blocked_csv_row`] as a JSON line.
-fn blocked_json_row(out: &mut Vec<u8>, party: &Party, why: &[(String, Vec<String>)]) -> Result<(), String> {
+/// [`blocked_cells`] as JSON.
+fn blocked_json(id: &str, name: &str, country: Option<Country>, why: &[(String, Vec<String>)]) -> serde_json::Value {
     let records: Vec<serde_json::Value> =
         why.iter().map(|(id, rs)| serde_json::json!({"id": id, "reasons": rs})).collect();
-    let v = serde_json::json!({
-        "target": party.id,
-        "name": party.name,
-        "country": party.country.map(|c| c.to_string()),
+    serde_json::json!({
+        "target": id,
+        "name": name,
+        "country": country.map(|c| c.to_string()),
         "regimes": {},
         "not_answered": {"reason": "quarantined", "records": records},
         "notes": ["not_answered"],
-    });
+    })
+}
+
+/// [`blocked_json`] as a JSON line.
+fn blocked_json_row(out: &mut Vec<u8>, party: &Party, why: &[(String, Vec<String>)]) -> Result<(), String> {
+    let v = blocked_json(&party.id, &party.name, party.country, why);
     serde_json::to_writer(&mut *out, &v).map_err(|e| e.to_string())?;
     out.push(b'\n');
     Ok(())
@@ -412,7 +413,7 @@ fn render_block(
             for c in counts.iter_mut() {
                 c[3] += 1;
             }
-            let (party, why) = (graph.party(t), blocked_reasons(graph, t));
+            let (party, why) = (graph.party(t), quarantine::blocked_reasons(graph, t));
             match format {
                 Format::Csv => blocked_csv_row(&mut csv, party, &why),
                 Format::Jsonl => blocked_json_row(&mut jsonl, party, &why)?,
@@ -684,7 +685,8 @@ fn rescreen_changes(args: &Args, delta: &Path, started: Instant, mut output: Out
         }
         None => Vec::new(),
     };
-    let changes = owngraph::input::delta::load(&paths, register.as_of(), &find, &removed).map_err(CliError::Input)?;
+    let read = owngraph::input::LoadOptions { as_of: register.as_of(), egrul: args.graph.egrul.options() };
+    let changes = owngraph::input::delta::load(&paths, &read, &find, &removed).map_err(CliError::Input)?;
     let loaded = started.elapsed();
     // The targets file names ids (not ИНН or ОГРН: the register is not read whole).
     let wanted = match &args.targets {
@@ -728,7 +730,7 @@ fn write_changes(
     started: Instant,
     loaded: std::time::Duration,
 ) -> Result<ExitCode, CliError> {
-    use owngraph::incremental::Change;
+    use owngraph::incremental::{Change, NoRow, Row};
     let computed = started.elapsed();
     let format = args.format.unwrap_or_else(|| {
         match args.output.as_deref().and_then(|p| p.extension()).and_then(|e| e.to_str()) {
@@ -737,7 +739,7 @@ fn write_changes(
         }
     });
     let mut out = output.open()?;
-    let verdicts = |r: &Result<ScreenRow, String>| -> [String; 3] {
+    let verdicts = |r: &Row| -> [String; 3] {
         let v = |p: Option<Option<Verdict>>| p.map(|v| v.map_or("not_exact", |v| v.as_str())).unwrap_or("").to_string();
         match r {
             Ok(r) => [
@@ -745,7 +747,8 @@ fn write_changes(
                 v(r.regimes.eaeu.as_ref().map(|p| p.verdict)),
                 v(r.regimes.pak.as_ref().map(|p| Some(p.verdict))),
             ],
-            Err(_) => ["error".into(), "error".into(), "error".into()],
+            Err(NoRow::NotAnswered { .. }) => ["not_answered".into(), "not_answered".into(), "not_answered".into()],
+            Err(NoRow::Error(_)) => ["error".into(), "error".into(), "error".into()],
         }
     };
     // The rows as CSV text or as JSON lines.
@@ -773,7 +776,10 @@ fn write_changes(
                 }
                 match after {
                     Some(Ok(r)) => write_csv_row(&mut line, &RowCells::from(r)),
-                    Some(Err(e)) => {
+                    Some(Err(NoRow::NotAnswered { name, country, records })) => {
+                        blocked_cells(&mut line, id, name, *country, records);
+                    }
+                    Some(Err(NoRow::Error(e))) => {
                         line.cell(id);
                         line.empty(COLUMNS.len() - 2);
                         line.cell(e);
@@ -786,9 +792,12 @@ fn write_changes(
                 line.end();
             }
             Format::Jsonl => {
-                let side = |r: Option<&Result<ScreenRow, String>>| match r {
+                let side = |r: Option<&Row>| match r {
                     Some(Ok(r)) => serde_json::to_value(r).unwrap_or_default(),
-                    Some(Err(e)) => serde_json::json!({"target": id, "error": e}),
+                    Some(Err(NoRow::NotAnswered { name, country, records })) => {
+                        blocked_json(id, name, *country, records)
+                    }
+                    Some(Err(NoRow::Error(e))) => serde_json::json!({"target": id, "error": e}),
                     None => serde_json::Value::Null,
                 };
                 let v = serde_json::json!({"target": id, "change": kind, "old": side(before), "new": side(after)});

@@ -1,5 +1,5 @@
 //! A delta (`screen REGISTER --changes DELTA`, issue 15): the parties whose state changed, in
-//! any graph format but EGRUL (native JSON, JSON Lines, the CSV pair). Each party record of
+//! native JSON, JSON Lines, the CSV pair, or EGRUL XML (see [`egrul`] below). Each party record of
 //! the delta replaces the register's record with the same id (or adds the party), and the
 //! relations into it, of every type, become exactly those the delta gives, as in the FNS daily
 //! files (the whole current state of each changed company). A relation's holder (or the owner
@@ -11,14 +11,23 @@
 //! The delta is read by the format's own reader, given first the register's records of the
 //! parties its relations name and it does not define ("known" parties), so every problem is
 //! reported with its file, record and field as for any input.
+//!
+//! An EGRUL delta is an FNS package (`.xml`, a `.zip` of them, or their directory) read by the
+//! EGRUL importer with the register's options: each company with a `СвЮЛ` record of its own in
+//! it is restated, its founders becoming exactly its holders, as a full import of the register's
+//! files followed by the package would give (the later version of a company wins there too). A
+//! founder, trustee or fund the package names without a record of its own is the register's
+//! party of the same id (ОГРН, ИНН) when the register has one, else a new party. A register
+//! party stays even when the package names it no more (a full import would drop a founder
+//! that no record names, though nothing says it ceased; its row, without holders, is the same
+//! either way); `--removed` removes parties.
 
 use std::path::Path;
 
-use chrono::NaiveDate;
 use rustc_hash::FxHashSet;
 
-use super::InputErrors;
-use crate::model::{Graph, Origin, Party, PartyIdx, Problem, RecordRef, Section};
+use super::{InputErrors, LoadOptions};
+use crate::model::{Graph, Interest, Origin, Party, PartyIdx, Problem, RecordRef, Section};
 
 /// A delta as read: its graph (the known parties first, then its own) and how many parties
 /// are known ones.
@@ -88,7 +97,7 @@ fn scan(paths: &[&Path]) -> (FxHashSet<String>, Vec<String>) {
                 }
             }
         }
-        Format::Other(_) => {}
+        Format::Egrul | Format::Other(_) => {}
     }
     (defined, named)
 }
@@ -101,6 +110,8 @@ enum Format {
     Csv(std::path::PathBuf, std::path::PathBuf),
     Json(std::path::PathBuf),
     Lines(std::path::PathBuf),
+    /// EGRUL XML: a package, a `.zip` of them, or their directory.
+    Egrul,
     Other(String),
 }
 
@@ -108,11 +119,7 @@ fn format_of(paths: &[&Path]) -> Format {
     match paths {
         [dir] if dir.is_dir() => {
             let (p, r) = (dir.join("parties.csv"), dir.join("relations.csv"));
-            if p.exists() && r.exists() {
-                Format::Csv(p, r)
-            } else {
-                Format::Other("a directory without parties.csv and relations.csv".into())
-            }
+            if p.exists() && r.exists() { Format::Csv(p, r) } else { Format::Egrul }
         }
         [one] => {
             if super::snapshot::is_snapshot(one) {
@@ -122,7 +129,8 @@ fn format_of(paths: &[&Path]) -> Format {
                 Some("jsonl" | "ndjson") => Format::Lines(one.to_path_buf()),
                 Some("json") => Format::Json(one.to_path_buf()),
                 Some("csv") => Format::Other("one CSV file (a CSV graph is a pair)".into()),
-                _ => Format::Other("neither .json, .jsonl nor a CSV pair".into()),
+                _ if super::egrul_source(one) => Format::Egrul,
+                _ => Format::Other("neither .json, .jsonl, a CSV pair nor EGRUL XML".into()),
             }
         }
         [a, b] => {
@@ -138,24 +146,30 @@ fn format_of(paths: &[&Path]) -> Format {
     }
 }
 
-/// Reads a delta as of `as_of` (the register's date). `register` gives the register's record
-/// of an id, if it has one (an error when the register cannot be read).
+/// Reads a delta as of `options.as_of` (the register's date; the EGRUL options are those the
+/// register was read with). `register` gives the register's record of an id, if it has one (an
+/// error when the register cannot be read).
 /// `removed` are the ids of register parties removed: the delta may neither restate nor name
 /// them.
 pub fn load(
     paths: &[&Path],
-    as_of: NaiveDate,
+    options: &LoadOptions,
     register: &dyn Fn(&str) -> Result<Option<Party>, String>,
     removed: &[String],
 ) -> Result<Delta, InputErrors> {
+    let as_of = options.as_of;
     let name = paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(" + ");
     if let Format::Other(what) = format_of(paths) {
         return Err(InputErrors::whole(
             &name,
             format!(
-                "a delta is a native JSON file (.json), JSON Lines (.jsonl) or a CSV pair (parties.csv and relations.csv, or their directory); this is {what}"
+                "a delta is a native JSON file (.json), JSON Lines (.jsonl), a CSV pair (parties.csv and relations.csv, or their directory) or EGRUL XML (an FNS package .xml, a .zip of them or their directory); this is {what}"
             ),
         ));
+    }
+    if let Format::Egrul = format_of(paths) {
+        let (graph, known) = egrul(paths, options, register, &name)?;
+        return checked(Delta { graph, known, removed: removed.to_vec() }, name, Vec::new());
     }
     let (defined, named) = scan(paths);
     let gone: FxHashSet<&str> = removed.iter().map(String::as_str).collect();
@@ -175,9 +189,21 @@ pub fn load(
         Format::Csv(p, r) => super::csv::parse_pair_with(&p, &r, as_of, &known)?,
         Format::Json(p) => super::json::parse_with(&p.display().to_string(), &super::read_text(&p)?, as_of, &known)?,
         Format::Lines(p) => super::jsonl::parse_with(&p, as_of, &known)?,
-        Format::Other(_) => unreachable_format(&name)?,
+        Format::Egrul | Format::Other(_) => unreachable_format(&name)?,
     };
-    let delta = Delta { graph, known: known.len(), removed: removed.to_vec() };
+    let files = match format_of(paths) {
+        Format::Csv(p, r) => {
+            vec![(Section::Parties, p.display().to_string()), (Section::Relations, r.display().to_string())]
+        }
+        _ => Vec::new(),
+    };
+    checked(Delta { graph, known: known.len(), removed: removed.to_vec() }, name, files)
+}
+
+/// The delta, unless it removes a party it restates, or gives a relation or a quarantine
+/// entry into a register party it does not restate.
+fn checked(delta: Delta, name: String, files: Vec<(Section, String)>) -> Result<Delta, InputErrors> {
+    let gone: FxHashSet<&str> = delta.removed.iter().map(String::as_str).collect();
     let g = &delta.graph;
     let mut problems = Vec::new();
     for p in g.party_indices().filter(|&p| delta.restates(p) && gone.contains(g.party(p).id.as_str())) {
@@ -208,13 +234,57 @@ pub fn load(
             });
         }
     }
-    let files = match format_of(paths) {
-        Format::Csv(p, r) => {
-            vec![(Section::Parties, p.display().to_string()), (Section::Relations, r.display().to_string())]
-        }
-        _ => Vec::new(),
-    };
     if problems.is_empty() { Ok(delta) } else { Err(InputErrors { file: name, problems, files }) }
+}
+
+/// An EGRUL delta: the graph of the package(s), its parties that are not companies with a
+/// record of their own replaced by the register's records of the same id (and placed first),
+/// and how many were replaced.
+fn egrul(
+    paths: &[&Path],
+    options: &LoadOptions,
+    register: &dyn Fn(&str) -> Result<Option<Party>, String>,
+    name: &str,
+) -> Result<(Graph, usize), InputErrors> {
+    let importer = super::read_egrul(paths, options)?;
+    let restated: FxHashSet<String> = importer.companies().map(str::to_string).collect();
+    let read = importer.finish()?;
+    let mut at: Vec<Option<PartyIdx>> = vec![None; read.len()];
+    let mut known = Vec::new();
+    for p in read.party_indices() {
+        let id = &read.party(p).id;
+        if restated.contains(id) {
+            continue;
+        }
+        if let Some(r) = register(id).map_err(|m| InputErrors::whole(name, format!("the register: {m}")))? {
+            at[p.index()] = Some(PartyIdx::new(known.len()));
+            known.push(r);
+        }
+    }
+    let mut b = super::seeded(&known);
+    for p in read.party_indices() {
+        if at[p.index()].is_none() {
+            at[p.index()] = b.add_party(read.party(p).clone());
+        }
+    }
+    let moved = |p: PartyIdx| at[p.index()].ok_or_else(|| InputErrors::whole(name, "a party id given twice"));
+    for r in read.relations() {
+        let mut r = r.clone();
+        (r.from, r.to) = (moved(r.from)?, moved(r.to)?);
+        if let Interest::VoteDisposal { of: Some(of), .. } = &mut r.interest {
+            *of = moved(*of)?;
+        }
+        b.add_relation(r);
+    }
+    for q in read.quarantined() {
+        b.quarantine(moved(q.party)?, q.reasons.clone());
+    }
+    let graph = b.finish(options.as_of).map_err(|problems| InputErrors {
+        file: name.to_string(),
+        problems,
+        files: Vec::new(),
+    })?;
+    Ok((graph, known.len()))
 }
 
 fn unreachable_format(name: &str) -> Result<Graph, InputErrors> {

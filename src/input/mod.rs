@@ -98,7 +98,7 @@ pub fn load_paths(paths: &[&Path], as_of: NaiveDate) -> Result<Graph, InputError
 }
 
 /// An input that is EGRUL: an XML file, a directory of them, or a `.zip` of them.
-fn egrul_source(path: &Path) -> bool {
+pub(crate) fn egrul_source(path: &Path) -> bool {
     if path.is_dir() {
         return !(path.join("parties.csv").exists() && path.join("relations.csv").exists());
     }
@@ -196,6 +196,11 @@ pub fn input_files(paths: &[std::path::PathBuf]) -> Vec<std::path::PathBuf> {
 
 /// Reads EGRUL inputs, each file streamed: memory grows with the companies kept, not the files.
 fn load_egrul(paths: &[&Path], options: &LoadOptions) -> Result<Graph, InputErrors> {
+    read_egrul(paths, options)?.finish()
+}
+
+/// Reads EGRUL inputs (files, directories, archives) into an importer, the graph not yet built.
+pub(crate) fn read_egrul(paths: &[&Path], options: &LoadOptions) -> Result<egrul::Importer, InputErrors> {
     let mut importer = egrul::Importer::new(options.egrul.clone(), options.as_of);
     let mut files = Vec::new();
     for p in paths {
@@ -223,7 +228,7 @@ fn load_egrul(paths: &[&Path], options: &LoadOptions) -> Result<Graph, InputErro
             importer.read(&name, reader)?;
         }
     }
-    importer.finish()
+    Ok(importer)
 }
 
 /// Reads the XML members of a zip archive, in the archive's order.

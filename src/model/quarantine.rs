@@ -46,6 +46,15 @@ pub fn blocked_by(g: &Graph, target: PartyIdx) -> Vec<PartyIdx> {
     out
 }
 
+/// The quarantined records `target`'s answers depend on ([`blocked_by`]), each as its party's
+/// id and the reasons it was set aside: what a row without an answer names.
+pub fn blocked_reasons(g: &Graph, target: PartyIdx) -> Vec<(String, Vec<String>)> {
+    blocked_by(g, target)
+        .into_iter()
+        .map(|q| (g.party(q).id.clone(), g.quarantine_of(q).map(|x| x.reasons.clone()).unwrap_or_default()))
+        .collect()
+}
+
 /// For every party, whether its ancestry reaches a quarantined party (so that its answers are
 /// blocked): everything downstream of a quarantined party. One pass, O(V + E).
 pub fn blocked_parties(g: &Graph) -> Vec<bool> {

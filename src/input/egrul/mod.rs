@@ -188,6 +188,13 @@ impl Importer {
         }
     }
 
+    /// The ОГРН of the companies read with a record of their own (their party ids), in the
+    /// order first met. Every other party of the graph is a founder, trustee or fund named in
+    /// those records.
+    pub fn companies(&self) -> impl Iterator<Item = &str> {
+        self.order.iter().map(String::as_str)
+    }
+
     /// Builds the graph as of the importer's date.
     pub fn finish(self) -> Result<Graph, InputErrors> {
         Builder::new(self).build()
