@@ -357,3 +357,49 @@ fn malformed_xml_is_exit_2_with_line_and_column_never_a_panic() {
         }
     }
 }
+
+/// Many texts are parsed at once and added in their order: the graph is the one reading them
+/// one after the other gives (the same snapshot bytes), for files and for the members of an
+/// archive, and the first problem in that order is the one reported.
+#[test]
+fn texts_parsed_at_once_give_what_reading_them_in_order_gives() {
+    let files = [P02, P16, P27, P28, HAND, "fixtures/egrul/target.xml", "fixtures/egrul/holding.xml"];
+    let mut order = egrul::Importer::new(egrul::Options::default(), date());
+    for f in files.iter().chain(&files) {
+        order.read(f, std::fs::File::open(f).unwrap()).unwrap();
+    }
+    let expected = input::snapshot::encode(&order.finish().unwrap());
+    let twice: Vec<&str> = files.iter().chain(&files).copied().collect();
+    assert_eq!(input::snapshot::encode(&load(&twice, egrul::Options::default())), expected);
+
+    let dir = tempfile::tempdir().unwrap();
+    let zip_path = dir.path().join("package.zip");
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&zip_path).unwrap());
+    for (i, f) in twice.iter().enumerate() {
+        zip.start_file(format!("{i:02}.xml"), zip::write::SimpleFileOptions::default()).unwrap();
+        zip.write_all(&std::fs::read(f).unwrap()).unwrap();
+    }
+    zip.finish().unwrap();
+    let mut order = egrul::Importer::new(egrul::Options::default(), date());
+    let name = zip_path.display().to_string();
+    for (i, f) in twice.iter().enumerate() {
+        order.read(&format!("{name}:{i:02}.xml"), std::fs::File::open(f).unwrap()).unwrap();
+    }
+    let zipped = load(&[name.as_str()], egrul::Options::default());
+    assert_eq!(input::snapshot::encode(&zipped), input::snapshot::encode(&order.finish().unwrap()));
+
+    // Problems: the first in the order of the inputs, whichever thread found it first.
+    let empty_zip = dir.path().join("empty.zip");
+    let mut empty = zip::ZipWriter::new(std::fs::File::create(&empty_zip).unwrap());
+    empty.start_file("readme.txt", zip::write::SimpleFileOptions::default()).unwrap();
+    empty.write_all(b"no XML here").unwrap();
+    empty.finish().unwrap();
+    let broken = "fixtures/egrul/not-well-formed.xml";
+    let paths = [Path::new(P27), Path::new(broken), empty_zip.as_path(), Path::new(P28)];
+    let options = LoadOptions { as_of: date(), egrul: egrul::Options::default() };
+    let e = input::load_inputs(&paths, &options).unwrap_err().to_string();
+    assert!(e.contains("not-well-formed.xml") && e.contains("line 5 column 6"), "{e}");
+    let paths = [Path::new(P27), empty_zip.as_path(), Path::new(broken)];
+    let e = input::load_inputs(&paths, &options).unwrap_err().to_string();
+    assert!(e.contains("empty.zip") && e.contains("holds no .xml file"), "{e}");
+}

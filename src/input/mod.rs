@@ -19,6 +19,8 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 
+use rayon::prelude::*;
+
 use crate::model::{Graph, GraphBuilder, Party, Problem};
 
 /// A builder holding `known` parties already (see [`json::parse_with`]).
@@ -217,38 +219,117 @@ pub(crate) fn read_egrul(paths: &[&Path], options: &LoadOptions) -> Result<egrul
             files.push(p.to_path_buf());
         }
     }
-    for path in &files {
-        let name = path.display().to_string();
-        let file = std::fs::File::open(path).map_err(|e| InputErrors::whole(&name, format!("cannot read: {e}")))?;
-        let mut reader = std::io::BufReader::with_capacity(1 << 16, file);
-        let zip = std::io::BufRead::fill_buf(&mut reader).map(|h| h.starts_with(b"PK\x03\x04")).unwrap_or(false);
-        if zip {
-            read_zip(&mut importer, &name, reader.into_inner())?;
-        } else {
-            importer.read(&name, reader)?;
+    // The texts are parsed on every thread, a wave at a time, and added in their order: the
+    // result, and the first problem reported, are those of reading them one after the other.
+    let units = egrul_units(&files);
+    let wave = 8 * rayon::current_num_threads().max(1);
+    for texts in units.chunks(wave) {
+        let parsed: Vec<Result<egrul::Parsed, InputErrors>> = texts
+            .par_iter()
+            .map_init(ZipCache::default, |zips, unit| match unit {
+                Ok(unit) => parse_unit(unit, zips),
+                Err(e) => Err(e.clone()),
+            })
+            .collect();
+        for p in parsed {
+            importer.add_parsed(p?);
         }
     }
     Ok(importer)
 }
 
-/// Reads the XML members of a zip archive, in the archive's order.
-fn read_zip(importer: &mut egrul::Importer, name: &str, file: std::fs::File) -> Result<(), InputErrors> {
-    let mut archive =
-        zip::ZipArchive::new(file).map_err(|e| InputErrors::whole(name, format!("not a readable zip archive: {e}")))?;
-    let mut any = false;
-    for i in 0..archive.len() {
-        let member = archive.by_index(i).map_err(|e| InputErrors::whole(name, format!("zip member {i}: {e}")))?;
-        let inner = member
-            .name()
-            .map(|n| n.into_owned())
-            .map_err(|e| InputErrors::whole(name, format!("zip member {i}: {e}")))?;
-        if member.is_dir() || !inner.to_ascii_lowercase().ends_with(".xml") {
+/// One XML text of an EGRUL input: a file, or an XML member of a zip archive.
+enum Unit {
+    File(std::path::PathBuf),
+    Member { archive: std::path::PathBuf, index: usize, name: String },
+}
+
+/// The zip archive a thread last opened, kept for its next member.
+#[derive(Default)]
+struct ZipCache(Option<(std::path::PathBuf, zip::ZipArchive<std::fs::File>)>);
+
+fn cannot_read(path: &Path, e: std::io::Error) -> InputErrors {
+    InputErrors::whole(&path.display().to_string(), format!("cannot read: {e}"))
+}
+
+fn open_zip(path: &Path) -> Result<zip::ZipArchive<std::fs::File>, InputErrors> {
+    let file = std::fs::File::open(path).map_err(|e| cannot_read(path, e))?;
+    zip::ZipArchive::new(file)
+        .map_err(|e| InputErrors::whole(&path.display().to_string(), format!("not a readable zip archive: {e}")))
+}
+
+/// The texts of `files` in order: each file, or each XML member of an archive (in the
+/// archive's order). A file that cannot be read, or an archive without XML, ends the list with
+/// its problem.
+fn egrul_units(files: &[std::path::PathBuf]) -> Vec<Result<Unit, InputErrors>> {
+    let mut units = Vec::new();
+    for path in files {
+        let name = path.display().to_string();
+        let mut head = [0u8; 4];
+        let n = match std::fs::File::open(path).and_then(|mut f| std::io::Read::read(&mut f, &mut head)) {
+            Ok(n) => n,
+            Err(e) => {
+                units.push(Err(cannot_read(path, e)));
+                return units;
+            }
+        };
+        if !head[..n].starts_with(b"PK\x03\x04") {
+            units.push(Ok(Unit::File(path.clone())));
             continue;
         }
-        any = true;
-        importer.read(&format!("{name}:{inner}"), std::io::BufReader::with_capacity(1 << 16, member))?;
+        let mut archive = match open_zip(path) {
+            Ok(a) => a,
+            Err(e) => {
+                units.push(Err(e));
+                return units;
+            }
+        };
+        let before = units.len();
+        for index in 0..archive.len() {
+            let member = match archive.by_index_raw(index) {
+                Ok(m) => m,
+                Err(e) => {
+                    units.push(Err(InputErrors::whole(&name, format!("zip member {index}: {e}"))));
+                    return units;
+                }
+            };
+            let inner = match member.name().map(|n| n.into_owned()) {
+                Ok(n) => n,
+                Err(e) => {
+                    units.push(Err(InputErrors::whole(&name, format!("zip member {index}: {e}"))));
+                    return units;
+                }
+            };
+            if !member.is_dir() && inner.to_ascii_lowercase().ends_with(".xml") {
+                units.push(Ok(Unit::Member { archive: path.clone(), index, name: inner }));
+            }
+        }
+        if units.len() == before {
+            units.push(Err(InputErrors::whole(&name, "the zip archive holds no .xml file")));
+            return units;
+        }
     }
-    if any { Ok(()) } else { Err(InputErrors::whole(name, "the zip archive holds no .xml file")) }
+    units
+}
+
+/// Parses one text ([`egrul::Importer::parse`]).
+fn parse_unit(unit: &Unit, zips: &mut ZipCache) -> Result<egrul::Parsed, InputErrors> {
+    match unit {
+        Unit::File(path) => {
+            let file = std::fs::File::open(path).map_err(|e| cannot_read(path, e))?;
+            egrul::Importer::parse(&path.display().to_string(), std::io::BufReader::with_capacity(1 << 16, file))
+        }
+        Unit::Member { archive, index, name: inner } => {
+            let name = archive.display().to_string();
+            if zips.0.as_ref().is_none_or(|(p, _)| p != archive) {
+                zips.0 = Some((archive.clone(), open_zip(archive)?));
+            }
+            let Some((_, zip)) = zips.0.as_mut() else { return Err(InputErrors::whole(&name, "zip archive not open")) };
+            let member =
+                zip.by_index(*index).map_err(|e| InputErrors::whole(&name, format!("zip member {index}: {e}")))?;
+            egrul::Importer::parse(&format!("{name}:{inner}"), std::io::BufReader::with_capacity(1 << 16, member))
+        }
+    }
 }
 
 /// Reads a graph from `path` as of `as_of`, choosing the format from the file (see [`load_paths`]).

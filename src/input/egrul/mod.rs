@@ -95,6 +95,12 @@ struct Entry {
     chosen: usize,
 }
 
+/// The companies of one file, parsed but not yet added ([`Importer::parse`]).
+pub struct Parsed {
+    name: String,
+    found: Vec<(Record, Version)>,
+}
+
 /// Reads EGRUL files one after the other and builds one graph.
 pub struct Importer {
     options: Options,
@@ -113,14 +119,21 @@ impl Importer {
     /// Reads one file (or archive member) named `name`: every `СвЮЛ` in it. A file that is not
     /// well-formed XML, or holds no `СвЮЛ`, is refused with the line and column.
     pub fn read(&mut self, name: &str, input: impl Read) -> Result<(), InputErrors> {
-        let file = self.files.len();
-        self.files.push(name.to_string());
+        let parsed = Importer::parse(name, input)?;
+        self.add_parsed(parsed);
+        Ok(())
+    }
+
+    /// Parses one file (or archive member) without adding it: pure, so that many files can be
+    /// parsed at once and then added in their order ([`Importer::add_parsed`]); what
+    /// [`Importer::read`] does in one step.
+    pub fn parse(name: &str, input: impl Read) -> Result<Parsed, InputErrors> {
         let mut found = Vec::new();
         let info = xml::companies(input, |c| {
             let path = format!("СвЮЛ[{}]", c.index);
             let record = record::read(&c.el, &path);
             let version = Version {
-                file,
+                file: 0,
                 index: c.index,
                 line: c.el.line,
                 extract_date: record.extract_date,
@@ -144,7 +157,7 @@ impl Importer {
             ));
         }
         let single = info.companies == 1;
-        for (mut record, version) in found {
+        for (record, _) in &mut found {
             if single {
                 // One company: its paths read `СвЮЛ/…`, as in an extract.
                 let fix = |s: &mut String| {
@@ -165,9 +178,18 @@ impl Importer {
             if let Some(format) = &info.format {
                 record.notes.push(format!("формат ЕГРЮЛ {format}"));
             }
+        }
+        Ok(Parsed { name: name.to_string(), found })
+    }
+
+    /// Adds a file parsed by [`Importer::parse`]; files are added in the order given.
+    pub fn add_parsed(&mut self, parsed: Parsed) {
+        let file = self.files.len();
+        self.files.push(parsed.name);
+        for (record, mut version) in parsed.found {
+            version.file = file;
             self.add(record, version);
         }
-        Ok(())
     }
 
     fn add(&mut self, record: Record, version: Version) {
