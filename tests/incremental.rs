@@ -823,3 +823,54 @@ fn the_next_fns_package_as_a_delta_gives_what_since_gives() {
         assert_eq!(rows.lines().nth(1).unwrap(), format!("added,,,,{blocked}"), "{}", register.display());
     }
 }
+
+/// A package that names a party removed with `--removed` is refused (exit 2, nothing
+/// written), as any delta naming one is; removing a company the package does not name works.
+#[test]
+fn an_egrul_package_naming_a_removed_party_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let register = dir.path().join("register.xml");
+    let package = dir.path().join("package.xml");
+    std::fs::write(
+        &register,
+        egrul_package(&[
+            egrul_company(0, "2025-11-20", &[(true, 0, 100)]),
+            egrul_company(1, "2025-11-20", &[(false, 0, 60), (true, 1, 40)]),
+            egrul_company(2, "2025-11-20", &[(true, 2, 100)]),
+        ]),
+    )
+    .unwrap();
+    std::fs::write(&package, egrul_package(&[egrul_company(1, "2025-11-21", &[(false, 0, 50), (true, 1, 50)])]))
+        .unwrap();
+    let removed = dir.path().join("removed.txt");
+    std::fs::write(&removed, "1250000000000\n").unwrap();
+    let out_file = dir.path().join("changes.csv");
+    let out = common::owngraph()
+        .arg("screen")
+        .arg(&register)
+        .args(["--all", "--changes"])
+        .arg(&package)
+        .arg("--removed")
+        .arg(&removed)
+        .arg("-o")
+        .arg(&out_file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("1250000000000") && err.contains("removed with --removed"), "{err}");
+    assert!(!out_file.exists());
+    std::fs::write(&removed, "1250000000002\n").unwrap();
+    let out = common::owngraph()
+        .arg("screen")
+        .arg(&register)
+        .args(["--all", "--changes"])
+        .arg(&package)
+        .arg("--removed")
+        .arg(&removed)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let rows = String::from_utf8(out.stdout).unwrap();
+    assert!(rows.contains("\nchanged,") && rows.contains("\nremoved,"), "{rows}");
+}

@@ -16,13 +16,17 @@ PY=${PY:-python3}
 S=$here/scipy_solve.py
 cd "${DATA:?set DATA to the directory holding nat1m/, nat3m5/ and v2/*.og}"
 out=${OUT:-$(mktemp -d)}
+# Before each timed run: the page cache dropped (where allowed: root) and the inputs read back,
+# so that every command starts from the same memory state with its files cached. On a virtual
+# machine the cost of fresh pages depends on what the cache holds (BENCHMARKS.md).
+warm() { echo "sync; echo 1 > /proc/sys/vm/drop_caches 2>/dev/null; cat $* > /dev/null"; }
 echo "== $(date -u) $(uptime)"
-hyperfine -N -w 1 -r 4 --export-json "$out/h1m.json" \
+hyperfine -N -w 1 -r 4 --prepare "bash -c '$(warm nat1m/*.csv v2/nat1m.og)'" --export-json "$out/h1m.json" \
   "$B screen nat1m --all -o $out/n1.csv" \
   "$B screen v2/nat1m.og --all -o $out/n1s.csv" \
   "$PY $S nat1m --engine pyarrow -o $out/s1.csv"
 echo "== $(date -u) $(uptime)"
-hyperfine -N -w 0 -r 3 --export-json "$out/h3m.json" \
+hyperfine -N -w 0 -r 3 --prepare "bash -c '$(warm nat3m5/*.csv v2/nat3m5.og)'" --export-json "$out/h3m.json" \
   "$B screen nat3m5 --all -o $out/n3.csv" \
   "$B screen v2/nat3m5.og --all -o $out/n3s.csv" \
   "$PY $S nat3m5 --engine pyarrow -o $out/s3.csv"
@@ -31,6 +35,7 @@ for c in "$B screen nat1m --all -o $out/p.csv" "$B screen v2/nat1m.og --all -o $
          "$PY $S nat1m --engine pyarrow -o $out/p.csv" "$B screen nat3m5 --all -o $out/p.csv" \
          "$B screen v2/nat3m5.og --all -o $out/p.csv" "$PY $S nat3m5 --engine pyarrow -o $out/p.csv"; do
   echo "-- $c"
+  bash -c "$(warm nat1m/*.csv v2/nat1m.og nat3m5/*.csv v2/nat3m5.og)"
   OWNGRAPH_TIMING=1 /usr/bin/time -f '%e s wall %U u %S s %M KiB' $c 2>&1 | grep -E "screened|wall|total_s|load_s|compute_s"
 done
 cmp "$out/n1.csv" "$out/n1s.csv" && cmp "$out/n3.csv" "$out/n3s.csv" && echo "rows identical: CSV pair and snapshot"

@@ -168,7 +168,7 @@ pub fn load(
         ));
     }
     if let Format::Egrul = format_of(paths) {
-        let (graph, known) = egrul(paths, options, register, &name)?;
+        let (graph, known) = egrul(paths, options, register, removed, &name)?;
         return checked(Delta { graph, known, removed: removed.to_vec() }, name, Vec::new());
     }
     let (defined, named) = scan(paths);
@@ -244,22 +244,32 @@ fn egrul(
     paths: &[&Path],
     options: &LoadOptions,
     register: &dyn Fn(&str) -> Result<Option<Party>, String>,
+    removed: &[String],
     name: &str,
 ) -> Result<(Graph, usize), InputErrors> {
     let importer = super::read_egrul(paths, options)?;
     let restated: FxHashSet<String> = importer.companies().map(str::to_string).collect();
     let read = importer.finish()?;
+    let gone: FxHashSet<&str> = removed.iter().map(String::as_str).collect();
     let mut at: Vec<Option<PartyIdx>> = vec![None; read.len()];
     let mut known = Vec::new();
+    let mut named_gone = Vec::new();
     for p in read.party_indices() {
         let id = &read.party(p).id;
         if restated.contains(id) {
+            continue;
+        }
+        if gone.contains(id.as_str()) {
+            named_gone.push(Problem::party(read.party(p), "the package names a party removed with --removed"));
             continue;
         }
         if let Some(r) = register(id).map_err(|m| InputErrors::whole(name, format!("the register: {m}")))? {
             at[p.index()] = Some(PartyIdx::new(known.len()));
             known.push(r);
         }
+    }
+    if !named_gone.is_empty() {
+        return Err(InputErrors { file: name.to_string(), problems: named_gone, files: Vec::new() });
     }
     let mut b = super::seeded(&known);
     for p in read.party_indices() {
