@@ -13,9 +13,9 @@
 //! reported with its file, record and field as for any input.
 //!
 //! An EGRUL delta is an FNS package (`.xml`, a `.zip` of them, or their directory) read by the
-//! EGRUL importer with the register's options: each company with a `СвЮЛ` record of its own in
-//! it is restated, its founders becoming exactly its holders, as a full import of the register's
-//! files followed by the package would give (the later version of a company wins there too). A
+//! EGRUL importer with the options given (those the register was read with): each company with
+//! a `СвЮЛ` record of its own in it is restated, its founders becoming exactly its holders, as a
+//! full import of the register's files followed by the package would give (the later version of a company wins there too). A
 //! founder, trustee or fund the package names without a record of its own is the register's
 //! party of the same id (ОГРН, ИНН) when the register has one, else a new party. A register
 //! party stays even when the package names it no more (a full import would drop a founder
@@ -146,9 +146,9 @@ fn format_of(paths: &[&Path]) -> Format {
     }
 }
 
-/// Reads a delta as of `options.as_of` (the register's date; the EGRUL options are those the
-/// register was read with). `register` gives the register's record of an id, if it has one (an
-/// error when the register cannot be read).
+/// Reads a delta as of `options.as_of` (the register's date; the EGRUL options should be those
+/// the register was read with). `register` gives the register's record of an id, if it has one
+/// (an error when the register cannot be read).
 /// `removed` are the ids of register parties removed: the delta may neither restate nor name
 /// them.
 pub fn load(
