@@ -15,12 +15,12 @@
 //! An EGRUL delta is an FNS package (`.xml`, a `.zip` of them, or their directory) read by the
 //! EGRUL importer with the options given (those the register was read with): each company with
 //! a `СвЮЛ` record of its own in it is restated, its founders becoming exactly its holders, as a
-//! full import of the register's files followed by the package would give (the later version of a company wins there too). A
-//! founder, trustee or fund the package names without a record of its own is the register's
-//! party of the same id (ОГРН, ИНН) when the register has one, else a new party. A register
-//! party stays even when the package names it no more (a full import would drop a founder
-//! that no record names, though nothing says it ceased; its row, without holders, is the same
-//! either way); `--removed` removes parties.
+//! full import of the register's files followed by the package would give (the later version
+//! of a company wins there too). A founder, trustee or fund the package names without a record
+//! of its own is the register's party of the same id (ОГРН, ИНН) when the register has one,
+//! else a new party. A register party stays even when the package names it no more (a full
+//! import would drop a founder that no record names, though nothing says it ceased; its row,
+//! without holders, is the same either way); `--removed` removes parties.
 
 use std::path::Path;
 
