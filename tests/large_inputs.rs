@@ -269,3 +269,32 @@ fn relation_problems_across_read_batches_keep_the_file_order() {
     let (first, read, last) = (at("line 3:"), at("line 34000"), at("line 35000:"));
     assert!(first < read && read < last, "file order: {stderr}");
 }
+
+#[test]
+fn repeated_ids_across_read_batches_name_their_first_use_in_file_order() {
+    // Ids are indexed at the end of parties.csv, on every thread; a repeated id makes the file
+    // be read again one party after the other, so each repetition is named with its first use,
+    // in file order among the other problems, across read batches.
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let mut parties = String::from("id,kind,name,country,citizenship\n");
+    for line in 2..=40_001u32 {
+        parties.push_str(&match line {
+            3 => "x3,corporation,X,,\n".to_string(),
+            34_000 => "p5,person,P,,RU\n".to_string(),
+            35_000 => "x35000,corporation,X,,\n".to_string(),
+            36_000 => "p34500,person,P,,RU\n".to_string(),
+            _ => format!("p{line},person,P,,RU\n"),
+        });
+    }
+    std::fs::write(dir.path().join("parties.csv"), parties).expect("written");
+    std::fs::write(dir.path().join("relations.csv"), "type,from,to\n").expect("written");
+    let assert = owngraph().arg("screen").arg(dir.path()).arg("--all").assert().code(2);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    let at = |needle: &str| stderr.find(needle).unwrap_or_else(|| panic!("{needle} missing from: {stderr}"));
+    let first = at("line 3:");
+    let again = at("parties[33998] (id \"p5\") at line 34000: id: duplicate id, first used by parties[3] at line 5");
+    let last = at("line 35000:");
+    let later = at("(id \"p34500\") at line 36000: id: duplicate id, first used by parties[34498] at line 34500");
+    assert!(first < again && again < last && last < later, "file order: {stderr}");
+    assert!(stderr.contains("has 4 problems"), "{stderr}");
+}

@@ -20,7 +20,9 @@ use rayon::prelude::*;
 
 use super::records::{Fractions, PartyFields, RelationFields, insert_party, party_from, relation_from};
 use crate::fraction::Share;
-use crate::model::{DeclaredStatus, Graph, Ids, Origin, Party, Problem, Recent, RecordRef, Relation, Section};
+use crate::model::{
+    DeclaredStatus, Graph, GraphBuilder, Ids, Origin, Party, Problem, Recent, RecordRef, Relation, Section, Sink,
+};
 use std::borrow::Cow;
 
 /// Columns of `parties.csv`.
@@ -292,6 +294,66 @@ fn csv_problem(section: Section, e: &csv::Error) -> Problem {
     whole(section, line, message)
 }
 
+/// Reads `parties.csv` into `b`, its ids indexed at the end when `pending`; false when an id
+/// then repeats (the builder is to be dropped). The problems of the file as a whole (unreadable,
+/// a missing column) are the error, a missing column's with the pair's `errors`.
+fn read_parties(
+    b: &mut GraphBuilder,
+    path: &Path,
+    batch: &mut [csv::StringRecord],
+    next: &mut [csv::StringRecord],
+    pending: bool,
+    errors: &InputErrors,
+) -> Result<bool, InputErrors> {
+    let name = path.display().to_string();
+    let mut rdr = reader(path).map_err(|m| InputErrors::whole(&name, m))?;
+    let headers = rdr.headers().map_err(|e| InputErrors::whole(&name, e.to_string()))?.clone();
+    let cols = columns(Section::Parties, &headers, PARTY_COLUMNS, &["id", "kind"])
+        .map_err(|problems| InputErrors { problems, ..errors.clone() })?;
+    // A pipeline of two batches: while one is built in parallel, the parties built before are
+    // added and the next records are read, on another worker. Problems keep the file order:
+    // those of reading a batch are added after the batch before it, before its own parties.
+    let mut unread = Vec::new();
+    let (mut filled, mut more) = fill(&mut rdr, batch, Section::Parties, &mut unread);
+    let mut built: Vec<(Party, Vec<Problem>)> = Vec::new();
+    let mut index = 0u32;
+    let add = |b: &mut GraphBuilder, built: &mut Vec<(Party, Vec<Problem>)>, unread: &mut Vec<Problem>| {
+        for (party, problems) in built.drain(..) {
+            if pending {
+                b.add_party_pending(party, problems);
+            } else {
+                insert_party(b, party, problems);
+            }
+        }
+        unread.drain(..).for_each(|p| b.problem(p));
+    };
+    loop {
+        let records = &batch[..filled];
+        let (current, (next_filled, next_more)) = rayon::join(
+            || -> Vec<(Party, Vec<Problem>)> {
+                records
+                    .par_iter()
+                    .enumerate()
+                    .map(|(i, rec)| party_record(rec, &cols, Origin { index: index + i as u32, line: line_of(rec) }))
+                    .collect()
+            },
+            || {
+                add(b, &mut built, &mut unread);
+                if more { fill(&mut rdr, next, Section::Parties, &mut unread) } else { (0, false) }
+            },
+        );
+        built = current;
+        index += filled as u32;
+        if filled == 0 {
+            break;
+        }
+        batch.swap_with_slice(next);
+        (filled, more) = (next_filled, next_more);
+    }
+    add(b, &mut built, &mut unread);
+    Ok(b.index_pending())
+}
+
 /// Reads the CSV pair.
 pub fn parse_pair(parties: &Path, relations: &Path, as_of: NaiveDate) -> Result<Graph, InputErrors> {
     parse_pair_with(parties, relations, as_of, &[])
@@ -311,58 +373,26 @@ pub(crate) fn parse_pair_with(
         problems: Vec::new(),
         files: vec![(Section::Parties, pname.clone()), (Section::Relations, rname.clone())],
     };
-    let mut b = super::seeded(known);
     let size = |p: &Path| std::fs::metadata(p).map(|m| m.len() as usize).unwrap_or(0);
-    b.reserve(size(parties) / 24, size(relations) / 28);
-
-    let mut rdr = reader(parties).map_err(|m| InputErrors::whole(&pname, m))?;
-    let headers = rdr.headers().map_err(|e| InputErrors::whole(&pname, e.to_string()))?.clone();
-    let cols = match columns(Section::Parties, &headers, PARTY_COLUMNS, &["id", "kind"]) {
-        Ok(c) => c,
-        Err(p) => {
-            errors.problems = p;
-            return Err(errors);
+    let builder = |pending: bool| {
+        let mut b = super::seeded(known);
+        if pending {
+            b.reserve_records(size(parties) / 24, size(relations) / 28);
+        } else {
+            b.reserve(size(parties) / 24, size(relations) / 28);
         }
+        b
     };
-    // A pipeline of two batches: while one is built in parallel, the parties built before are
-    // inserted and the next records are read, on another worker. Problems keep the file order:
-    // those of reading a batch are added after the batch before it, before its own parties.
     let mut batch: Vec<csv::StringRecord> = (0..BATCH).map(|_| csv::StringRecord::new()).collect();
     let mut next: Vec<csv::StringRecord> = (0..BATCH).map(|_| csv::StringRecord::new()).collect();
+    // The ids are indexed at the end, on every thread; should one repeat, the file is read
+    // again indexing each party as it comes, which names every repeated id with its first use.
+    let mut b = builder(true);
+    if !read_parties(&mut b, parties, &mut batch, &mut next, true, &errors)? {
+        b = builder(false);
+        read_parties(&mut b, parties, &mut batch, &mut next, false, &errors)?;
+    }
     let mut unread = Vec::new();
-    let (mut filled, mut more) = fill(&mut rdr, &mut batch, Section::Parties, &mut unread);
-    let mut built: Vec<(Party, Vec<Problem>)> = Vec::new();
-    let mut index = 0u32;
-    loop {
-        let records = &batch[..filled];
-        let (current, (next_filled, next_more)) = rayon::join(
-            || -> Vec<(Party, Vec<Problem>)> {
-                records
-                    .par_iter()
-                    .enumerate()
-                    .map(|(i, rec)| party_record(rec, &cols, Origin { index: index + i as u32, line: line_of(rec) }))
-                    .collect()
-            },
-            || {
-                for (party, problems) in built.drain(..) {
-                    insert_party(&mut b, party, problems);
-                }
-                unread.drain(..).for_each(|p| b.problem(p));
-                if more { fill(&mut rdr, &mut next, Section::Parties, &mut unread) } else { (0, false) }
-            },
-        );
-        built = current;
-        index += filled as u32;
-        if filled == 0 {
-            break;
-        }
-        std::mem::swap(&mut batch, &mut next);
-        (filled, more) = (next_filled, next_more);
-    }
-    for (party, problems) in built {
-        insert_party(&mut b, party, problems);
-    }
-    unread.drain(..).for_each(|p| b.problem(p));
 
     let mut rdr =
         reader(relations).map_err(|m| InputErrors { problems: vec![Problem::document(m)], ..errors.clone() })?;
@@ -374,15 +404,27 @@ pub(crate) fn parse_pair_with(
             return Err(errors);
         }
     };
-    // The same pipeline: the next records are read while a batch is built (the builder itself
-    // is only read then; the relations and the reading problems are added after, in order).
+    // The same pipeline: while a batch is built (its ends resolved through the ids, which are
+    // only read then), the relations built before and the problems of reading this batch are
+    // added, in order, and the next records are read.
     let (mut filled, mut more) = fill(&mut rdr, &mut batch, Section::Relations, &mut unread);
     unread.drain(..).for_each(|p| b.problem(p));
+    let mut built: Vec<Result<Option<Relation>, Vec<Problem>>> = Vec::new();
+    let add = |sink: &mut Sink, built: &mut Vec<Result<Option<Relation>, Vec<Problem>>>, unread: &mut Vec<Problem>| {
+        for r in built.drain(..) {
+            match r {
+                Ok(Some(rel)) => sink.add_relation(rel),
+                Ok(None) => {}
+                Err(problems) => problems.into_iter().for_each(|p| sink.problem(p)),
+            }
+        }
+        unread.drain(..).for_each(|p| sink.problem(p));
+    };
     let mut index = 0u32;
     while filled > 0 {
-        let ids = b.ids();
+        let (ids, mut sink) = b.ids_and_sink();
         let records = &batch[..filled];
-        let (built, (next_filled, next_more)) = rayon::join(
+        let (current, (next_filled, next_more)) = rayon::join(
             || -> Vec<Result<Option<Relation>, Vec<Problem>>> {
                 records
                     .par_iter()
@@ -392,19 +434,16 @@ pub(crate) fn parse_pair_with(
                     })
                     .collect()
             },
-            || if more { fill(&mut rdr, &mut next, Section::Relations, &mut unread) } else { (0, false) },
+            || {
+                add(&mut sink, &mut built, &mut unread);
+                if more { fill(&mut rdr, &mut next, Section::Relations, &mut unread) } else { (0, false) }
+            },
         );
-        for r in built {
-            match r {
-                Ok(Some(rel)) => b.add_relation(rel),
-                Ok(None) => {}
-                Err(problems) => problems.into_iter().for_each(|p| b.problem(p)),
-            }
-        }
-        unread.drain(..).for_each(|p| b.problem(p));
+        built = current;
         index += filled as u32;
         std::mem::swap(&mut batch, &mut next);
         (filled, more) = (next_filled, next_more);
     }
+    add(&mut b.ids_and_sink().1, &mut built, &mut unread);
     b.finish(as_of).map_err(|problems| InputErrors { problems, ..errors })
 }

@@ -108,13 +108,24 @@ fn party_ref(p: &Party) -> RecordRef {
 
 /// Party ids to positions. A short id (most are) is kept in the table itself, so a lookup
 /// touches one cache line instead of chasing the party and its string; a longer id is compared
-/// against the party's.
-#[derive(Debug, Default)]
+/// against the party's. The table is split in [`SHARDS`] tables by bits of the hash that the
+/// tables themselves do not use, so that many parties are indexed on every thread at once
+/// ([`IdIndex::index_range`]).
+#[derive(Debug)]
 struct IdIndex {
-    table: hashbrown::HashTable<Slot>,
+    shards: Box<[hashbrown::HashTable<Slot>]>,
     /// The ids in the orders "did you mean" searches, made at the first unknown id (and made
     /// again if a party is added after it).
     near: std::sync::OnceLock<NearIndex>,
+}
+
+/// Tables of an [`IdIndex`].
+const SHARDS: usize = 8;
+
+impl Default for IdIndex {
+    fn default() -> IdIndex {
+        IdIndex { shards: (0..SHARDS).map(|_| hashbrown::HashTable::new()).collect(), near: Default::default() }
+    }
 }
 
 /// Room for an id in a slot.
@@ -161,32 +172,92 @@ impl IdIndex {
         rustc_hash::FxBuildHasher.hash_one(id)
     }
 
+    /// The table of a hash: bits 32 to 34, which neither a table's position (the low bits) nor
+    /// its tag (the top 7) uses.
+    fn shard(hash: u64) -> usize {
+        (hash >> 32) as usize & (SHARDS - 1)
+    }
+
     fn get(&self, parties: &[Party], id: &str) -> Option<PartyIdx> {
         self.get_hashed(parties, id, Self::hash(id))
     }
 
     fn get_hashed(&self, parties: &[Party], id: &str, hash: u64) -> Option<PartyIdx> {
+        let table = &self.shards[Self::shard(hash)];
         // The id padded once, so that each probe compares two fixed arrays, not slices.
         let key = Slot::new(PartyIdx::new(0), id);
         if key.len as usize <= INLINE {
-            return self.table.find(hash, |slot| slot.len == key.len && slot.inline == key.inline).map(|slot| slot.idx);
+            return table.find(hash, |slot| slot.len == key.len && slot.inline == key.inline).map(|slot| slot.idx);
         }
-        self.table.find(hash, |slot| slot.is(parties, id)).map(|slot| slot.idx)
+        table.find(hash, |slot| slot.is(parties, id)).map(|slot| slot.idx)
     }
 
     /// Indexes the party at `idx` (already in `parties`), unless its id is taken: then the
     /// position of the party that has it. One probe for both.
     fn insert_new(&mut self, parties: &[Party], idx: PartyIdx) -> Option<PartyIdx> {
+        self.near.take();
         let id = &parties[idx.index()].id;
-        let h = Self::hash(id);
-        match self.table.entry(h, |slot| slot.is(parties, id), |slot| Self::hash(slot.id(parties))) {
+        Self::insert_hashed(&mut self.shards[Self::shard(Self::hash(id))], parties, idx, Self::hash(id))
+    }
+
+    fn insert_hashed(
+        table: &mut hashbrown::HashTable<Slot>,
+        parties: &[Party],
+        idx: PartyIdx,
+        hash: u64,
+    ) -> Option<PartyIdx> {
+        let id = &parties[idx.index()].id;
+        match table.entry(hash, |slot| slot.is(parties, id), |slot| Self::hash(slot.id(parties))) {
             hashbrown::hash_table::Entry::Occupied(e) => Some(e.get().idx),
             hashbrown::hash_table::Entry::Vacant(v) => {
                 v.insert(Slot::new(idx, id));
-                self.near.take();
                 None
             }
         }
+    }
+
+    /// Indexes the parties at `range` (already in `parties`) on every thread: each table takes
+    /// its parties in the order of their positions, so an id met again is found taken by its
+    /// first party, as one insertion after the other would find it. Returns each party whose id
+    /// was taken with the party that has it (ordered by position); those are not indexed.
+    fn index_range(&mut self, parties: &[Party], range: std::ops::Range<usize>) -> Vec<(PartyIdx, PartyIdx)> {
+        use rayon::prelude::*;
+        self.near.take();
+        let start = range.start;
+        let hashes: Vec<u64> = parties[range].par_iter().map(|p| Self::hash(&p.id)).collect();
+        const CHUNK: usize = 1 << 16;
+        // The positions of each table's parties, chunk by chunk: in order within each table.
+        let chunks: Vec<Vec<Vec<u32>>> = hashes
+            .par_chunks(CHUNK)
+            .enumerate()
+            .map(|(c, hs)| {
+                let mut lists: Vec<Vec<u32>> =
+                    (0..SHARDS).map(|_| Vec::with_capacity(hs.len() / SHARDS + 16)).collect();
+                for (i, &h) in hs.iter().enumerate() {
+                    lists[Self::shard(h)].push((c * CHUNK + i) as u32);
+                }
+                lists
+            })
+            .collect();
+        let mut taken: Vec<(PartyIdx, PartyIdx)> = self
+            .shards
+            .par_iter_mut()
+            .enumerate()
+            .flat_map_iter(|(s, table)| {
+                let n: usize = chunks.iter().map(|lists| lists[s].len()).sum();
+                table.reserve(n, |slot| Self::hash(slot.id(parties)));
+                let mut taken = Vec::new();
+                for &i in chunks.iter().flat_map(|lists| &lists[s]) {
+                    let idx = PartyIdx::new(start + i as usize);
+                    if let Some(first) = Self::insert_hashed(table, parties, idx, hashes[i as usize]) {
+                        taken.push((idx, first));
+                    }
+                }
+                taken
+            })
+            .collect();
+        taken.sort_unstable();
+        taken
     }
 
     /// Ids near `id` ([`NearIndex`]), the index made at the first call.
@@ -195,18 +266,19 @@ impl IdIndex {
     }
 
     /// The index of `parties`, whose ids are known to differ (the first party keeps an id
-    /// repeated all the same).
+    /// repeated all the same), made on every thread.
     fn of(parties: &[Party]) -> IdIndex {
         let mut index = IdIndex::default();
-        index.reserve(parties, parties.len());
-        for i in 0..parties.len() {
-            index.insert_new(parties, PartyIdx::new(i));
-        }
+        index.index_range(parties, 0..parties.len());
         index
     }
 
     fn reserve(&mut self, parties: &[Party], additional: usize) {
-        self.table.reserve(additional, |slot| Self::hash(slot.id(parties)));
+        // The tables share the parties evenly, give or take a few.
+        let each = additional / SHARDS + additional / (SHARDS * 16) + 16;
+        for table in self.shards.iter_mut() {
+            table.reserve(each, |slot| Self::hash(slot.id(parties)));
+        }
     }
 }
 
@@ -364,7 +436,7 @@ struct NearIndex {
 
 impl Clone for IdIndex {
     fn clone(&self) -> IdIndex {
-        IdIndex { table: self.table.clone(), near: std::sync::OnceLock::new() }
+        IdIndex { shards: self.shards.clone(), near: std::sync::OnceLock::new() }
     }
 }
 
@@ -431,6 +503,8 @@ pub struct GraphBuilder {
     /// Parties were added whose ids the input vouched for: [`GraphBuilder::index`] lacks them,
     /// and the graph's index is made at its first look-up.
     vouched: bool,
+    /// The first party added without its id indexed yet ([`GraphBuilder::add_party_pending`]).
+    pending: Option<usize>,
     problems: Vec<Problem>,
     /// Parties whose own fields were already reported: their follow-on checks would only repeat it.
     faulty: rustc_hash::FxHashSet<PartyIdx>,
@@ -438,6 +512,25 @@ pub struct GraphBuilder {
     recent: Recent,
     /// Parties whose own record was set aside, with the reasons.
     quarantined: Vec<(PartyIdx, Vec<String>)>,
+}
+
+/// Where relations and problems are added while the parties' ids are read elsewhere
+/// ([`GraphBuilder::ids_and_sink`]).
+pub struct Sink<'a> {
+    relations: &'a mut Vec<Relation>,
+    problems: &'a mut Vec<Problem>,
+}
+
+impl Sink<'_> {
+    /// As [`GraphBuilder::add_relation`].
+    pub fn add_relation(&mut self, relation: Relation) {
+        self.relations.push(relation);
+    }
+
+    /// As [`GraphBuilder::problem`].
+    pub fn problem(&mut self, problem: Problem) {
+        self.problems.push(problem);
+    }
 }
 
 /// The party last resolved for each end of a relation (0: from, 1: to, 2: of), with the hash of
@@ -518,6 +611,28 @@ impl GraphBuilder {
         idx
     }
 
+    /// Adds a party without indexing its id, with the problems of its own fields (as
+    /// [`GraphBuilder::add_faulty_party`] records them): [`GraphBuilder::index_pending`]
+    /// indexes all such parties at once, on every thread. Until then look-ups do not see them.
+    pub fn add_party_pending(&mut self, party: Party, problems: Vec<Problem>) -> PartyIdx {
+        let idx = PartyIdx::new(self.parties.len());
+        self.pending.get_or_insert(idx.index());
+        self.parties.push(party);
+        if !problems.is_empty() {
+            self.problems.extend(problems);
+            self.faulty.insert(idx);
+        }
+        idx
+    }
+
+    /// Indexes the parties added by [`GraphBuilder::add_party_pending`]. False when an id
+    /// repeats: the builder is then to be dropped, and the input read again with
+    /// [`GraphBuilder::add_party`], which names each repeated id with its first use.
+    pub fn index_pending(&mut self) -> bool {
+        let Some(start) = self.pending.take() else { return true };
+        self.index.index_range(&self.parties, start..self.parties.len()).is_empty()
+    }
+
     /// The parties so far.
     pub fn parties(&self) -> &[Party] {
         &self.parties
@@ -525,9 +640,15 @@ impl GraphBuilder {
 
     /// Makes room for this many more parties and relations (an estimate is fine).
     pub fn reserve(&mut self, parties: usize, relations: usize) {
+        self.reserve_records(parties, relations);
+        self.index.reserve(&self.parties, parties);
+    }
+
+    /// As [`GraphBuilder::reserve`], without room in the id table (for parties added by
+    /// [`GraphBuilder::add_party_pending`], whose indexing makes its own).
+    pub fn reserve_records(&mut self, parties: usize, relations: usize) {
         self.parties.reserve(parties);
         self.relations.reserve(relations);
-        self.index.reserve(&self.parties, parties);
     }
 
     /// Adds a party whose fields had problems (recorded here); the checks that depend on those
@@ -552,6 +673,15 @@ impl GraphBuilder {
     /// The ids so far, to resolve relations (from several threads if need be).
     pub fn ids(&self) -> Ids<'_> {
         Ids { parties: &self.parties, index: &self.index }
+    }
+
+    /// The ids so far, to resolve relations on other threads, and at once a [`Sink`] to add
+    /// the relations and problems found before on this one (a reader's pipeline).
+    pub fn ids_and_sink(&mut self) -> (Ids<'_>, Sink<'_>) {
+        (
+            Ids { parties: &self.parties, index: &self.index },
+            Sink { relations: &mut self.relations, problems: &mut self.problems },
+        )
     }
 
     /// The parties last resolved for each end of a relation (see [`Ids::resolve_near`]).
@@ -1027,4 +1157,45 @@ pub fn closed_ownership_loops<'g>(
     }
     out.sort();
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Indexing many parties at once finds the same repeated ids, each with its first use, and
+    /// the same positions, as inserting them one after the other; short ids and long ones.
+    #[test]
+    fn indexing_at_once_agrees_with_one_insertion_after_the_other() {
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for round in 0..20 {
+            let n = 1 + (next() % 5_000) as usize;
+            let parties: Vec<Party> = (0..n)
+                .map(|_| {
+                    let k = next() % (n as u64 * 3 / 2 + 1);
+                    let id = if k.is_multiple_of(3) { format!("a-long-identifier-{k}") } else { format!("p{k}") };
+                    Party::new(id, PartyKind::Person)
+                })
+                .collect();
+            let mut one = IdIndex::default();
+            let expected: Vec<(PartyIdx, PartyIdx)> = (0..n)
+                .filter_map(|i| one.insert_new(&parties, PartyIdx::new(i)).map(|first| (PartyIdx::new(i), first)))
+                .collect();
+            let split = (next() as usize) % n;
+            let mut at_once = IdIndex::default();
+            let mut taken = at_once.index_range(&parties, 0..split);
+            taken.extend(at_once.index_range(&parties, split..n));
+            assert_eq!(taken, expected, "round {round}");
+            for p in &parties {
+                assert_eq!(at_once.get(&parties, &p.id), one.get(&parties, &p.id), "round {round}: {}", p.id);
+            }
+            assert_eq!(at_once.get(&parties, "absent"), None);
+        }
+    }
 }

@@ -12,7 +12,7 @@ mod relation;
 pub use country::Country;
 pub use error::InvalidValue;
 pub use graph::{
-    Graph, GraphBuilder, Ids, MAX_SUGGESTIONS, Problem, Recent, RecordRef, Section, closed_ownership_loops,
+    Graph, GraphBuilder, Ids, MAX_SUGGESTIONS, Problem, Recent, RecordRef, Section, Sink, closed_ownership_loops,
     relation_label,
 };
 pub use party::{DeclaredStatus, Origin, Party, PartyDetails, PartyIdx, PartyKind};
