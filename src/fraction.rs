@@ -416,18 +416,19 @@ impl Fraction {
             Some(b) => (b.trim_end(), true),
             None => (t, false),
         };
-        let value = match body.split_once('/') {
+        match body.split_once('/') {
             Some((n, d)) => {
-                let n = parse_decimal(n.trim(), text)?;
-                let d = parse_decimal(d.trim(), text)?;
+                let n = parse_decimal(n.trim(), text, 0)?;
+                let d = parse_decimal(d.trim(), text, 0)?;
                 if d.is_zero() {
                     return Err(FractionError(format!("\"{text}\": division by zero")));
                 }
-                &n / &d
+                let value = &n / &d;
+                Ok(if percent { &value / &Fraction::new(100, 1) } else { value })
             }
-            None => parse_decimal(body, text)?,
-        };
-        Ok(if percent { &value / &Fraction::new(100, 1) } else { value })
+            // A percent is the decimal shifted two places: one ratio, reduced once.
+            None => parse_decimal(body, text, if percent { 2 } else { 0 }),
+        }
     }
 }
 
@@ -500,7 +501,8 @@ fn decimal_text(negative: bool, m: Natural, decimals: u32) -> String {
 }
 
 /// Parses `[+-]digits[.,digits][e[+-]digits]` exactly.
-fn parse_decimal(s: &str, whole: &str) -> Result<Fraction, FractionError> {
+/// The decimal `s` divided by `10^shift`.
+fn parse_decimal(s: &str, whole: &str, shift: u32) -> Result<Fraction, FractionError> {
     let bad = || FractionError(format!("\"{whole}\" is not a fraction (write 1/3, 0.25, 25% or 25,5 %)"));
     let (neg, rest) = match s.as_bytes().first() {
         Some(b'-') => (true, &s[1..]),
@@ -527,7 +529,7 @@ fn parse_decimal(s: &str, whole: &str) -> Result<Fraction, FractionError> {
     if !int.bytes().all(|b| b.is_ascii_digit()) || !frac.bytes().all(|b| b.is_ascii_digit()) {
         return Err(bad());
     }
-    let scale = exponent - frac.len() as i64;
+    let scale = exponent - frac.len() as i64 - i64::from(shift);
     // Common case: few digits and a small scale fit a 64-bit ratio.
     if int.len() + frac.len() <= 18 && (-18..=0).contains(&scale) {
         let mut n: i64 = 0;
@@ -844,6 +846,35 @@ mod tests {
 
     fn f(s: &str) -> Fraction {
         Fraction::parse(s).unwrap()
+    }
+
+    /// A percent read in one step is the decimal divided by 100, in every written form and
+    /// for values beyond 64 bits.
+    #[test]
+    fn a_percent_is_the_decimal_over_a_hundred() {
+        let hundred = Fraction::new(100, 1);
+        for body in [
+            "0",
+            "1",
+            "4.39",
+            "99,99",
+            "100",
+            "0.000001",
+            "-12.5",
+            "+7",
+            "1e2",
+            "2.5E-3",
+            "12345678901234567",
+            "1234567890123456.78",
+            "123456789012345678901234567890",
+            "0.1234567890123456789",
+            "7e300",
+            "5e-300",
+        ] {
+            assert_eq!(f(&format!("{body}%")), &f(body) / &hundred, "{body}%");
+            assert_eq!(f(&format!("{body} %")), &f(body) / &hundred, "{body} %");
+        }
+        assert_eq!(f("1/3%"), Fraction::new(1, 300));
     }
 
     #[test]

@@ -202,16 +202,16 @@ pub fn relation_from(
     let kind = RelationType::parse(f.kind.trim()).map_err(|m| problems.push(("type", m.into()))).ok();
     let from = ids.resolve_near(&f.from, 0, recent).map_err(|m| problems.push(("from", m.into()))).ok();
     let to = ids.resolve_near(&f.to, 1, recent).map_err(|m| problems.push(("to", m.into()))).ok();
-    let mut present: Vec<&str> = f.fractions.present().collect();
-    if f.basis.is_some() {
-        present.push("basis");
+    // The fields given (at most the five fractions and three others), without a heap list per
+    // relation.
+    let mut given = [""; Fractions::NAMES.len() + 3];
+    let mut count = 0;
+    let others = [(f.basis.is_some(), "basis"), (f.of.is_some(), "of"), (f.sole_executive.is_some(), "sole_executive")];
+    for name in f.fractions.present().chain(others.iter().filter(|(is, _)| *is).map(|(_, name)| *name)) {
+        given[count] = name;
+        count += 1;
     }
-    if f.of.is_some() {
-        present.push("of");
-    }
-    if f.sole_executive.is_some() {
-        present.push("sole_executive");
-    }
+    let present = &given[..count];
     let frac = |name: &'static str, problems: &mut Vec<(&str, String)>| -> Option<Share> {
         f.fractions.get(name).and_then(|r| match r {
             Ok(s) => Some(s.clone()),
@@ -223,7 +223,7 @@ pub fn relation_from(
     };
     let mut interest = None;
     if let Some(kind) = kind {
-        for field in &present {
+        for field in present {
             if !kind.fields().contains(field) {
                 let allowed = kind.fields();
                 problems.push((
