@@ -224,35 +224,51 @@ fn json_lines_output_has_the_check_shape_and_a_summary() {
     assert_eq!(foreign, vec!["F"]);
 }
 
-#[test]
-fn problems_across_read_batches_keep_the_file_order() {
-    // 40 000 parties: the read batches hold 32 768 records, so line 34 000 (a record of the
-    // wrong length, a problem of reading) is read ahead while the first batch is still being
-    // built. Its problem must still come after line 3's and before line 35 000's.
-    let dir = tempfile::tempdir().expect("temporary directory");
+/// A `parties.csv` of 40 000 records (more than one read batch of 32 768): `special` gives the
+/// record of some lines, every other line is a Russian citizen `p{line}`.
+fn forty_thousand_parties(special: &[(u32, &str)]) -> String {
     let mut parties = String::from("id,kind,name,country,citizenship\n");
     for line in 2..=40_001u32 {
-        parties.push_str(&match line {
-            3 => "x3,corporation,X,,\n".to_string(),
-            34_000 => "p34000,person,P\n".to_string(),
-            35_000 => "x35000,corporation,X,,\n".to_string(),
-            _ => format!("p{line},person,P,,RU\n"),
-        });
+        match special.iter().find(|(l, _)| *l == line) {
+            Some((_, record)) => parties.push_str(record),
+            None => parties.push_str(&format!("p{line},person,P,,RU")),
+        }
+        parties.push('\n');
     }
+    parties
+}
+
+/// `screen --all` of the CSV pair, which must be refused: its standard error, and where in it
+/// each of `needles` is (each must be there).
+fn refused(parties: &str, relations: &str, needles: &[&str]) -> (String, Vec<usize>) {
+    let dir = tempfile::tempdir().expect("temporary directory");
     std::fs::write(dir.path().join("parties.csv"), parties).expect("written");
-    std::fs::write(dir.path().join("relations.csv"), "type,from,to\n").expect("written");
+    std::fs::write(dir.path().join("relations.csv"), relations).expect("written");
     let assert = owngraph().arg("screen").arg(dir.path()).arg("--all").assert().code(2);
     let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
-    let at = |needle: &str| stderr.find(needle).unwrap_or_else(|| panic!("{needle} missing from: {stderr}"));
-    let (first, read, last) = (at("line 3:"), at("line 34000"), at("line 35000:"));
-    assert!(first < read && read < last, "file order: {stderr}");
+    let at = needles
+        .iter()
+        .map(|needle| stderr.find(needle).unwrap_or_else(|| panic!("{needle} missing from: {stderr}")))
+        .collect();
+    (stderr, at)
+}
+
+#[test]
+fn problems_across_read_batches_keep_the_file_order() {
+    // The read batches hold 32 768 records, so line 34 000 (a record of the wrong length, a
+    // problem of reading) is read ahead while the first batch is still being built. Its
+    // problem must still come after line 3's and before line 35 000's.
+    let parties = forty_thousand_parties(&[
+        (3, "x3,corporation,X,,"),
+        (34_000, "p34000,person,P"),
+        (35_000, "x35000,corporation,X,,"),
+    ]);
+    let (stderr, at) = refused(&parties, "type,from,to\n", &["line 3:", "line 34000", "line 35000:"]);
+    assert!(at.is_sorted(), "file order: {stderr}");
 }
 
 #[test]
 fn relation_problems_across_read_batches_keep_the_file_order() {
-    let dir = tempfile::tempdir().expect("temporary directory");
-    std::fs::write(dir.path().join("parties.csv"), "id,kind,country,citizenship\nT,company,RU,\np,person,,RU\n")
-        .expect("written");
     let mut relations = String::from("type,from,to,capital\n");
     for line in 2..=40_001u32 {
         relations.push_str(match line {
@@ -262,12 +278,9 @@ fn relation_problems_across_read_batches_keep_the_file_order() {
             _ => "shares,p,T,0\n",
         });
     }
-    std::fs::write(dir.path().join("relations.csv"), relations).expect("written");
-    let assert = owngraph().arg("screen").arg(dir.path()).arg("--all").assert().code(2);
-    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
-    let at = |needle: &str| stderr.find(needle).unwrap_or_else(|| panic!("{needle} missing from: {stderr}"));
-    let (first, read, last) = (at("line 3:"), at("line 34000"), at("line 35000:"));
-    assert!(first < read && read < last, "file order: {stderr}");
+    let parties = "id,kind,country,citizenship\nT,company,RU,\np,person,,RU\n";
+    let (stderr, at) = refused(parties, &relations, &["line 3:", "line 34000", "line 35000:"]);
+    assert!(at.is_sorted(), "file order: {stderr}");
 }
 
 #[test]
@@ -275,26 +288,22 @@ fn repeated_ids_across_read_batches_name_their_first_use_in_file_order() {
     // Ids are indexed at the end of parties.csv, on every thread; a repeated id makes the file
     // be read again one party after the other, so each repetition is named with its first use,
     // in file order among the other problems, across read batches.
-    let dir = tempfile::tempdir().expect("temporary directory");
-    let mut parties = String::from("id,kind,name,country,citizenship\n");
-    for line in 2..=40_001u32 {
-        parties.push_str(&match line {
-            3 => "x3,corporation,X,,\n".to_string(),
-            34_000 => "p5,person,P,,RU\n".to_string(),
-            35_000 => "x35000,corporation,X,,\n".to_string(),
-            36_000 => "p34500,person,P,,RU\n".to_string(),
-            _ => format!("p{line},person,P,,RU\n"),
-        });
-    }
-    std::fs::write(dir.path().join("parties.csv"), parties).expect("written");
-    std::fs::write(dir.path().join("relations.csv"), "type,from,to\n").expect("written");
-    let assert = owngraph().arg("screen").arg(dir.path()).arg("--all").assert().code(2);
-    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
-    let at = |needle: &str| stderr.find(needle).unwrap_or_else(|| panic!("{needle} missing from: {stderr}"));
-    let first = at("line 3:");
-    let again = at("parties[33998] (id \"p5\") at line 34000: id: duplicate id, first used by parties[3] at line 5");
-    let last = at("line 35000:");
-    let later = at("(id \"p34500\") at line 36000: id: duplicate id, first used by parties[34498] at line 34500");
-    assert!(first < again && again < last && last < later, "file order: {stderr}");
+    let parties = forty_thousand_parties(&[
+        (3, "x3,corporation,X,,"),
+        (34_000, "p5,person,P,,RU"),
+        (35_000, "x35000,corporation,X,,"),
+        (36_000, "p34500,person,P,,RU"),
+    ]);
+    let (stderr, at) = refused(
+        &parties,
+        "type,from,to\n",
+        &[
+            "line 3:",
+            "parties[33998] (id \"p5\") at line 34000: id: duplicate id, first used by parties[3] at line 5",
+            "line 35000:",
+            "(id \"p34500\") at line 36000: id: duplicate id, first used by parties[34498] at line 34500",
+        ],
+    );
+    assert!(at.is_sorted(), "file order: {stderr}");
     assert!(stderr.contains("has 4 problems"), "{stderr}");
 }
