@@ -164,11 +164,12 @@ pub enum NoRow {
 }
 
 /// The row `screen` gives the target `t` of `g`: none when its ownership or control reaches a
-/// quarantined record (as in a full screen), else the engine's.
-pub fn screen_row(engine: &Engine, g: &Graph, t: PartyIdx) -> Row {
-    let records = quarantine::blocked_reasons(g, t);
-    if !records.is_empty() {
+/// quarantined record (as in a full screen), else the engine's. `blocked` is
+/// [`quarantine::blocked_parties`] of `g`, made once for all targets.
+pub fn screen_row(engine: &Engine, g: &Graph, blocked: &[bool], t: PartyIdx) -> Row {
+    if blocked.get(t.index()).copied().unwrap_or(false) {
         let p = g.party(t);
+        let records = quarantine::blocked_reasons(g, t);
         return Err(NoRow::NotAnswered { name: p.name.clone(), country: p.country, records });
     }
     engine.row(t).map_err(|e| NoRow::Error(e.to_string()))
@@ -234,7 +235,8 @@ fn compare(
             return FxHashMap::default();
         }
         let engine = Engine::for_scope(g, &closure(g, ts, false), options.clone());
-        ts.iter().map(|&t| (g.party(t).id.clone(), screen_row(&engine, g, t))).collect()
+        let blocked = quarantine::blocked_parties(g);
+        ts.iter().map(|&t| (g.party(t).id.clone(), screen_row(&engine, g, &blocked, t))).collect()
     };
     let mut old_rows = keyed(old, targets_old);
     let new_rows = keyed(new, targets_new);

@@ -70,9 +70,10 @@ fn mutate(g: &Value, picks: &[u32]) -> Value {
 
 fn full(g: &Graph, options: &EngineOptions) -> BTreeMap<String, owngraph::incremental::Row> {
     let engine = Engine::new(g, options.clone());
+    let blocked = owngraph::model::quarantine::blocked_parties(g);
     g.party_indices()
         .filter(|&p| every_company(g.party(p)))
-        .map(|p| (g.party(p).id.clone(), screen_row(&engine, g, p)))
+        .map(|p| (g.party(p).id.clone(), screen_row(&engine, g, &blocked, p)))
         .collect()
 }
 

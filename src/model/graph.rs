@@ -196,8 +196,8 @@ impl IdIndex {
     /// position of the party that has it. One probe for both.
     fn insert_new(&mut self, parties: &[Party], idx: PartyIdx) -> Option<PartyIdx> {
         self.near.take();
-        let id = &parties[idx.index()].id;
-        Self::insert_hashed(&mut self.shards[Self::shard(Self::hash(id))], parties, idx, Self::hash(id))
+        let hash = Self::hash(&parties[idx.index()].id);
+        Self::insert_hashed(&mut self.shards[Self::shard(hash)], parties, idx, hash)
     }
 
     fn insert_hashed(
