@@ -264,52 +264,41 @@ fn open_zip(path: &Path) -> Result<zip::ZipArchive<std::fs::File>, InputErrors> 
 fn egrul_units(files: &[std::path::PathBuf]) -> Vec<Result<Unit, InputErrors>> {
     let mut units = Vec::new();
     for path in files {
-        let name = path.display().to_string();
-        let mut head = [0u8; 4];
-        let n = match std::fs::File::open(path).and_then(|mut f| std::io::Read::read(&mut f, &mut head)) {
-            Ok(n) => n,
-            Err(e) => {
-                units.push(Err(cannot_read(path, e)));
-                return units;
-            }
-        };
-        if !head[..n].starts_with(b"PK\x03\x04") {
-            units.push(Ok(Unit::File(path.clone())));
-            continue;
-        }
-        let mut archive = match open_zip(path) {
-            Ok(a) => a,
+        match units_of(path) {
+            Ok(found) => units.extend(found.into_iter().map(Ok)),
             Err(e) => {
                 units.push(Err(e));
-                return units;
+                break;
             }
-        };
-        let before = units.len();
-        for index in 0..archive.len() {
-            let member = match archive.by_index_raw(index) {
-                Ok(m) => m,
-                Err(e) => {
-                    units.push(Err(InputErrors::whole(&name, format!("zip member {index}: {e}"))));
-                    return units;
-                }
-            };
-            let inner = match member.name().map(|n| n.into_owned()) {
-                Ok(n) => n,
-                Err(e) => {
-                    units.push(Err(InputErrors::whole(&name, format!("zip member {index}: {e}"))));
-                    return units;
-                }
-            };
-            if !member.is_dir() && inner.to_ascii_lowercase().ends_with(".xml") {
-                units.push(Ok(Unit::Member { archive: path.clone(), index, name: inner }));
-            }
-        }
-        if units.len() == before {
-            units.push(Err(InputErrors::whole(&name, "the zip archive holds no .xml file")));
-            return units;
         }
     }
     units
+}
+
+/// The texts of one file: itself, or the XML members of the archive it is.
+fn units_of(path: &Path) -> Result<Vec<Unit>, InputErrors> {
+    let name = path.display().to_string();
+    let mut head = [0u8; 4];
+    let n = std::fs::File::open(path)
+        .and_then(|mut f| std::io::Read::read(&mut f, &mut head))
+        .map_err(|e| cannot_read(path, e))?;
+    if !head[..n].starts_with(b"PK\x03\x04") {
+        return Ok(vec![Unit::File(path.to_path_buf())]);
+    }
+    let mut archive = open_zip(path)?;
+    let mut units = Vec::new();
+    for index in 0..archive.len() {
+        let member_problem = |e: &dyn std::fmt::Display| InputErrors::whole(&name, format!("zip member {index}: {e}"));
+        let member = archive.by_index_raw(index).map_err(|e| member_problem(&e))?;
+        let inner = member.name().map(|n| n.into_owned()).map_err(|e| member_problem(&e))?;
+        if !member.is_dir() && inner.to_ascii_lowercase().ends_with(".xml") {
+            units.push(Unit::Member { archive: path.to_path_buf(), index, name: inner });
+        }
+    }
+    if units.is_empty() {
+        return Err(InputErrors::whole(&name, "the zip archive holds no .xml file"));
+    }
+    Ok(units)
 }
 
 /// Parses one text ([`egrul::Importer::parse`]).
