@@ -146,6 +146,10 @@ fn parse_bool(s: &str) -> Result<bool, String> {
 /// in cache.
 const BATCH: usize = 1 << 15;
 
+/// How many records ahead the ids of a relation's ends are fetched into the cache
+/// ([`Ids::prefetch`]): enough for the misses of about as many look-ups to overlap.
+const AHEAD: usize = 8;
+
 fn line_of(rec: &csv::StringRecord) -> u32 {
     rec.position().map(|p| p.line() as u32).unwrap_or(0)
 }
@@ -430,6 +434,13 @@ pub(crate) fn parse_pair_with(
                     .par_iter()
                     .enumerate()
                     .map_init(Recent::default, |recent, (i, rec)| {
+                        if let Some(ahead) = records.get(i + AHEAD) {
+                            for end in [const { at(RELATION_COLUMNS, "from") }, const { at(RELATION_COLUMNS, "to") }] {
+                                if let Some(id) = cell(ahead, &cols, end) {
+                                    ids.prefetch(id);
+                                }
+                            }
+                        }
                         relation_record(ids, recent, rec, &cols, Origin { index: index + i as u32, line: line_of(rec) })
                     })
                     .collect()

@@ -3,7 +3,6 @@
 //! of come out of an owner's votes, no closed ownership loop).
 
 use super::InvalidValue;
-use std::hash::BuildHasher;
 
 use std::fmt;
 
@@ -11,6 +10,7 @@ use chrono::NaiveDate;
 use petgraph::algo::kosaraju_scc;
 use petgraph::graph::{DiGraph, NodeIndex};
 
+use super::id_index::IdIndex;
 use super::party::{Origin, Party, PartyIdx, PartyKind};
 use super::quarantine::Quarantined;
 use super::relation::{Interest, Relation, RelationIdx};
@@ -104,182 +104,6 @@ impl fmt::Display for Problem {
 
 fn party_ref(p: &Party) -> RecordRef {
     RecordRef { section: Section::Parties, origin: p.origin, label: p.id.clone() }
-}
-
-/// Party ids to positions. A short id (most are) is kept in the table itself, so a lookup
-/// touches one cache line instead of chasing the party and its string; a longer id is compared
-/// against the party's. The table is split in [`SHARDS`] tables by bits of the hash that the
-/// tables themselves do not use, so that many parties are indexed on every thread at once
-/// ([`IdIndex::index_range`]).
-#[derive(Debug)]
-struct IdIndex {
-    shards: Box<[hashbrown::HashTable<Slot>]>,
-    /// The ids in the orders "did you mean" searches, made at the first unknown id (and made
-    /// again if a party is added after it).
-    near: std::sync::OnceLock<NearIndex>,
-}
-
-/// Tables of an [`IdIndex`].
-const SHARDS: usize = 8;
-
-impl Default for IdIndex {
-    fn default() -> IdIndex {
-        IdIndex { shards: (0..SHARDS).map(|_| hashbrown::HashTable::new()).collect(), near: Default::default() }
-    }
-}
-
-/// Room for an id in a slot.
-const INLINE: usize = 11;
-
-#[derive(Clone, Copy, Debug)]
-struct Slot {
-    idx: PartyIdx,
-    len: u8,
-    inline: [u8; INLINE],
-}
-
-impl Slot {
-    fn new(idx: PartyIdx, id: &str) -> Slot {
-        let mut inline = [0u8; INLINE];
-        let len = if id.len() <= INLINE {
-            inline[..id.len()].copy_from_slice(id.as_bytes());
-            id.len() as u8
-        } else {
-            u8::MAX
-        };
-        Slot { idx, len, inline }
-    }
-
-    fn id<'a>(&'a self, parties: &'a [Party]) -> &'a str {
-        if (self.len as usize) <= INLINE {
-            std::str::from_utf8(&self.inline[..self.len as usize]).unwrap_or("")
-        } else {
-            &parties[self.idx.index()].id
-        }
-    }
-
-    fn is(&self, parties: &[Party], id: &str) -> bool {
-        if id.len() <= INLINE {
-            self.len as usize == id.len() && &self.inline[..id.len()] == id.as_bytes()
-        } else {
-            self.len == u8::MAX && parties[self.idx.index()].id == id
-        }
-    }
-}
-
-impl IdIndex {
-    fn hash(id: &str) -> u64 {
-        rustc_hash::FxBuildHasher.hash_one(id)
-    }
-
-    /// The table of a hash: bits 32 to 34, which neither a table's position (the low bits) nor
-    /// its tag (the top 7) uses.
-    fn shard(hash: u64) -> usize {
-        (hash >> 32) as usize & (SHARDS - 1)
-    }
-
-    fn get(&self, parties: &[Party], id: &str) -> Option<PartyIdx> {
-        self.get_hashed(parties, id, Self::hash(id))
-    }
-
-    fn get_hashed(&self, parties: &[Party], id: &str, hash: u64) -> Option<PartyIdx> {
-        let table = &self.shards[Self::shard(hash)];
-        // The id padded once, so that each probe compares two fixed arrays, not slices.
-        let key = Slot::new(PartyIdx::new(0), id);
-        if key.len as usize <= INLINE {
-            return table.find(hash, |slot| slot.len == key.len && slot.inline == key.inline).map(|slot| slot.idx);
-        }
-        table.find(hash, |slot| slot.is(parties, id)).map(|slot| slot.idx)
-    }
-
-    /// Indexes the party at `idx` (already in `parties`), unless its id is taken: then the
-    /// position of the party that has it. One probe for both.
-    fn insert_new(&mut self, parties: &[Party], idx: PartyIdx) -> Option<PartyIdx> {
-        self.near.take();
-        let hash = Self::hash(&parties[idx.index()].id);
-        Self::insert_hashed(&mut self.shards[Self::shard(hash)], parties, idx, hash)
-    }
-
-    fn insert_hashed(
-        table: &mut hashbrown::HashTable<Slot>,
-        parties: &[Party],
-        idx: PartyIdx,
-        hash: u64,
-    ) -> Option<PartyIdx> {
-        let id = &parties[idx.index()].id;
-        match table.entry(hash, |slot| slot.is(parties, id), |slot| Self::hash(slot.id(parties))) {
-            hashbrown::hash_table::Entry::Occupied(e) => Some(e.get().idx),
-            hashbrown::hash_table::Entry::Vacant(v) => {
-                v.insert(Slot::new(idx, id));
-                None
-            }
-        }
-    }
-
-    /// Indexes the parties at `range` (already in `parties`) on every thread: each table takes
-    /// its parties in the order of their positions, so an id met again is found taken by its
-    /// first party, as one insertion after the other would find it. Returns each party whose id
-    /// was taken with the party that has it (ordered by position); those are not indexed.
-    fn index_range(&mut self, parties: &[Party], range: std::ops::Range<usize>) -> Vec<(PartyIdx, PartyIdx)> {
-        use rayon::prelude::*;
-        self.near.take();
-        let start = range.start;
-        let hashes: Vec<u64> = parties[range].par_iter().map(|p| Self::hash(&p.id)).collect();
-        const CHUNK: usize = 1 << 16;
-        // The positions of each table's parties, chunk by chunk: in order within each table.
-        let chunks: Vec<Vec<Vec<u32>>> = hashes
-            .par_chunks(CHUNK)
-            .enumerate()
-            .map(|(c, hs)| {
-                let mut lists: Vec<Vec<u32>> =
-                    (0..SHARDS).map(|_| Vec::with_capacity(hs.len() / SHARDS + 16)).collect();
-                for (i, &h) in hs.iter().enumerate() {
-                    lists[Self::shard(h)].push((c * CHUNK + i) as u32);
-                }
-                lists
-            })
-            .collect();
-        let mut taken: Vec<(PartyIdx, PartyIdx)> = self
-            .shards
-            .par_iter_mut()
-            .enumerate()
-            .flat_map_iter(|(s, table)| {
-                let n: usize = chunks.iter().map(|lists| lists[s].len()).sum();
-                table.reserve(n, |slot| Self::hash(slot.id(parties)));
-                let mut taken = Vec::new();
-                for &i in chunks.iter().flat_map(|lists| &lists[s]) {
-                    let idx = PartyIdx::new(start + i as usize);
-                    if let Some(first) = Self::insert_hashed(table, parties, idx, hashes[i as usize]) {
-                        taken.push((idx, first));
-                    }
-                }
-                taken
-            })
-            .collect();
-        taken.sort_unstable();
-        taken
-    }
-
-    /// Ids near `id` ([`NearIndex`]), the index made at the first call.
-    fn similar<'a>(&self, parties: &'a [Party], id: &str) -> Vec<&'a str> {
-        self.near.get_or_init(|| NearIndex::build(parties)).similar(parties, id)
-    }
-
-    /// The index of `parties`, whose ids are known to differ (the first party keeps an id
-    /// repeated all the same), made on every thread.
-    fn of(parties: &[Party]) -> IdIndex {
-        let mut index = IdIndex::default();
-        index.index_range(parties, 0..parties.len());
-        index
-    }
-
-    fn reserve(&mut self, parties: &[Party], additional: usize) {
-        // The tables share the parties evenly, give or take a few.
-        let each = additional / SHARDS + additional / (SHARDS * 16) + 16;
-        for table in self.shards.iter_mut() {
-            table.reserve(each, |slot| Self::hash(slot.id(parties)));
-        }
-    }
 }
 
 /// Compressed adjacency: the relations leaving or entering each party.
@@ -417,83 +241,6 @@ impl Graph {
     }
 }
 
-/// Most ids suggested for an unknown one.
-pub const MAX_SUGGESTIONS: usize = 3;
-
-/// Neighbours taken on each side of an unknown id in each order of [`NearIndex`].
-const NEAR_NEIGHBOURS: usize = 8;
-
-/// The ids sorted for "did you mean" (issue 13: 20 000 unknown ids against every party took
-/// 124 s): by their lower-case text, and by its reverse. The candidates for an unknown id are
-/// its neighbours in both orders, the ids sharing the longest beginning or ending with it, so a
-/// typo anywhere but at both ends is found; each is then measured by edit distance. The index is
-/// O(n log n) once; each unknown id costs O(log n) comparisons and a fixed number of distances.
-#[derive(Debug, Default)]
-struct NearIndex {
-    forward: Vec<PartyIdx>,
-    backward: Vec<PartyIdx>,
-}
-
-impl Clone for IdIndex {
-    fn clone(&self) -> IdIndex {
-        IdIndex { shards: self.shards.clone(), near: std::sync::OnceLock::new() }
-    }
-}
-
-fn lower(s: &str) -> String {
-    s.to_lowercase()
-}
-
-fn lower_reversed(s: &str) -> String {
-    s.to_lowercase().chars().rev().collect()
-}
-
-impl NearIndex {
-    fn build(parties: &[Party]) -> NearIndex {
-        let sorted = |key: fn(&str) -> String| {
-            let mut v: Vec<PartyIdx> = (0..parties.len()).map(PartyIdx::new).collect();
-            v.sort_by_cached_key(|&p| key(&parties[p.index()].id));
-            v
-        };
-        NearIndex { forward: sorted(lower), backward: sorted(lower_reversed) }
-    }
-
-    /// Up to [`MAX_SUGGESTIONS`] ids near `id`: within an edit distance of a third of its
-    /// length (at least 1), or (for ids of three or more characters) containing it or contained
-    /// in it; nearest first.
-    fn similar<'a>(&self, parties: &'a [Party], id: &str) -> Vec<&'a str> {
-        let low = lower(id);
-        let len = low.chars().count();
-        let limit = (len / 3).max(1);
-        let mut candidates: Vec<PartyIdx> = Vec::with_capacity(4 * NEAR_NEIGHBOURS);
-        for (order, key, probe) in [
-            (&self.forward, lower as fn(&str) -> String, low.clone()),
-            (&self.backward, lower_reversed, lower_reversed(id)),
-        ] {
-            let at = order.partition_point(|&p| key(&parties[p.index()].id) < probe);
-            let from = at.saturating_sub(NEAR_NEIGHBOURS);
-            candidates.extend(&order[from..(at + NEAR_NEIGHBOURS).min(order.len())]);
-        }
-        candidates.sort_unstable();
-        candidates.dedup();
-        let mut hits: Vec<(usize, &str)> = candidates
-            .into_iter()
-            .filter_map(|p| {
-                let c = parties[p.index()].id.as_str();
-                let cl = lower(c);
-                let contains = len >= 3 && (cl.contains(&low) || low.contains(&cl));
-                if !contains && cl.chars().count().abs_diff(len) > limit {
-                    return None;
-                }
-                let d = strsim::levenshtein(&cl, &low);
-                (d <= limit || contains).then_some((d, c))
-            })
-            .collect();
-        hits.sort_unstable();
-        hits.into_iter().take(MAX_SUGGESTIONS).map(|(_, c)| c).collect()
-    }
-}
-
 /// Collects parties and relations from an input format, then checks them all at once.
 #[derive(Default)]
 pub struct GraphBuilder {
@@ -556,6 +303,13 @@ impl Ids<'_> {
                 format!("no party has id \"{id}\" (similar: {})", near.join(", "))
             })
         })
+    }
+
+    /// Brings the table slot a look-up of `id` reads first into the cache, without waiting: a
+    /// reader about to resolve many ids asks for those a few records ahead, so that their
+    /// cache misses overlap instead of following one another.
+    pub fn prefetch(&self, id: &str) {
+        self.index.prefetch(IdIndex::hash(id));
     }
 
     /// As [`Ids::resolve`], first trying the party last resolved for the same `field` (0: from,
@@ -641,7 +395,7 @@ impl GraphBuilder {
     /// Makes room for this many more parties and relations (an estimate is fine).
     pub fn reserve(&mut self, parties: usize, relations: usize) {
         self.reserve_records(parties, relations);
-        self.index.reserve(&self.parties, parties);
+        self.index.reserve(parties);
     }
 
     /// As [`GraphBuilder::reserve`], without room in the id table (for parties added by
@@ -1157,45 +911,4 @@ pub fn closed_ownership_loops<'g>(
     }
     out.sort();
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Indexing many parties at once finds the same repeated ids, each with its first use, and
-    /// the same positions, as inserting them one after the other; short ids and long ones.
-    #[test]
-    fn indexing_at_once_agrees_with_one_insertion_after_the_other() {
-        let mut state = 0x2545_f491_4f6c_dd1du64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
-        for round in 0..20 {
-            let n = 1 + (next() % 5_000) as usize;
-            let parties: Vec<Party> = (0..n)
-                .map(|_| {
-                    let k = next() % (n as u64 * 3 / 2 + 1);
-                    let id = if k.is_multiple_of(3) { format!("a-long-identifier-{k}") } else { format!("p{k}") };
-                    Party::new(id, PartyKind::Person)
-                })
-                .collect();
-            let mut one = IdIndex::default();
-            let expected: Vec<(PartyIdx, PartyIdx)> = (0..n)
-                .filter_map(|i| one.insert_new(&parties, PartyIdx::new(i)).map(|first| (PartyIdx::new(i), first)))
-                .collect();
-            let split = (next() as usize) % n;
-            let mut at_once = IdIndex::default();
-            let mut taken = at_once.index_range(&parties, 0..split);
-            taken.extend(at_once.index_range(&parties, split..n));
-            assert_eq!(taken, expected, "round {round}");
-            for p in &parties {
-                assert_eq!(at_once.get(&parties, &p.id), one.get(&parties, &p.id), "round {round}: {}", p.id);
-            }
-            assert_eq!(at_once.get(&parties, "absent"), None);
-        }
-    }
 }

@@ -5,6 +5,7 @@
 mod country;
 mod error;
 mod graph;
+mod id_index;
 mod party;
 pub mod quarantine;
 mod relation;
@@ -12,9 +13,9 @@ mod relation;
 pub use country::Country;
 pub use error::InvalidValue;
 pub use graph::{
-    Graph, GraphBuilder, Ids, MAX_SUGGESTIONS, Problem, Recent, RecordRef, Section, Sink, closed_ownership_loops,
-    relation_label,
+    Graph, GraphBuilder, Ids, Problem, Recent, RecordRef, Section, Sink, closed_ownership_loops, relation_label,
 };
+pub use id_index::MAX_SUGGESTIONS;
 pub use party::{DeclaredStatus, Origin, Party, PartyDetails, PartyIdx, PartyKind};
 pub use quarantine::Quarantined;
 pub use relation::{DisposalBasis, Interest, Relation, RelationIdx, RelationMeta, RelationType};
