@@ -170,7 +170,7 @@ pub fn screen_row(engine: &Engine, g: &Graph, blocked: &[bool], t: PartyIdx) -> 
     if blocked.get(t.index()).copied().unwrap_or(false) {
         let p = g.party(t);
         let records = quarantine::blocked_reasons(g, t);
-        return Err(NoRow::NotAnswered { name: p.name.clone(), country: p.country, records });
+        return Err(NoRow::NotAnswered { name: p.name.to_string(), country: p.country, records });
     }
     engine.row(t).map_err(|e| NoRow::Error(e.to_string()))
 }
@@ -236,7 +236,7 @@ fn compare(
         }
         let engine = Engine::for_scope(g, &closure(g, ts, false), options.clone());
         let blocked = quarantine::blocked_parties(g);
-        ts.iter().map(|&t| (g.party(t).id.clone(), screen_row(&engine, g, &blocked, t))).collect()
+        ts.iter().map(|&t| (g.party(t).id.to_string(), screen_row(&engine, g, &blocked, t))).collect()
     };
     let mut old_rows = keyed(old, targets_old);
     let new_rows = keyed(new, targets_new);

@@ -105,7 +105,7 @@ fn ranges_become_a_lower_bound_and_an_unknown_rest() {
         .incoming(company)
         .map(|(_, r)| match &r.interest {
             Interest::Shares { capital, .. } => {
-                (g.party(r.from).id.clone(), g.party(r.from).kind, capital.value().clone())
+                (g.party(r.from).id.to_string(), g.party(r.from).kind, capital.value().clone())
             }
             other => panic!("{other:?}"),
         })
@@ -131,7 +131,7 @@ fn snapshot_dates_follow_the_record_history() {
         let mut v: Vec<_> = g
             .incoming(t)
             .filter_map(|(_, r)| match &r.interest {
-                Interest::Shares { capital, .. } => Some((g.party(r.from).id.clone(), capital.value().clone())),
+                Interest::Shares { capital, .. } => Some((g.party(r.from).id.to_string(), capital.value().clone())),
                 _ => None,
             })
             .collect();

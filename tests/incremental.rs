@@ -73,7 +73,7 @@ fn full(g: &Graph, options: &EngineOptions) -> BTreeMap<String, owngraph::increm
     let blocked = owngraph::model::quarantine::blocked_parties(g);
     g.party_indices()
         .filter(|&p| every_company(g.party(p)))
-        .map(|p| (g.party(p).id.clone(), screen_row(&engine, g, &blocked, p)))
+        .map(|p| (g.party(p).id.to_string(), screen_row(&engine, g, &blocked, p)))
         .collect()
 }
 

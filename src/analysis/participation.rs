@@ -337,7 +337,7 @@ mod tests {
             .iter()
             .map(|h| {
                 let id = match h.holder {
-                    Terminal::Party(p) => g.party(p).id.clone(),
+                    Terminal::Party(p) => g.party(p).id.to_string(),
                     Terminal::Undisclosed(p) => format!("?{}", g.party(p).id),
                 };
                 (id, h.total.to_string())

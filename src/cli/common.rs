@@ -318,7 +318,7 @@ pub fn quarantine_note(graph: &Graph) -> Option<owngraph::law::Statement> {
     if q.is_empty() {
         return None;
     }
-    let ids: Vec<String> = q.iter().map(|x| graph.party(x.party).id.clone()).collect();
+    let ids: Vec<String> = q.iter().map(|x| graph.party(x.party).id.to_string()).collect();
     Some(
         Statement::new("note.quarantine_elsewhere")
             .with("count", Param::text(q.len().to_string()))

@@ -422,7 +422,7 @@ fn render_block(
         }
         let r = screen.answers(t).map_err(|e| e.to_string())?;
         if r.notes.contains(&"not_exact") {
-            inexact.push(r.party.id.clone());
+            inexact.push(r.party.id.to_string());
         }
         let verdicts = [
             r.regimes.ru.as_ref().and_then(|p| p.verdict),
@@ -489,13 +489,15 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
         spinner.finish_and_clear();
         return rescreen_changes(&args, delta, started, output);
     }
-    let graph = args.graph.load()?;
+    let mut graph = args.graph.load()?;
     output.set_personal(personal_data(&graph));
     let loaded = started.elapsed();
     let mut targets = match &args.targets {
         Some(path) => read_targets(path, &graph)?,
         None => graph.party_indices().filter(|&p| graph.party(p).kind.is_company()).collect(),
     };
+    // Rows name parties from the graph itself: the targets were the last look-up by id.
+    graph.release_id_index();
     spinner.set_message("computing participation and control for every company");
     let regimes = args.regime.regimes().into_iter().collect();
     let options = EngineOptions { regimes, policies: args.policies.policies() };
@@ -626,7 +628,7 @@ fn rescreen(
     use owngraph::incremental::rescreen;
     let loaded = started.elapsed();
     let wanted = match &args.targets {
-        Some(path) => Some(read_targets(path, graph)?.into_iter().map(|t| graph.party(t).id.clone()).collect()),
+        Some(path) => Some(read_targets(path, graph)?.into_iter().map(|t| graph.party(t).id.to_string()).collect()),
         None => None,
     };
     let (is_target, options) = rescreen_terms(args, wanted);
@@ -714,7 +716,7 @@ fn rescreen_terms(
     wanted: Option<std::collections::HashSet<String>>,
 ) -> (impl Fn(&owngraph::model::Party) -> bool + Sync, EngineOptions) {
     let is_target = move |p: &owngraph::model::Party| match &wanted {
-        Some(ids) => ids.contains(&p.id),
+        Some(ids) => ids.contains(p.id.as_str()),
         None => owngraph::incremental::every_company(p),
     };
     let regimes = args.regime.regimes().into_iter().collect();

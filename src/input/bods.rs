@@ -1153,7 +1153,7 @@ struct PartyPlan {
 fn plan_entity(s: &Statement, e: &EntityDetails, roles: &Roles, snap: &Snapshot) -> PartyPlan {
     let mut p = Party::new(s.record_id.clone(), PartyKind::Unknown);
     p.origin = Origin { index: s.index, line: s.line };
-    p.name = s.display_name();
+    p.name = s.display_name().into();
     p.details_mut().ogrn = identifier_value(&e.identifiers, OGRN);
     p.details_mut().inn = identifier_value(&e.identifiers, INN);
     let (mut country, how) = entity_country(e);
@@ -1270,7 +1270,7 @@ fn plan_entity(s: &Statement, e: &EntityDetails, roles: &Roles, snap: &Snapshot)
 fn plan_person(s: &Statement, d: &PersonDetails) -> PartyPlan {
     let mut p = Party::new(s.record_id.clone(), PartyKind::Unknown);
     p.origin = Origin { index: s.index, line: s.line };
-    p.name = s.display_name();
+    p.name = s.display_name().into();
     p.details_mut().inn = identifier_value(&d.identifiers, INN);
     p.details_mut().address = d.address.clone();
     p.details_mut().document = d.ext.as_ref().and_then(|x| x.document.clone());
@@ -1563,7 +1563,7 @@ fn outside_party(b: &mut GraphBuilder, id: &str, s: &Statement, role: &str) -> O
         return Some(p);
     }
     let mut p = Party::new(id.to_string(), PartyKind::Unknown);
-    p.name = format!("{id} (not in the file)");
+    p.name = compact_str::format_compact!("{id} (not in the file)");
     p.origin = Origin { index: s.index, line: s.line };
     p.details_mut().notes.push(note);
     // None: an id the builder refused, with its problem recorded.
@@ -1645,7 +1645,7 @@ pub fn to_graph(file: &str, snap: &Snapshot) -> Result<Graph, InputErrors> {
             }
             PartyRef::Unspecified(u) => {
                 let mut p = Party::new(format!("{}-unspecified", s.record_id), PartyKind::Unknown);
-                p.name = format!("unspecified ({})", u.reason);
+                p.name = compact_str::format_compact!("unspecified ({})", u.reason);
                 p.origin = origin;
                 p.details_mut().notes.push(format!("unspecified interested party: {}", u.describe()));
                 match b.add_party(p) {
@@ -1839,7 +1839,7 @@ pub fn to_graph(file: &str, snap: &Snapshot) -> Result<Graph, InputErrors> {
         let subject_name = b.party(subject).name.clone();
         if b.party(subject).kind == PartyKind::Company && (pool_capital.is_positive() || pool_votes.is_positive()) {
             let mut p = Party::new(format!("{subject_id}-ranges"), PartyKind::Unknown);
-            p.name = format!("{subject_name}: rest of the ranged shares");
+            p.name = compact_str::format_compact!("{subject_name}: rest of the ranged shares");
             p.origin = h.origin;
             p.details_mut().notes.push(format!(
                 "holds what the BODS ranges leave open above their lower bounds ({}), so each holder's share lies in [lower, upper]",

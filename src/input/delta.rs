@@ -227,7 +227,7 @@ fn checked(delta: Delta, name: String, files: Vec<(Section, String)>) -> Result<
                 record: RecordRef {
                     section: Section::Document,
                     origin: Origin::default(),
-                    label: g.party(q.party).id.clone(),
+                    label: g.party(q.party).id.to_string(),
                 },
                 field: None,
                 message: "a quarantine entry for a party of the register the delta does not restate".into(),
@@ -256,7 +256,7 @@ fn egrul(
     let mut named_gone = Vec::new();
     for p in read.party_indices() {
         let id = &read.party(p).id;
-        if restated.contains(id) {
+        if restated.contains(id.as_str()) {
             continue;
         }
         if gone.contains(id.as_str()) {

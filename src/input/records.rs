@@ -64,7 +64,7 @@ pub fn party_from(f: PartyFields, origin: Origin) -> (Party, Vec<Problem>) {
         Err(m) => problems.push(("kind", m)),
     }
     if let Some(n) = f.name.filter(|n| !n.trim().is_empty()) {
-        party.name = n.into_owned();
+        party.name = n.as_ref().into();
     }
     if let Some(c) = f.country.filter(|c| !c.trim().is_empty()) {
         match Country::parse(&c) {

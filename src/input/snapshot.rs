@@ -591,9 +591,9 @@ fn read_party(r: &mut impl Source) -> Result<Party, Bad> {
     let kind = *PartyKind::ALL.get(r.u8()? as usize).ok_or("an unknown party kind")?;
     let name = r.str()?;
     let mut party = Party {
-        id,
+        id: id.into(),
         kind,
-        name,
+        name: name.into(),
         country: r.country()?,
         citizenship: Vec::new(),
         details: None,

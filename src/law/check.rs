@@ -145,7 +145,7 @@ fn names_in_scope(graph: &Graph, target: PartyIdx) -> BTreeMap<String, PartyName
                 address: party.address().map(String::from),
                 citizenship_source: party.citizenship_source().map(String::from),
             };
-            (party.id.clone(), name)
+            (party.id.to_string(), name)
         })
         .collect()
 }
@@ -181,7 +181,7 @@ pub fn prepare(
         Err(l) if graph.party(target).kind == PartyKind::Nonprofit && l.0.contains(&target) => {
             Attribution { holders: Vec::new(), weight: Vec::new(), cycles: vec![l.0] }
         }
-        Err(l) => return Err(ClosedLoopError::Loop(l.0.iter().map(|&p| graph.party(p).id.clone()).collect())),
+        Err(l) => return Err(ClosedLoopError::Loop(l.0.iter().map(|&p| graph.party(p).id.to_string()).collect())),
     };
     let chains = chains::enumerate(&ancestry, limits);
     Ok(Prepared { ancestry, attribution, chains })
@@ -226,8 +226,8 @@ pub fn check(graph: &Graph, target: PartyIdx, options: &CheckOptions) -> Result<
         );
     }
     Ok(CheckReport {
-        target: party.id.clone(),
-        target_name: party.name.clone(),
+        target: party.id.to_string(),
+        target_name: party.name.to_string(),
         target_kind: party.kind,
         target_country: party.country,
         as_of: graph.as_of().to_string(),
@@ -243,7 +243,7 @@ pub fn check(graph: &Graph, target: PartyIdx, options: &CheckOptions) -> Result<
                     p.attribution
                         .cycles
                         .iter()
-                        .map(|c| c.iter().map(|&x| graph.party(x).id.clone()).collect())
+                        .map(|c| c.iter().map(|&x| graph.party(x).id.to_string()).collect())
                         .collect()
                 })
                 .unwrap_or_default(),

@@ -334,7 +334,7 @@ struct Namer<'a> {
 impl Namer<'_> {
     fn member(&self, n: Node) -> Member {
         match self.net.unknown_remainder_of(n) {
-            Some(p) => Member::Undisclosed(self.graph.party(p).id.clone()),
+            Some(p) => Member::Undisclosed(self.graph.party(p).id.to_string()),
             None => Member::Party(self.id(n)),
         }
     }
@@ -344,7 +344,7 @@ impl Namer<'_> {
         self.net
             .party_of(n)
             .or_else(|| self.net.unknown_remainder_of(n))
-            .map(|p| self.graph.party(p).id.clone())
+            .map(|p| self.graph.party(p).id.to_string())
             .unwrap_or_default()
     }
 }
@@ -508,8 +508,8 @@ pub fn analyse(
         let steps = steps_for(&namer, &gc, &chain);
         let indicators = steps.last().map(|s| s.indicators.clone()).unwrap_or_default();
         controllers.push(Controller {
-            id: party.id.clone(),
-            name: party.name.clone(),
+            id: party.id.to_string(),
+            name: party.name.to_string(),
             kind: party.kind,
             foreign: f == Foreignness::Foreign,
             foreignness: f,
@@ -587,9 +587,9 @@ pub fn analyse(
                 }
             }
             potential.push(PotentialController {
-                id: who.map(|p| graph.party(p).id.clone()),
+                id: who.map(|p| graph.party(p).id.to_string()),
                 name: who
-                    .map(|p| graph.party(p).name.clone())
+                    .map(|p| graph.party(p).name.to_string())
                     .unwrap_or_else(|| super::wording::term("control.hypothetical", Lang::En).to_string()),
                 hypothetical: who.is_none(),
                 chain: chain.iter().map(|&n| namer.member(n)).collect(),
@@ -641,7 +641,7 @@ pub fn analyse(
     }
 
     let mut dual_citizens: Vec<String> =
-        in_scope.iter().map(|&p| graph.party(p)).filter(|p| p.is_dual_citizen()).map(|p| p.id.clone()).collect();
+        in_scope.iter().map(|&p| graph.party(p)).filter(|p| p.is_dual_citizen()).map(|p| p.id.to_string()).collect();
     dual_citizens.sort();
     ControlFindings { controllers, potential, group, joint_warning, dual_citizens, truncated }
 }
@@ -679,7 +679,7 @@ fn contributing_seeds(gc: &GroupControl, net: &ControlNetwork, graph: &Graph, ta
         for c in &st.contributions {
             if gc.is_seed(c.member) {
                 if let Some(p) = net.party_of(c.member) {
-                    seeds.insert(graph.party(p).id.clone());
+                    seeds.insert(graph.party(p).id.to_string());
                 }
             } else if gc.controls(c.member) && seen.insert(c.member) {
                 queue.push_back(c.member);
@@ -739,7 +739,7 @@ pub fn assess(engine: &Engine, target: PartyIdx, limit: usize) -> ControlAssessm
     }
     let indicators_param =
         |inds: &[Indicator]| Param::Statements(inds.iter().map(|i| Statement::new(i.code())).collect());
-    let first_foreign = facts.foreign_controllers.first().map(|&f| graph.party(f).id.clone());
+    let first_foreign = facts.foreign_controllers.first().map(|&f| graph.party(f).id.to_string());
     let reason = if !russian_entity(party) {
         Statement::new("control.not_russian_entity")
             .with("kind", Param::Statement(Box::new(Statement::new(super::wording::kind_code(party.kind)))))

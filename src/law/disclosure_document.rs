@@ -206,8 +206,8 @@ pub fn document(
     }
     notes.extend(a.notes.iter().cloned());
     DisclosureDocument {
-        target: party.id.clone(),
-        target_name: party.name.clone(),
+        target: party.id.to_string(),
+        target_name: party.name.to_string(),
         target_label: party.reader_label(),
         target_kind: party.kind,
         regime: a.regime,

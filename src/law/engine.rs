@@ -445,7 +445,7 @@ impl<'g> Engine<'g> {
 
     fn closed_loop(&self, r: &NodeResult) -> Result<(), ClosedLoopError> {
         match &r.closed_loop {
-            Some(l) => Err(ClosedLoopError::Loop(l.iter().map(|&p| self.graph.party(p).id.clone()).collect())),
+            Some(l) => Err(ClosedLoopError::Loop(l.iter().map(|&p| self.graph.party(p).id.to_string()).collect())),
             None => Ok(()),
         }
     }
@@ -479,7 +479,7 @@ impl<'g> Engine<'g> {
 
     /// A value an answer needs exactly is beyond the size budget for exact numbers.
     fn not_exact(&self, p: PartyIdx) -> ClosedLoopError {
-        ClosedLoopError::not_exact(vec![self.graph.party(p).id.clone()])
+        ClosedLoopError::not_exact(vec![self.graph.party(p).id.to_string()])
     }
 
     /// The status of nonprofit `n` under `regime` as the sweep decided it (exactly, or from
@@ -611,7 +611,7 @@ impl<'g> Engine<'g> {
             let mut controllers: Vec<RowController> = facts
                 .foreign_controllers
                 .iter()
-                .map(|&f| RowController { id: self.graph.party(f).id.clone(), foreign: true, group: false })
+                .map(|&f| RowController { id: self.graph.party(f).id.to_string(), foreign: true, group: false })
                 .collect();
             if controllers.is_empty() && facts.jointly && self.options.policies.aggregate_foreign {
                 controllers.push(RowController { id: "foreign_group".into(), foreign: true, group: true });
@@ -710,8 +710,8 @@ impl RowAnswers<'_> {
     /// The row with its own copy of the party's id, name and country.
     pub fn into_row(self) -> ScreenRow {
         ScreenRow {
-            target: self.party.id.clone(),
-            name: self.party.name.clone(),
+            target: self.party.id.to_string(),
+            name: self.party.name.to_string(),
             country: self.party.country.map(|c| c.to_string()),
             regimes: self.regimes,
             ultimate_holders: self.ultimate_holders,

@@ -132,8 +132,8 @@ pub fn finding(engine: &Engine, n: PartyIdx, regime: Regime) -> Result<Option<No
     let party = g.party(n);
     let Some(facts) = engine.nonprofit(n, regime)? else { return Ok(None) };
     let mut f = NonprofitFinding {
-        id: party.id.clone(),
-        name: party.name.clone(),
+        id: party.id.to_string(),
+        name: party.name.to_string(),
         status: facts.status,
         declared: false,
         governance: None,
@@ -167,7 +167,7 @@ pub fn finding(engine: &Engine, n: PartyIdx, regime: Regime) -> Result<Option<No
             (Some(c), _) => (c.id.clone(), c.chain.clone()),
             (None, Some((m, _, steps))) => (m.join(" + "), steps.iter().map(|s| s.to.clone()).collect()),
             (None, None) => (
-                facts.control.foreign_controllers.first().map(|&p| g.party(p).id.clone()).unwrap_or_default(),
+                facts.control.foreign_controllers.first().map(|&p| g.party(p).id.to_string()).unwrap_or_default(),
                 Vec::new(),
             ),
         };

@@ -275,7 +275,7 @@ pub fn describe_chain_with(view: &ChainView, undisclosed: bool, lang: Lang, name
 
 fn chain_view(graph: &Graph, c: &Chain) -> ChainView {
     let mut v = ChainView {
-        path: c.path.iter().map(|&p| graph.party(p).id.clone()).collect(),
+        path: c.path.iter().map(|&p| graph.party(p).id.to_string()).collect(),
         factors: c.factors.clone(),
         share: c.product.clone(),
         text: String::new(),
@@ -391,15 +391,15 @@ pub fn assess(
             Terminal::Party(p) => {
                 let pp = graph.party(p);
                 (
-                    Holder::Party { id: pp.id.clone(), kind: pp.kind },
-                    pp.name.clone(),
+                    Holder::Party { id: pp.id.to_string(), kind: pp.kind },
+                    pp.name.to_string(),
                     pp.country.map(|c| c.to_string()),
                     pp.citizenship.iter().map(|c| c.to_string()).collect(),
                 )
             }
             Terminal::Undisclosed(p) => {
                 let pp = graph.party(p);
-                (Holder::Undisclosed { company: pp.id.clone() }, pp.name.clone(), None, Vec::new())
+                (Holder::Undisclosed { company: pp.id.to_string() }, pp.name.to_string(), None, Vec::new())
             }
         };
         holders.push(HolderShare {

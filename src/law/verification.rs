@@ -410,7 +410,7 @@ pub fn verify(
                 )
                 .entry(e);
                 f.matched_by = Some(by);
-                f.candidates = ps.iter().map(|&p| graph.party(p).id.clone()).collect();
+                f.candidates = ps.iter().map(|&p| graph.party(p).id.to_string()).collect();
                 findings.push(f);
             }
             HolderMatch::Found(p, by) => {
@@ -644,8 +644,8 @@ pub fn verify(
     Verification {
         target_label: party.reader_label(),
         names,
-        target: party.id.clone(),
-        target_name: party.name.clone(),
+        target: party.id.to_string(),
+        target_name: party.name.to_string(),
         regime: a.regime,
         rule: d.rule,
         as_of: graph.as_of().to_string(),

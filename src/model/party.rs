@@ -3,6 +3,7 @@
 //! nonprofit organization, an international organization, a foreign structure).
 
 use super::InvalidValue;
+use compact_str::CompactString;
 use serde::Serialize;
 
 use super::country::Country;
@@ -125,12 +126,12 @@ pub struct DeclaredStatus {
 /// One party of the ownership graph.
 #[derive(Clone, Debug)]
 pub struct Party {
-    /// Unique id in the input.
-    pub id: String,
+    /// Unique id in the input (held in place when short, as most are).
+    pub id: CompactString,
     /// Kind in the law's terms.
     pub kind: PartyKind,
     /// Full name (p. 4 "е": full name of a citizen or a legal entity).
-    pub name: String,
+    pub name: CompactString,
     /// Country of a state, company or nonprofit; RU for regions and municipalities.
     pub country: Option<Country>,
     /// Citizenships of a person (several for dual citizens, see policy P1).
@@ -222,7 +223,7 @@ impl Party {
     }
 
     /// A party with only the required fields set.
-    pub fn new(id: impl Into<String>, kind: PartyKind) -> Party {
+    pub fn new(id: impl Into<CompactString>, kind: PartyKind) -> Party {
         let id = id.into();
         Party {
             name: id.clone(),

@@ -51,7 +51,7 @@ pub fn blocked_by(g: &Graph, target: PartyIdx) -> Vec<PartyIdx> {
 pub fn blocked_reasons(g: &Graph, target: PartyIdx) -> Vec<(String, Vec<String>)> {
     blocked_by(g, target)
         .into_iter()
-        .map(|q| (g.party(q).id.clone(), g.quarantine_of(q).map(|x| x.reasons.clone()).unwrap_or_default()))
+        .map(|q| (g.party(q).id.to_string(), g.quarantine_of(q).map(|x| x.reasons.clone()).unwrap_or_default()))
         .collect()
 }
 

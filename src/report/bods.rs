@@ -275,7 +275,7 @@ fn party_details(p: &Party) -> (&'static str, Details) {
             Details::Person(Person {
                 is_component: false,
                 person_type: "knownPerson",
-                names: vec![Name { kind: "legal", full_name: p.name.clone() }],
+                names: vec![Name { kind: "legal", full_name: p.name.to_string() }],
                 nationalities: p.citizenship.iter().map(place).collect(),
                 identifiers: identifiers(p, true),
                 addresses,
@@ -302,7 +302,7 @@ fn party_details(p: &Party) -> (&'static str, Details) {
         Details::Entity(Entity {
             is_component: false,
             entity_type: EntityType { kind, details },
-            name: p.name.clone(),
+            name: p.name.to_string(),
             jurisdiction: p.country.as_ref().map(place),
             identifiers: identifiers(p, false),
             unspecified_entity_details: unspecified,
@@ -346,7 +346,7 @@ fn interests(g: &Graph, r: &Relation) -> Vec<OutInterest> {
             let whose = of.map(|o| format!(" of {}", g.party(o).id)).unwrap_or_default();
             let ext = InterestExt {
                 basis: Some(basis.as_str().to_string()),
-                of: of.map(|o| g.party(o).id.clone()),
+                of: of.map(|o| g.party(o).id.to_string()),
                 ..rel("vote_disposal")
             };
             vec![make(
@@ -425,7 +425,7 @@ pub fn to_statements(g: &Graph, subject: Option<&str>) -> Vec<serde_json::Value>
             statement_id: statement_id(record_type, &p.id, date),
             declaration_subject: declared(&p.id),
             statement_date: date.to_string(),
-            record_id: p.id.clone(),
+            record_id: p.id.to_string(),
             record_type,
             record_status: "new",
             publication_details: publication(),
@@ -457,8 +457,8 @@ pub fn to_statements(g: &Graph, subject: Option<&str>) -> Vec<serde_json::Value>
             annotations: notes,
             record_details: Details::Relationship(Relationship {
                 is_component: false,
-                subject: g.party(to).id.clone(),
-                interested_party: g.party(from).id.clone(),
+                subject: g.party(to).id.to_string(),
+                interested_party: g.party(from).id.to_string(),
                 interests: list,
             }),
         });

@@ -1136,7 +1136,7 @@ pub fn build(graph: &Graph, target: PartyIdx, report: &CheckReport, opts: &Diagr
                         roles.push(Role::Disclosed);
                     }
                 }
-                (Shape::of(party.kind), fill, party.id.clone(), Some(party.id.clone()))
+                (Shape::of(party.kind), fill, party.id.to_string(), Some(party.id.to_string()))
             }
             Key::Undisclosed(c) => {
                 let company = graph.party(c);

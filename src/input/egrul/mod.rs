@@ -652,7 +652,7 @@ impl Builder {
             let id = if *count == 1 { base } else { format!("{base}-{count}") };
             let mut kind = s.kind.unwrap_or(PartyKind::Unknown);
             let mut p = Party::new(id, kind);
-            p.name = s.name.clone();
+            p.name = s.name.as_str().into();
             let d = p.details_mut();
             d.ogrn = s.ogrn.clone();
             d.inn = s.inn.clone();
