@@ -66,13 +66,13 @@ fn citizenship_comes_from_the_extract() {
     let person = |id: &str| g.party(g.lookup(id).unwrap());
     // КодГражд 2: the ОКСМ country.
     let cn = person("900000000004");
-    assert_eq!((cn.kind, cn.citizenship.clone()), (PartyKind::Person, vec![Country::parse("CN").unwrap()]));
+    assert_eq!((cn.kind, cn.citizenship.to_vec()), (PartyKind::Person, vec![Country::parse("CN").unwrap()]));
     assert!(cn.citizenship_source().unwrap().contains("КодГражд 2, ОКСМ 156 (КИТАЙ)"));
-    assert_eq!(person("900000000002").citizenship, vec![Country::parse("BY").unwrap()]);
-    let kz = g.parties().iter().find(|p| p.citizenship == vec![Country::parse("KZ").unwrap()]).unwrap();
+    assert_eq!(person("900000000002").citizenship.as_slice(), [Country::parse("BY").unwrap()]);
+    let kz = g.parties().iter().find(|p| p.citizenship.as_slice() == [Country::parse("KZ").unwrap()]).unwrap();
     assert!(kz.citizenship_source().unwrap().contains("ОКСМ 398"));
     // КодГражд 1.
-    assert_eq!(person("900000000001").citizenship, vec![Country::RU]);
+    assert_eq!(person("900000000001").citizenship.as_slice(), [Country::RU]);
     // КодГражд 3: stateless.
     let lbg = person("900000000101");
     assert!(lbg.is_stateless() && lbg.citizenship.is_empty());
@@ -80,10 +80,10 @@ fn citizenship_comes_from_the_extract() {
     assert_eq!(person("ФЛ:ФАМИЛИЯ3 ИМЯ3").kind, PartyKind::Unknown);
     let g = load(&[P27], egrul::Options { assume_citizenship: Some(Country::RU), strict: false });
     let assumed = g.party(g.lookup("ФЛ:ФАМИЛИЯ3 ИМЯ3").unwrap());
-    assert_eq!(assumed.citizenship, vec![Country::RU]);
+    assert_eq!(assumed.citizenship.as_slice(), [Country::RU]);
     assert!(assumed.citizenship_source().unwrap().contains("--assume-citizenship RU"));
     // Persons whose records state a citizenship keep it.
-    assert_eq!(g.party(g.lookup("900000000004").unwrap()).citizenship, vec![Country::parse("CN").unwrap()]);
+    assert_eq!(g.party(g.lookup("900000000004").unwrap()).citizenship.as_slice(), [Country::parse("CN").unwrap()]);
 }
 
 #[test]

@@ -1274,7 +1274,7 @@ fn plan_person(s: &Statement, d: &PersonDetails) -> PartyPlan {
     p.details_mut().inn = identifier_value(&d.identifiers, INN);
     p.details_mut().address = d.address.clone();
     p.details_mut().document = d.ext.as_ref().and_then(|x| x.document.clone());
-    let mut citizenship = Vec::new();
+    let mut citizenship = crate::model::Citizenships::new();
     for code in &d.nationalities {
         match Country::parse(code) {
             Ok(c) if !citizenship.contains(&c) => citizenship.push(c),

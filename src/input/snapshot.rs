@@ -595,7 +595,7 @@ fn read_party(r: &mut impl Source) -> Result<Party, Bad> {
         kind,
         name: name.into(),
         country: r.country()?,
-        citizenship: Vec::new(),
+        citizenship: Default::default(),
         details: None,
         origin: Origin::default(),
     };

@@ -123,6 +123,10 @@ pub struct DeclaredStatus {
     pub reason: String,
 }
 
+/// A person's citizenships: up to eight held in place (a person has one or two), so that the
+/// millions of persons of a register need no allocation each.
+pub type Citizenships = smallvec::SmallVec<[Country; 8]>;
+
 /// One party of the ownership graph.
 #[derive(Clone, Debug)]
 pub struct Party {
@@ -135,7 +139,7 @@ pub struct Party {
     /// Country of a state, company or nonprofit; RU for regions and municipalities.
     pub country: Option<Country>,
     /// Citizenships of a person (several for dual citizens, see policy P1).
-    pub citizenship: Vec<Country>,
+    pub citizenship: Citizenships,
     /// Details most parties do not have, kept out of line so that millions of parties stay small.
     pub details: Option<Box<PartyDetails>>,
     /// Where the record is in its input.
@@ -230,7 +234,7 @@ impl Party {
             id,
             kind,
             country: None,
-            citizenship: Vec::new(),
+            citizenship: Citizenships::new(),
             details: None,
             origin: Origin::default(),
         }

@@ -88,7 +88,7 @@ mod tests {
             b.add_party(p);
         }
         let mut p = Party::new("P", PartyKind::Person);
-        p.citizenship = vec![Country::RU];
+        p.citizenship = smallvec::smallvec![Country::RU];
         b.add_party(p);
         let share = |n, d| {
             let s = Share::new(Fraction::new(n, d)).unwrap();

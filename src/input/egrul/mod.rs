@@ -661,11 +661,11 @@ impl Builder {
             if s.person {
                 if s.citizenship_known {
                     d.stateless = s.stateless;
-                    p.citizenship = s.citizenship.clone();
+                    p.citizenship = s.citizenship.iter().copied().collect();
                 } else if let Some(c) = assume {
                     kind = PartyKind::Person;
                     p.kind = kind;
-                    p.citizenship = vec![c];
+                    p.citizenship = smallvec::smallvec![c];
                     let d = p.details_mut();
                     d.citizenship_source = Some(format!(
                         "принято по параметру --assume-citizenship {c}: записи ЕГРЮЛ о лице не содержат СвГраждФЛ"
