@@ -156,8 +156,15 @@ pub(crate) fn parse_with(path: &Path, as_of: NaiveDate, known: &[crate::model::P
                 }
             },
         );
-        for item in parsed {
-            match item {
+        let mut parsed = parsed;
+        for i in 0..parsed.len() {
+            // The ends of the relation a few lines ahead fetched into the cache meanwhile.
+            if let Some(Parsed::Relation(f, _)) = parsed.get(i + super::RESOLVE_AHEAD) {
+                let ids = b.ids();
+                ids.prefetch(&f.from);
+                ids.prefetch(&f.to);
+            }
+            match std::mem::replace(&mut parsed[i], Parsed::Blank) {
                 Parsed::Blank => {}
                 Parsed::Problem(mut p) => {
                     match p.record.section {

@@ -422,6 +422,12 @@ fn first_line_is_bods(path: &Path) -> bool {
 /// 16 MiB, far beyond any record, so that one endless line is reported instead of filling memory.
 pub const MAX_LINE_BYTES: usize = 16 << 20;
 
+/// How many records ahead a reader fetches the ids of a relation's ends into the cache
+/// ([`crate::model::Ids::prefetch`]) while it resolves those of the current one: enough for
+/// the cache misses of about as many look-ups to overlap (the CSV pair's relations at 3.5 M
+/// companies: 5.6 s -> 4.5 s).
+const RESOLVE_AHEAD: usize = 8;
+
 /// What [`read_line`] found.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum LineRead {
