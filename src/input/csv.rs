@@ -1,6 +1,7 @@
 //! The CSV pair for large inputs: `parties.csv` and `relations.csv`, UTF-8 with a header row,
-//! columns named after the fields of the native JSON format. Both files are streamed record by
-//! record; every problem is reported with its file and line.
+//! columns named after the fields of the native JSON format. Both files are streamed in blocks,
+//! split into records and built on every thread (`csv_blocks`); every problem is reported with
+//! its file and line.
 //!
 //! `parties.csv`: `id,kind,name,country,citizenship,inn,ogrn,document,address,declared_ru,
 //! declared_eaeu,declared_reason` (citizenships separated by `;`).
@@ -12,9 +13,10 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 
+use super::csv_blocks::{Block, Blocks};
 use super::{InputErrors, LineCapped, LineTooLong, MAX_LINE_BYTES, line_too_long};
 
-/// A file read by the CSV reader, its lines capped.
+/// A file of the pair, its lines capped.
 type File = LineCapped<std::fs::File>;
 use rayon::prelude::*;
 
@@ -149,38 +151,6 @@ fn parse_bool(s: &str) -> Result<bool, String> {
     }
 }
 
-/// Records read and built at once: large enough to share among threads, small enough to stay
-/// in cache.
-const BATCH: usize = 1 << 15;
-
-fn line_of(rec: &csv::StringRecord) -> u32 {
-    rec.position().map(|p| p.line() as u32).unwrap_or(0)
-}
-
-/// Reads up to a batch of records; returns how many, and whether more may follow. A record the
-/// CSV reader refuses is reported and skipped.
-fn fill(
-    rdr: &mut csv::Reader<File>,
-    batch: &mut [csv::StringRecord],
-    section: Section,
-    problems: &mut Vec<Problem>,
-) -> (usize, bool) {
-    let mut filled = 0;
-    while filled < batch.len() {
-        match rdr.read_record(&mut batch[filled]) {
-            Ok(true) => filled += 1,
-            Ok(false) => return (filled, false),
-            Err(e) => {
-                problems.push(csv_problem(section, &e));
-                if matches!(e.kind(), csv::ErrorKind::Io(_)) {
-                    return (filled, false);
-                }
-            }
-        }
-    }
-    (filled, true)
-}
-
 /// A party from a `parties.csv` record.
 fn party_record(rec: &csv::StringRecord, cols: &[Option<usize>], origin: Origin) -> (Party, Vec<Problem>) {
     let c = |i: usize| cell(rec, cols, i);
@@ -278,27 +248,37 @@ fn relation_record(
     }
 }
 
-/// The CSV reader of a file; a line over [`MAX_LINE_BYTES`] stops it with an error.
-fn reader(path: &Path) -> Result<csv::Reader<File>, String> {
+/// A file of the pair, its lines capped at [`MAX_LINE_BYTES`].
+fn open(path: &Path) -> Result<File, String> {
     let f = std::fs::File::open(path).map_err(|e| format!("cannot read: {e}"))?;
-    Ok(csv::ReaderBuilder::new().has_headers(true).flexible(false).from_reader(LineCapped::new(f, MAX_LINE_BYTES)))
+    Ok(LineCapped::new(f, MAX_LINE_BYTES))
 }
 
-fn csv_problem(section: Section, e: &csv::Error) -> Problem {
-    let line = e.position().map(|p| p.line() as u32).unwrap_or(0);
-    if let csv::ErrorKind::Io(io) = e.kind()
-        && let Some(LineTooLong(line)) = io.get_ref().and_then(|e| e.downcast_ref::<LineTooLong>())
-    {
-        return whole(section, u32::try_from(*line).unwrap_or(u32::MAX), line_too_long());
+/// The problem of a read that failed: a line over [`MAX_LINE_BYTES`], or the file.
+fn stop_problem(section: Section, e: &std::io::Error) -> Problem {
+    match e.get_ref().and_then(|e| e.downcast_ref::<LineTooLong>()) {
+        Some(LineTooLong(line)) => whole(section, u32::try_from(*line).unwrap_or(u32::MAX), line_too_long()),
+        None => whole(section, 0, e.to_string()),
     }
-    let message = match e.kind() {
-        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
-            format!("{len} fields where the header has {expected_len}")
-        }
-        csv::ErrorKind::Utf8 { .. } => "not UTF-8 text".to_string(),
-        _ => e.to_string(),
-    };
-    whole(section, line, message)
+}
+
+/// The records of a block the CSV reader refused, as problems.
+fn refused(section: Section, block: &Block, problems: &mut Vec<Problem>) {
+    problems
+        .extend(block.flaws().map(|(line, m)| whole(section, u32::try_from(line).unwrap_or(u32::MAX), m.to_string())));
+}
+
+/// Where each piece of `block` starts among the records of the file, after `index` before it.
+fn firsts(block: &Block, index: u32) -> Vec<u32> {
+    block
+        .pieces()
+        .iter()
+        .scan(index, |next, p| {
+            let first = *next;
+            *next += p.slice().len() as u32;
+            Some(first)
+        })
+        .collect()
 }
 
 /// Reads `parties.csv` into `b`, its ids indexed at the end when `pending`; false when an id
@@ -307,27 +287,27 @@ fn csv_problem(section: Section, e: &csv::Error) -> Problem {
 fn read_parties(
     b: &mut GraphBuilder,
     path: &Path,
-    batch: &mut [csv::StringRecord],
-    next: &mut [csv::StringRecord],
+    block: &mut Block,
+    next: &mut Block,
     pending: bool,
     errors: &InputErrors,
 ) -> Result<bool, InputErrors> {
     let name = path.display().to_string();
-    let mut rdr = reader(path).map_err(|m| InputErrors::whole(&name, m))?;
-    let headers = rdr.headers().map_err(|e| InputErrors::whole(&name, e.to_string()))?.clone();
+    let f = open(path).map_err(|m| InputErrors::whole(&name, m))?;
+    let (mut blocks, headers) = Blocks::open(f).map_err(|m| InputErrors::whole(&name, m))?;
     let cols = columns(Section::Parties, &headers, PARTY_COLUMNS, &["id", "kind"])
         .map_err(|problems| InputErrors { problems, ..errors.clone() })?;
-    // A pipeline of two batches: while the next records are read on one worker, the other adds
-    // the parties built before (their fresh memory is the larger cost of adding) and then builds
-    // this batch, which the first joins once it has read. Problems keep the file order: those
-    // of reading a batch are added after the batch before it, before its own parties.
-    let mut unread = Vec::new();
-    let mut unread_next = Vec::new();
-    let (mut filled, mut more) = fill(&mut rdr, batch, Section::Parties, &mut unread);
-    let mut built: Vec<(Party, Vec<Problem>)> = Vec::new();
+    // A pipeline of two blocks: while the next records are read and split on one worker, the
+    // other adds the parties built before (their fresh memory is the larger cost of adding) and
+    // then builds this block. Problems keep the file order: those of splitting a block are
+    // added after the block before it, before its own parties.
+    let (mut unread, mut unread_next) = (Vec::new(), Vec::new());
+    blocks.next(block);
+    refused(Section::Parties, block, &mut unread);
+    let mut built: Vec<Vec<(Party, Vec<Problem>)>> = Vec::new();
     let mut index = 0u32;
-    let add = |b: &mut GraphBuilder, built: &mut Vec<(Party, Vec<Problem>)>, unread: &mut Vec<Problem>| {
-        for (party, problems) in built.drain(..) {
+    let add = |b: &mut GraphBuilder, built: &mut Vec<Vec<(Party, Vec<Problem>)>>, unread: &mut Vec<Problem>| {
+        for (party, problems) in built.drain(..).flatten() {
             if pending {
                 b.add_party_pending(party, problems);
             } else {
@@ -337,29 +317,50 @@ fn read_parties(
         unread.drain(..).for_each(|p| b.problem(p));
     };
     loop {
-        let records = &batch[..filled];
-        let (current, (next_filled, next_more)) = rayon::join(
-            || -> Vec<(Party, Vec<Problem>)> {
+        let current = &*block;
+        let (parties, next_more) = rayon::join(
+            || -> Vec<Vec<(Party, Vec<Problem>)>> {
                 add(b, &mut built, &mut unread);
-                records
+                // A vector per piece: one collection, where a flat one was copied twice.
+                current
+                    .pieces()
                     .par_iter()
-                    .enumerate()
-                    .map(|(i, rec)| party_record(rec, &cols, Origin { index: index + i as u32, line: line_of(rec) }))
+                    .zip(firsts(current, index))
+                    .map(|(piece, first)| {
+                        let records = piece.slice().iter().enumerate();
+                        records
+                            .map(|(i, rec)| {
+                                let origin = Origin { index: first + i as u32, line: line(piece.line_of(rec)) };
+                                party_record(rec, &cols, origin)
+                            })
+                            .collect()
+                    })
                     .collect()
             },
-            || if more { fill(&mut rdr, next, Section::Parties, &mut unread_next) } else { (0, false) },
+            || {
+                let more = blocks.next(next);
+                refused(Section::Parties, next, &mut unread_next);
+                more
+            },
         );
-        built = current;
+        built = parties;
         std::mem::swap(&mut unread, &mut unread_next);
-        index += filled as u32;
-        if filled == 0 {
+        index += block.len() as u32;
+        if !next_more {
             break;
         }
-        batch.swap_with_slice(next);
-        (filled, more) = (next_filled, next_more);
+        std::mem::swap(block, next);
     }
     add(b, &mut built, &mut unread);
+    if let Some(e) = blocks.stopped() {
+        b.problem(stop_problem(Section::Parties, &e));
+    }
     Ok(b.index_pending())
+}
+
+/// A line number as the model keeps it.
+fn line(n: u64) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 /// Reads the CSV pair.
@@ -391,20 +392,16 @@ pub(crate) fn parse_pair_with(
         }
         b
     };
-    let mut batch: Vec<csv::StringRecord> = (0..BATCH).map(|_| csv::StringRecord::new()).collect();
-    let mut next: Vec<csv::StringRecord> = (0..BATCH).map(|_| csv::StringRecord::new()).collect();
+    let (mut block, mut next) = (Block::default(), Block::default());
     // The ids are indexed at the end, on every thread; should one repeat, the file is read
     // again indexing each party as it comes, which names every repeated id with its first use.
     let mut b = builder(true);
-    if !read_parties(&mut b, parties, &mut batch, &mut next, true, &errors)? {
+    if !read_parties(&mut b, parties, &mut block, &mut next, true, &errors)? {
         b = builder(false);
-        read_parties(&mut b, parties, &mut batch, &mut next, false, &errors)?;
+        read_parties(&mut b, parties, &mut block, &mut next, false, &errors)?;
     }
-    let mut unread = Vec::new();
-
-    let mut rdr =
-        reader(relations).map_err(|m| InputErrors { problems: vec![Problem::document(m)], ..errors.clone() })?;
-    let headers = rdr.headers().map_err(|e| InputErrors::whole(&rname, e.to_string()))?.clone();
+    let f = open(relations).map_err(|m| InputErrors { problems: vec![Problem::document(m)], ..errors.clone() })?;
+    let (mut blocks, headers) = Blocks::open(f).map_err(|m| InputErrors::whole(&rname, m))?;
     let cols = match columns(Section::Relations, &headers, RELATION_COLUMNS, &["type", "from", "to"]) {
         Ok(c) => c,
         Err(p) => {
@@ -412,53 +409,73 @@ pub(crate) fn parse_pair_with(
             return Err(errors);
         }
     };
-    // The same pipeline: while the next records are read, the relations built before are added
-    // and this batch is built (its ends resolved through the ids, which are only read then).
-    let mut unread_next = Vec::new();
-    let (mut filled, mut more) = fill(&mut rdr, &mut batch, Section::Relations, &mut unread);
-    unread.drain(..).for_each(|p| b.problem(p));
-    let mut built: Vec<Result<Option<Relation>, Vec<Problem>>> = Vec::new();
-    let add = |sink: &mut Sink, built: &mut Vec<Result<Option<Relation>, Vec<Problem>>>, unread: &mut Vec<Problem>| {
-        for r in built.drain(..) {
-            match r {
-                Ok(Some(rel)) => sink.add_relation(rel),
-                Ok(None) => {}
-                Err(problems) => problems.into_iter().for_each(|p| sink.problem(p)),
+    // The same pipeline: while the next records are read and split, the relations built before
+    // are added and this block is built (its ends resolved through the ids, which are only read
+    // then).
+    let (mut unread, mut unread_next) = (Vec::new(), Vec::new());
+    blocks.next(&mut block);
+    refused(Section::Relations, &block, &mut unread);
+    let mut built: Vec<Vec<Result<Option<Relation>, Vec<Problem>>>> = Vec::new();
+    let add =
+        |sink: &mut Sink, built: &mut Vec<Vec<Result<Option<Relation>, Vec<Problem>>>>, unread: &mut Vec<Problem>| {
+            for r in built.drain(..).flatten() {
+                match r {
+                    Ok(Some(rel)) => sink.add_relation(rel),
+                    Ok(None) => {}
+                    Err(problems) => problems.into_iter().for_each(|p| sink.problem(p)),
+                }
             }
-        }
-        unread.drain(..).for_each(|p| sink.problem(p));
-    };
+            unread.drain(..).for_each(|p| sink.problem(p));
+        };
     let mut index = 0u32;
-    while filled > 0 {
+    loop {
         let (ids, mut sink) = b.ids_and_sink();
-        let records = &batch[..filled];
-        let (current, (next_filled, next_more)) = rayon::join(
-            || -> Vec<Result<Option<Relation>, Vec<Problem>>> {
+        let current = &block;
+        let (relations, next_more) = rayon::join(
+            || -> Vec<Vec<Result<Option<Relation>, Vec<Problem>>>> {
                 add(&mut sink, &mut built, &mut unread);
-                records
+                current
+                    .pieces()
                     .par_iter()
-                    .enumerate()
-                    .map_init(Recent::default, |recent, (i, rec)| {
-                        if let Some(ahead) = records.get(i + super::RESOLVE_AHEAD) {
-                            for end in [const { at(RELATION_COLUMNS, "from") }, const { at(RELATION_COLUMNS, "to") }] {
-                                if let Some(id) = cell(ahead, &cols, end) {
-                                    ids.prefetch(id);
+                    .zip(firsts(current, index))
+                    .map(|(piece, first)| {
+                        let (records, mut recent) = (piece.slice(), Recent::default());
+                        let relation = |(i, rec): (usize, &csv::StringRecord)| {
+                            // The ends of the relation a few records ahead fetched meanwhile.
+                            if let Some(ahead) = records.get(i + super::RESOLVE_AHEAD) {
+                                for end in
+                                    [const { at(RELATION_COLUMNS, "from") }, const { at(RELATION_COLUMNS, "to") }]
+                                {
+                                    if let Some(id) = cell(ahead, &cols, end) {
+                                        ids.prefetch(id);
+                                    }
                                 }
                             }
-                        }
-                        relation_record(ids, recent, rec, &cols, Origin { index: index + i as u32, line: line_of(rec) })
+                            let origin = Origin { index: first + i as u32, line: line(piece.line_of(rec)) };
+                            relation_record(ids, &mut recent, rec, &cols, origin)
+                        };
+                        records.iter().enumerate().map(relation).collect()
                     })
                     .collect()
             },
-            || if more { fill(&mut rdr, &mut next, Section::Relations, &mut unread_next) } else { (0, false) },
+            || {
+                let more = blocks.next(&mut next);
+                refused(Section::Relations, &next, &mut unread_next);
+                more
+            },
         );
-        built = current;
+        built = relations;
         std::mem::swap(&mut unread, &mut unread_next);
-        index += filled as u32;
-        std::mem::swap(&mut batch, &mut next);
-        (filled, more) = (next_filled, next_more);
+        index += block.len() as u32;
+        if !next_more {
+            break;
+        }
+        std::mem::swap(&mut block, &mut next);
     }
     add(&mut b.ids_and_sink().1, &mut built, &mut unread);
+    if let Some(e) = blocks.stopped() {
+        b.problem(stop_problem(Section::Relations, &e));
+    }
     b.finish(as_of).map_err(|problems| InputErrors { problems, ..errors })
 }
 

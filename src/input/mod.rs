@@ -6,6 +6,7 @@
 
 pub mod bods;
 pub mod csv;
+mod csv_blocks;
 pub mod declaration;
 pub mod delta;
 pub mod egrul;
@@ -485,11 +486,17 @@ pub(crate) struct LineCapped<R> {
     run: usize,
     /// Line breaks seen.
     lines: u64,
+    /// The line over `max` was met: every later read fails.
+    over: bool,
 }
 
 impl<R> LineCapped<R> {
     pub(crate) fn new(inner: R, max: usize) -> LineCapped<R> {
-        LineCapped { inner, max, run: 0, lines: 0 }
+        LineCapped { inner, max, run: 0, lines: 0, over: false }
+    }
+
+    fn too_long(&self) -> std::io::Error {
+        std::io::Error::new(std::io::ErrorKind::InvalidData, LineTooLong(self.lines + 1))
     }
 }
 
@@ -506,17 +513,26 @@ impl fmt::Display for LineTooLong {
 impl std::error::Error for LineTooLong {}
 
 impl<R: std::io::Read> std::io::Read for LineCapped<R> {
+    /// The bytes before the first byte over the cap are given; the read after fails.
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.over {
+            return Err(self.too_long());
+        }
         let n = self.inner.read(buf)?;
-        for &b in &buf[..n] {
-            if b == b'\n' {
+        let mut from = 0;
+        let breaks = memchr::memchr_iter(b'\n', &buf[..n]).chain(std::iter::once(n));
+        for at in breaks {
+            if self.run + (at - from) > self.max {
+                self.over = true;
+                let good = from + (self.max - self.run);
+                return if good > 0 { Ok(good) } else { Err(self.too_long()) };
+            }
+            if at < n {
                 self.lines += 1;
                 self.run = 0;
+                from = at + 1;
             } else {
-                self.run += 1;
-                if self.run > self.max {
-                    return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, LineTooLong(self.lines + 1)));
-                }
+                self.run += n - from;
             }
         }
         Ok(n)
