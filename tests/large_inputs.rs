@@ -255,9 +255,10 @@ fn refused(parties: &str, relations: &str, needles: &[&str]) -> (String, Vec<usi
 
 #[test]
 fn problems_across_read_batches_keep_the_file_order() {
-    // The read batches hold 32 768 records, so line 34 000 (a record of the wrong length, a
-    // problem of reading) is read ahead while the first batch is still being built. Its
-    // problem must still come after line 3's and before line 35 000's.
+    // The file is split into records in pieces of 256 KiB on every thread, and the records
+    // are built apart from that, so line 34 000 (a record of the wrong length, a problem of
+    // reading) is found before line 3 is built. Its problem must still come after line 3's and
+    // before line 35 000's.
     let parties = forty_thousand_parties(&[
         (3, "x3,corporation,X,,"),
         (34_000, "p34000,person,P"),

@@ -13,7 +13,7 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 
-use super::csv_blocks::{Block, Blocks};
+use super::csv_blocks::{Block, Blocks, Piece};
 use super::{InputErrors, LineCapped, LineTooLong, MAX_LINE_BYTES, line_too_long};
 
 /// A file of the pair, its lines capped.
@@ -262,11 +262,34 @@ fn stop_problem(section: Section, e: &std::io::Error) -> Problem {
     }
 }
 
-/// The records of a block the CSV reader refused, as problems.
-fn refused(section: Section, block: &Block, problems: &mut Vec<Problem>) {
-    problems
-        .extend(block.flaws().map(|(line, m)| whole(section, u32::try_from(line).unwrap_or(u32::MAX), m.to_string())));
+/// The records of a piece the CSV reader refused, as problems, each with the number of the
+/// piece's records before it.
+fn refused(section: Section, piece: &Piece) -> Vec<(usize, Problem)> {
+    piece.flaws().map(|(before, at, m)| (before, whole(section, line(at), m.to_string()))).collect()
 }
+
+/// Adds the items built from a piece's records with the problems of the records it refused, in
+/// the order of the file.
+fn in_file_order<S, T>(
+    sink: &mut S,
+    built: &mut Vec<Built<T>>,
+    item: impl Fn(&mut S, T),
+    problem: impl Fn(&mut S, Problem),
+) {
+    for (items, refused) in built.drain(..) {
+        let mut refused = refused.into_iter().peekable();
+        for (k, x) in items.into_iter().enumerate() {
+            while let Some((_, p)) = refused.next_if(|(before, _)| *before <= k) {
+                problem(sink, p);
+            }
+            item(sink, x);
+        }
+        refused.for_each(|(_, p)| problem(sink, p));
+    }
+}
+
+/// What a piece's records gave: an item per record read, and the records refused.
+type Built<T> = (Vec<T>, Vec<(usize, Problem)>);
 
 /// Where each piece of `block` starts among the records of the file, after `index` before it.
 fn firsts(block: &Block, index: u32) -> Vec<u32> {
@@ -299,28 +322,26 @@ fn read_parties(
         .map_err(|problems| InputErrors { problems, ..errors.clone() })?;
     // A pipeline of two blocks: while the next records are read and split on one worker, the
     // other adds the parties built before (their fresh memory is the larger cost of adding) and
-    // then builds this block. Problems keep the file order: those of splitting a block are
-    // added after the block before it, before its own parties.
-    let (mut unread, mut unread_next) = (Vec::new(), Vec::new());
+    // then builds this block. Problems keep the file order, those of records the CSV reader
+    // refused among the others.
     blocks.next(block);
-    refused(Section::Parties, block, &mut unread);
-    let mut built: Vec<Vec<(Party, Vec<Problem>)>> = Vec::new();
+    let mut built: Vec<Built<(Party, Vec<Problem>)>> = Vec::new();
     let mut index = 0u32;
-    let add = |b: &mut GraphBuilder, built: &mut Vec<Vec<(Party, Vec<Problem>)>>, unread: &mut Vec<Problem>| {
-        for (party, problems) in built.drain(..).flatten() {
+    let add = |b: &mut GraphBuilder, built: &mut Vec<Built<(Party, Vec<Problem>)>>| {
+        let party = |b: &mut GraphBuilder, (party, problems): (Party, Vec<Problem>)| {
             if pending {
                 b.add_party_pending(party, problems);
             } else {
                 insert_party(b, party, problems);
             }
-        }
-        unread.drain(..).for_each(|p| b.problem(p));
+        };
+        in_file_order(b, built, party, |b, p| b.problem(p));
     };
     loop {
         let current = &*block;
         let (parties, next_more) = rayon::join(
-            || -> Vec<Vec<(Party, Vec<Problem>)>> {
-                add(b, &mut built, &mut unread);
+            || -> Vec<Built<(Party, Vec<Problem>)>> {
+                add(b, &mut built);
                 // A vector per piece: one collection, where a flat one was copied twice.
                 current
                     .pieces()
@@ -328,30 +349,26 @@ fn read_parties(
                     .zip(firsts(current, index))
                     .map(|(piece, first)| {
                         let records = piece.slice().iter().enumerate();
-                        records
+                        let parties = records
                             .map(|(i, rec)| {
                                 let origin = Origin { index: first + i as u32, line: line(piece.line_of(rec)) };
                                 party_record(rec, &cols, origin)
                             })
-                            .collect()
+                            .collect();
+                        (parties, refused(Section::Parties, piece))
                     })
                     .collect()
             },
-            || {
-                let more = blocks.next(next);
-                refused(Section::Parties, next, &mut unread_next);
-                more
-            },
+            || blocks.next(next),
         );
         built = parties;
-        std::mem::swap(&mut unread, &mut unread_next);
         index += block.len() as u32;
         if !next_more {
             break;
         }
         std::mem::swap(block, next);
     }
-    add(b, &mut built, &mut unread);
+    add(b, &mut built);
     if let Some(e) = blocks.stopped() {
         b.problem(stop_problem(Section::Parties, &e));
     }
@@ -412,28 +429,24 @@ pub(crate) fn parse_pair_with(
     // The same pipeline: while the next records are read and split, the relations built before
     // are added and this block is built (its ends resolved through the ids, which are only read
     // then).
-    let (mut unread, mut unread_next) = (Vec::new(), Vec::new());
     blocks.next(&mut block);
-    refused(Section::Relations, &block, &mut unread);
-    let mut built: Vec<Vec<Result<Option<Relation>, Vec<Problem>>>> = Vec::new();
-    let add =
-        |sink: &mut Sink, built: &mut Vec<Vec<Result<Option<Relation>, Vec<Problem>>>>, unread: &mut Vec<Problem>| {
-            for r in built.drain(..).flatten() {
-                match r {
-                    Ok(Some(rel)) => sink.add_relation(rel),
-                    Ok(None) => {}
-                    Err(problems) => problems.into_iter().for_each(|p| sink.problem(p)),
-                }
-            }
-            unread.drain(..).for_each(|p| sink.problem(p));
+    type Built1 = Built<Result<Option<Relation>, Vec<Problem>>>;
+    let mut built: Vec<Built1> = Vec::new();
+    let add = |sink: &mut Sink, built: &mut Vec<Built1>| {
+        let relation = |sink: &mut Sink, r: Result<Option<Relation>, Vec<Problem>>| match r {
+            Ok(Some(rel)) => sink.add_relation(rel),
+            Ok(None) => {}
+            Err(problems) => problems.into_iter().for_each(|p| sink.problem(p)),
         };
+        in_file_order(sink, built, relation, |sink, p| sink.problem(p));
+    };
     let mut index = 0u32;
     loop {
         let (ids, mut sink) = b.ids_and_sink();
         let current = &block;
         let (relations, next_more) = rayon::join(
-            || -> Vec<Vec<Result<Option<Relation>, Vec<Problem>>>> {
-                add(&mut sink, &mut built, &mut unread);
+            || -> Vec<Built1> {
+                add(&mut sink, &mut built);
                 current
                     .pieces()
                     .par_iter()
@@ -454,25 +467,20 @@ pub(crate) fn parse_pair_with(
                             let origin = Origin { index: first + i as u32, line: line(piece.line_of(rec)) };
                             relation_record(ids, &mut recent, rec, &cols, origin)
                         };
-                        records.iter().enumerate().map(relation).collect()
+                        (records.iter().enumerate().map(relation).collect(), refused(Section::Relations, piece))
                     })
                     .collect()
             },
-            || {
-                let more = blocks.next(&mut next);
-                refused(Section::Relations, &next, &mut unread_next);
-                more
-            },
+            || blocks.next(&mut next),
         );
         built = relations;
-        std::mem::swap(&mut unread, &mut unread_next);
         index += block.len() as u32;
         if !next_more {
             break;
         }
         std::mem::swap(&mut block, &mut next);
     }
-    add(&mut b.ids_and_sink().1, &mut built, &mut unread);
+    add(&mut b.ids_and_sink().1, &mut built);
     if let Some(e) = blocks.stopped() {
         b.problem(stop_problem(Section::Relations, &e));
     }

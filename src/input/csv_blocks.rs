@@ -22,8 +22,9 @@ pub(crate) const BLOCK_BYTES: usize = 4 << 20;
 /// The bytes given to one reader.
 pub(crate) const PIECE_BYTES: usize = 256 << 10;
 
-/// What went wrong with a record: its line (as `csv` counts them) and the message.
-pub(crate) type Flaw = (u64, String);
+/// A record refused: how many records of its piece come before it, its line in the piece (as
+/// `csv` counts lines) and what is wrong.
+type Flaw = (usize, u64, String);
 
 /// The records of one piece of text.
 #[derive(Default)]
@@ -50,6 +51,12 @@ impl Piece {
         rec.position().map_or(0, |p| p.line()) + self.lines_before
     }
 
+    /// The records refused, in the order of the text: how many of [`Piece::slice`] come before
+    /// each, its line in the file, what is wrong.
+    pub(crate) fn flaws(&self) -> impl Iterator<Item = (usize, u64, &str)> + '_ {
+        self.flaws.iter().map(|(before, line, m)| (*before, line + self.lines_before, m.as_str()))
+    }
+
     /// Splits `text`, which begins where a record begins, into records of `width` fields.
     fn split(&mut self, text: &[u8], width: usize) {
         self.filled = 0;
@@ -60,7 +67,7 @@ impl Piece {
         while let Ok(true) = rdr.read_byte_record(&mut record) {
             let line = record.position().map_or(0, |p| p.line());
             if record.len() != width {
-                self.flaws.push((line, format!("{} fields where the header has {width}", record.len())));
+                self.flaws.push((self.filled, line, format!("{} fields where the header has {width}", record.len())));
                 continue;
             }
             match StringRecord::from_byte_record(record) {
@@ -76,7 +83,7 @@ impl Piece {
                     self.filled += 1;
                 }
                 Err(e) => {
-                    self.flaws.push((line, "not UTF-8 text".to_string()));
+                    self.flaws.push((self.filled, line, "not UTF-8 text".to_string()));
                     record = e.into_byte_record();
                 }
             }
@@ -101,11 +108,6 @@ impl Block {
     /// How many records the block holds.
     pub(crate) fn len(&self) -> usize {
         self.pieces().iter().map(|p| p.filled).sum()
-    }
-
-    /// The records refused, in the order of the text, with their lines in the file.
-    pub(crate) fn flaws(&self) -> impl Iterator<Item = (u64, &str)> + '_ {
-        self.pieces().iter().flat_map(|p| p.flaws.iter().map(move |(l, m)| (l + p.lines_before, m.as_str())))
     }
 }
 
@@ -317,9 +319,9 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    /// The header, the records with their lines, and the problems with theirs, in the order of
-    /// the text.
-    type Outcome = (Result<Vec<String>, String>, Vec<(u64, Vec<String>)>, Vec<(u64, String)>);
+    /// The header, the records with their lines, and the problems with the number of records
+    /// before each and their lines, in the order of the text.
+    type Outcome = (Result<Vec<String>, String>, Vec<(u64, Vec<String>)>, Vec<(usize, u64, String)>);
 
     fn fields(rec: &StringRecord) -> Vec<String> {
         rec.iter().map(String::from).collect()
@@ -346,7 +348,7 @@ mod tests {
                         csv::ErrorKind::Utf8 { .. } => "not UTF-8 text".to_string(),
                         _ => e.to_string(),
                     };
-                    flaws.push((e.position().map_or(0, |p| p.line()), m));
+                    flaws.push((records.len(), e.position().map_or(0, |p| p.line()), m));
                 }
             }
         }
@@ -364,9 +366,10 @@ mod tests {
         let mut b = Block::default();
         while blocks.next_sized(&mut b, block, piece) {
             for p in b.pieces() {
+                let before = records.len();
+                flaws.extend(p.flaws().map(|(k, l, m)| (before + k, l, m.to_string())));
                 records.extend(p.slice().iter().map(|r| (p.line_of(r), fields(r))));
             }
-            flaws.extend(b.flaws().map(|(l, m)| (l, m.to_string())));
         }
         (Ok(fields(&header)), records, flaws)
     }
