@@ -320,10 +320,9 @@ fn read_parties(
     let (mut blocks, headers) = Blocks::open(f).map_err(|m| InputErrors::whole(&name, m))?;
     let cols = columns(Section::Parties, &headers, PARTY_COLUMNS, &["id", "kind"])
         .map_err(|problems| InputErrors { problems, ..errors.clone() })?;
-    // A pipeline of two blocks: while the next records are read and split on one worker, the
-    // other adds the parties built before (their fresh memory is the larger cost of adding) and
-    // then builds this block. Problems keep the file order, those of records the CSV reader
-    // refused among the others.
+    // A pipeline of two blocks: while the parties built before are added, the next records are
+    // read and split and this block is built. Problems keep the file order, those of records the
+    // CSV reader refused among the others.
     blocks.next(block);
     let mut built: Vec<Built<(Party, Vec<Problem>)>> = Vec::new();
     let mut index = 0u32;
@@ -339,11 +338,15 @@ fn read_parties(
     };
     loop {
         let current = &*block;
-        let (parties, next_more) = rayon::join(
-            || -> Vec<Built<(Party, Vec<Problem>)>> {
-                add(b, &mut built);
+        // Adding is the serial part (its cost is mostly the graph's fresh memory): one worker
+        // adds, the other reads the next block, then builds this one, and the first joins the
+        // building once it has added.
+        let ((), (parties, next_more)) = rayon::join(
+            || add(b, &mut built),
+            || {
+                let more = blocks.next(next);
                 // A vector per piece: one collection, where a flat one was copied twice.
-                current
+                let parties: Vec<Built<(Party, Vec<Problem>)>> = current
                     .pieces()
                     .par_iter()
                     .zip(firsts(current, index))
@@ -357,9 +360,9 @@ fn read_parties(
                             .collect();
                         (parties, refused(Section::Parties, piece))
                     })
-                    .collect()
+                    .collect();
+                (parties, more)
             },
-            || blocks.next(next),
         );
         built = parties;
         index += block.len() as u32;
@@ -426,8 +429,8 @@ pub(crate) fn parse_pair_with(
             return Err(errors);
         }
     };
-    // The same pipeline: while the next records are read and split, the relations built before
-    // are added and this block is built (its ends resolved through the ids, which are only read
+    // The same pipeline: while the relations built before are added, the next records are read
+    // and split and this block is built (its ends resolved through the ids, which are only read
     // then).
     blocks.next(&mut block);
     type Built1 = Built<Result<Option<Relation>, Vec<Problem>>>;
@@ -444,10 +447,11 @@ pub(crate) fn parse_pair_with(
     loop {
         let (ids, mut sink) = b.ids_and_sink();
         let current = &block;
-        let (relations, next_more) = rayon::join(
-            || -> Vec<Built1> {
-                add(&mut sink, &mut built);
-                current
+        let ((), (relations, next_more)) = rayon::join(
+            || add(&mut sink, &mut built),
+            || {
+                let more = blocks.next(&mut next);
+                let relations: Vec<Built1> = current
                     .pieces()
                     .par_iter()
                     .zip(firsts(current, index))
@@ -469,9 +473,9 @@ pub(crate) fn parse_pair_with(
                         };
                         (records.iter().enumerate().map(relation).collect(), refused(Section::Relations, piece))
                     })
-                    .collect()
+                    .collect();
+                (relations, more)
             },
-            || blocks.next(&mut next),
         );
         built = relations;
         index += block.len() as u32;

@@ -17,10 +17,10 @@ use csv::{ByteRecord, StringRecord};
 use rayon::prelude::*;
 
 /// The bytes read at a time: large enough to keep both threads busy, small enough for cache.
-pub(crate) const BLOCK_BYTES: usize = 4 << 20;
+pub(crate) const BLOCK_BYTES: usize = 2 << 20;
 
 /// The bytes given to one reader.
-pub(crate) const PIECE_BYTES: usize = 256 << 10;
+pub(crate) const PIECE_BYTES: usize = 128 << 10;
 
 /// A record refused: how many records of its piece come before it, its line in the piece (as
 /// `csv` counts lines) and what is wrong.
