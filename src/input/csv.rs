@@ -13,7 +13,7 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 
-use super::csv_blocks::{Block, Blocks, Piece};
+use super::csv_blocks::{Block, Blocks, Flaw};
 use super::{InputErrors, LineCapped, LineTooLong, MAX_LINE_BYTES, line_too_long};
 
 /// A file of the pair, its lines capped.
@@ -264,16 +264,50 @@ fn stop_problem(section: Section, e: &std::io::Error) -> Problem {
 
 /// The records of a piece the CSV reader refused, as problems, each with the number of the
 /// piece's records before it.
-fn refused(section: Section, piece: &Piece) -> Vec<(usize, Problem)> {
-    piece.flaws().map(|(before, at, m)| (before, whole(section, line(at), m.to_string()))).collect()
+fn refused(section: Section, flaws: Vec<Flaw>) -> Vec<(usize, Problem)> {
+    flaws.into_iter().map(|(before, at, m)| (before, whole(section, line(at), m))).collect()
 }
 
-/// Adds the items built from a piece's records with the problems of the records it refused, in
-/// the order of the file.
+/// What a piece's records gave: an item per record read (its index counted within the piece),
+/// and the records refused.
+type Built<T> = (Vec<T>, Vec<(usize, Problem)>);
+
+/// Builds an item from each record of each piece of `block`, on every thread, each piece split
+/// into a pool of records its thread reuses; `build` is given the piece's `state`, its records,
+/// the position of the record to build among them, and its origin.
+fn build<T: Send, S>(
+    block: &Block,
+    section: Section,
+    state: impl Fn() -> S + Sync,
+    build: impl Fn(&mut S, &[csv::StringRecord], usize, Origin) -> T + Sync,
+) -> Vec<Built<T>> {
+    thread_local! {
+        /// The records of the piece a thread builds, kept from piece to piece.
+        static POOL: std::cell::RefCell<Vec<csv::StringRecord>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    block
+        .pieces()
+        .into_par_iter()
+        .map(|piece| {
+            POOL.with_borrow_mut(|pool| {
+                let (n, flaws) = piece.split(pool);
+                let (records, mut state) = (&pool[..n], state());
+                let origin = |i: usize| Origin { index: i as u32, line: line(piece.line_of(&records[i])) };
+                let items = (0..n).map(|i| build(&mut state, records, i, origin(i))).collect();
+                (items, refused(section, flaws))
+            })
+        })
+        .collect()
+}
+
+/// Adds the items built from the pieces' records, with the problems of the records refused, in
+/// the order of the file; `item` is given the item and its record's index in the file, counted
+/// by `index`.
 fn in_file_order<S, T>(
     sink: &mut S,
     built: &mut Vec<Built<T>>,
-    item: impl Fn(&mut S, T),
+    index: &mut u32,
+    item: impl Fn(&mut S, T, u32),
     problem: impl Fn(&mut S, Problem),
 ) {
     for (items, refused) in built.drain(..) {
@@ -282,26 +316,18 @@ fn in_file_order<S, T>(
             while let Some((_, p)) = refused.next_if(|(before, _)| *before <= k) {
                 problem(sink, p);
             }
-            item(sink, x);
+            item(sink, x, *index);
+            *index += 1;
         }
         refused.for_each(|(_, p)| problem(sink, p));
     }
 }
 
-/// What a piece's records gave: an item per record read, and the records refused.
-type Built<T> = (Vec<T>, Vec<(usize, Problem)>);
-
-/// Where each piece of `block` starts among the records of the file, after `index` before it.
-fn firsts(block: &Block, index: u32) -> Vec<u32> {
-    block
-        .pieces()
-        .iter()
-        .scan(index, |next, p| {
-            let first = *next;
-            *next += p.slice().len() as u32;
-            Some(first)
-        })
-        .collect()
+/// Gives the problems of one record its index in the file (built knowing only its piece's).
+fn at_index(problems: &mut [Problem], section: Section, index: u32) {
+    for p in problems.iter_mut().filter(|p| p.record.section == section) {
+        p.record.origin.index = index;
+    }
 }
 
 /// Reads `parties.csv` into `b`, its ids indexed at the end when `pending`; false when an id
@@ -326,15 +352,17 @@ fn read_parties(
     blocks.next(block);
     let mut built: Vec<Built<(Party, Vec<Problem>)>> = Vec::new();
     let mut index = 0u32;
-    let add = |b: &mut GraphBuilder, built: &mut Vec<Built<(Party, Vec<Problem>)>>| {
-        let party = |b: &mut GraphBuilder, (party, problems): (Party, Vec<Problem>)| {
+    let add = |b: &mut GraphBuilder, built: &mut Vec<Built<(Party, Vec<Problem>)>>, index: &mut u32| {
+        let party = |b: &mut GraphBuilder, (mut party, mut problems): (Party, Vec<Problem>), at: u32| {
+            party.origin.index = at;
+            at_index(&mut problems, Section::Parties, at);
             if pending {
                 b.add_party_pending(party, problems);
             } else {
                 insert_party(b, party, problems);
             }
         };
-        in_file_order(b, built, party, |b, p| b.problem(p));
+        in_file_order(b, built, index, party, |b, p| b.problem(p));
     };
     loop {
         let current = &*block;
@@ -342,36 +370,25 @@ fn read_parties(
         // adds, the other reads the next block, then builds this one, and the first joins the
         // building once it has added.
         let ((), (parties, next_more)) = rayon::join(
-            || add(b, &mut built),
+            || add(b, &mut built, &mut index),
             || {
                 let more = blocks.next(next);
-                // A vector per piece: one collection, where a flat one was copied twice.
-                let parties: Vec<Built<(Party, Vec<Problem>)>> = current
-                    .pieces()
-                    .par_iter()
-                    .zip(firsts(current, index))
-                    .map(|(piece, first)| {
-                        let records = piece.slice().iter().enumerate();
-                        let parties = records
-                            .map(|(i, rec)| {
-                                let origin = Origin { index: first + i as u32, line: line(piece.line_of(rec)) };
-                                party_record(rec, &cols, origin)
-                            })
-                            .collect();
-                        (parties, refused(Section::Parties, piece))
-                    })
-                    .collect();
+                let parties = build(
+                    current,
+                    Section::Parties,
+                    || (),
+                    |(), records, i, origin| party_record(&records[i], &cols, origin),
+                );
                 (parties, more)
             },
         );
         built = parties;
-        index += block.len() as u32;
         if !next_more {
             break;
         }
         std::mem::swap(block, next);
     }
-    add(b, &mut built);
+    add(b, &mut built, &mut index);
     if let Some(e) = blocks.stopped() {
         b.problem(stop_problem(Section::Parties, &e));
     }
@@ -435,56 +452,49 @@ pub(crate) fn parse_pair_with(
     blocks.next(&mut block);
     type Built1 = Built<Result<Option<Relation>, Vec<Problem>>>;
     let mut built: Vec<Built1> = Vec::new();
-    let add = |sink: &mut Sink, built: &mut Vec<Built1>| {
-        let relation = |sink: &mut Sink, r: Result<Option<Relation>, Vec<Problem>>| match r {
-            Ok(Some(rel)) => sink.add_relation(rel),
+    let add = |sink: &mut Sink, built: &mut Vec<Built1>, index: &mut u32| {
+        let relation = |sink: &mut Sink, r: Result<Option<Relation>, Vec<Problem>>, at: u32| match r {
+            Ok(Some(mut rel)) => {
+                rel.origin.index = at;
+                sink.add_relation(rel);
+            }
             Ok(None) => {}
-            Err(problems) => problems.into_iter().for_each(|p| sink.problem(p)),
+            Err(mut problems) => {
+                at_index(&mut problems, Section::Relations, at);
+                problems.into_iter().for_each(|p| sink.problem(p));
+            }
         };
-        in_file_order(sink, built, relation, |sink, p| sink.problem(p));
+        in_file_order(sink, built, index, relation, |sink, p| sink.problem(p));
     };
     let mut index = 0u32;
     loop {
         let (ids, mut sink) = b.ids_and_sink();
         let current = &block;
         let ((), (relations, next_more)) = rayon::join(
-            || add(&mut sink, &mut built),
+            || add(&mut sink, &mut built, &mut index),
             || {
                 let more = blocks.next(&mut next);
-                let relations: Vec<Built1> = current
-                    .pieces()
-                    .par_iter()
-                    .zip(firsts(current, index))
-                    .map(|(piece, first)| {
-                        let (records, mut recent) = (piece.slice(), Recent::default());
-                        let relation = |(i, rec): (usize, &csv::StringRecord)| {
-                            // The ends of the relation a few records ahead fetched meanwhile.
-                            if let Some(ahead) = records.get(i + super::RESOLVE_AHEAD) {
-                                for end in
-                                    [const { at(RELATION_COLUMNS, "from") }, const { at(RELATION_COLUMNS, "to") }]
-                                {
-                                    if let Some(id) = cell(ahead, &cols, end) {
-                                        ids.prefetch(id);
-                                    }
-                                }
+                let relations = build(current, Section::Relations, Recent::default, |recent, records, i, origin| {
+                    // The ends of the relation a few records ahead fetched meanwhile.
+                    if let Some(ahead) = records.get(i + super::RESOLVE_AHEAD) {
+                        for end in [const { at(RELATION_COLUMNS, "from") }, const { at(RELATION_COLUMNS, "to") }] {
+                            if let Some(id) = cell(ahead, &cols, end) {
+                                ids.prefetch(id);
                             }
-                            let origin = Origin { index: first + i as u32, line: line(piece.line_of(rec)) };
-                            relation_record(ids, &mut recent, rec, &cols, origin)
-                        };
-                        (records.iter().enumerate().map(relation).collect(), refused(Section::Relations, piece))
-                    })
-                    .collect();
+                        }
+                    }
+                    relation_record(ids, recent, &records[i], &cols, origin)
+                });
                 (relations, more)
             },
         );
         built = relations;
-        index += block.len() as u32;
         if !next_more {
             break;
         }
         std::mem::swap(&mut block, &mut next);
     }
-    add(&mut b.ids_and_sink().1, &mut built);
+    add(&mut b.ids_and_sink().1, &mut built, &mut index);
     if let Some(e) = blocks.stopped() {
         b.problem(stop_problem(Section::Relations, &e));
     }

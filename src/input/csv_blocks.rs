@@ -14,7 +14,6 @@
 use std::io::Read;
 
 use csv::{ByteRecord, StringRecord};
-use rayon::prelude::*;
 
 /// The bytes read at a time: large enough to keep both threads busy, small enough for cache.
 pub(crate) const BLOCK_BYTES: usize = 2 << 20;
@@ -22,92 +21,78 @@ pub(crate) const BLOCK_BYTES: usize = 2 << 20;
 /// The bytes given to one reader.
 pub(crate) const PIECE_BYTES: usize = 128 << 10;
 
-/// A record refused: how many records of its piece come before it, its line in the piece (as
-/// `csv` counts lines) and what is wrong.
-type Flaw = (usize, u64, String);
+/// A record refused: how many records of its piece come before it, its line in the file and
+/// what is wrong.
+pub(crate) type Flaw = (usize, u64, String);
 
-/// The records of one piece of text.
-#[derive(Default)]
-pub(crate) struct Piece {
-    /// Records split into fields; the first `filled` are this piece's.
-    records: Vec<StringRecord>,
-    filled: usize,
-    /// Line breaks before the piece: add to a record's line in the piece.
+/// A piece of a block: text that begins and ends where records do.
+#[derive(Clone, Copy)]
+pub(crate) struct Piece<'a> {
+    text: &'a [u8],
+    /// Line breaks before the piece: added to a record's line in the piece.
     lines_before: u64,
-    /// Line breaks in the piece.
-    lines: u64,
-    /// Records refused, in the order of the text.
-    flaws: Vec<Flaw>,
+    /// Fields a record must have.
+    width: usize,
 }
 
-impl Piece {
-    /// The piece's records, as a slice.
-    pub(crate) fn slice(&self) -> &[StringRecord] {
-        &self.records[..self.filled]
-    }
-
+impl Piece<'_> {
     /// A record's line in the file.
     pub(crate) fn line_of(&self, rec: &StringRecord) -> u64 {
         rec.position().map_or(0, |p| p.line()) + self.lines_before
     }
 
-    /// The records refused, in the order of the text: how many of [`Piece::slice`] come before
-    /// each, its line in the file, what is wrong.
-    pub(crate) fn flaws(&self) -> impl Iterator<Item = (usize, u64, &str)> + '_ {
-        self.flaws.iter().map(|(before, line, m)| (*before, line + self.lines_before, m.as_str()))
-    }
-
-    /// Splits `text`, which begins where a record begins, into records of `width` fields.
-    fn split(&mut self, text: &[u8], width: usize) {
-        self.filled = 0;
-        self.flaws.clear();
-        let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text);
+    /// Splits the piece into records, kept in `pool` (whose records lend their memory): how
+    /// many there are, and the records refused.
+    pub(crate) fn split(&self, pool: &mut Vec<StringRecord>) -> (usize, Vec<Flaw>) {
+        let (mut filled, mut flaws) = (0, Vec::new());
+        let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(self.text);
         let mut record = ByteRecord::new();
         // A slice cannot fail to be read, and `flexible` lets a record of any width through.
         while let Ok(true) = rdr.read_byte_record(&mut record) {
-            let line = record.position().map_or(0, |p| p.line());
-            if record.len() != width {
-                self.flaws.push((self.filled, line, format!("{} fields where the header has {width}", record.len())));
+            let line = record.position().map_or(0, |p| p.line()) + self.lines_before;
+            if record.len() != self.width {
+                flaws.push((filled, line, format!("{} fields where the header has {}", record.len(), self.width)));
                 continue;
             }
             match StringRecord::from_byte_record(record) {
                 Ok(valid) => {
                     // The slot's old record lends its memory to the next one.
-                    record = match self.records.get_mut(self.filled) {
+                    record = match pool.get_mut(filled) {
                         Some(slot) => std::mem::replace(slot, valid).into_byte_record(),
                         None => {
-                            self.records.push(valid);
+                            pool.push(valid);
                             ByteRecord::new()
                         }
                     };
-                    self.filled += 1;
+                    filled += 1;
                 }
                 Err(e) => {
-                    self.flaws.push((self.filled, line, "not UTF-8 text".to_string()));
+                    flaws.push((filled, line, "not UTF-8 text".to_string()));
                     record = e.into_byte_record();
                 }
             }
         }
-        self.lines = rdr.position().line() - 1;
+        (filled, flaws)
     }
 }
 
-/// The records of one block: its pieces in the order of the text.
+/// A block of text: pieces that begin and end where records do, to be split on every thread.
 #[derive(Default)]
 pub(crate) struct Block {
-    pieces: Vec<Piece>,
-    used: usize,
+    text: Vec<u8>,
+    /// Where each piece ends, and the line breaks before it.
+    pieces: Vec<(usize, u64)>,
+    width: usize,
 }
 
 impl Block {
-    /// The pieces holding this block's records.
-    pub(crate) fn pieces(&self) -> &[Piece] {
-        &self.pieces[..self.used]
-    }
-
-    /// How many records the block holds.
-    pub(crate) fn len(&self) -> usize {
-        self.pieces().iter().map(|p| p.filled).sum()
+    /// The pieces, in the order of the text.
+    pub(crate) fn pieces(&self) -> Vec<Piece<'_>> {
+        let starts = std::iter::once(0).chain(self.pieces.iter().map(|&(end, _)| end));
+        starts
+            .zip(&self.pieces)
+            .map(|(from, &(to, lines_before))| Piece { text: &self.text[from..to], lines_before, width: self.width })
+            .collect()
     }
 }
 
@@ -180,8 +165,9 @@ impl<R: Read> Blocks<R> {
         }
     }
 
-    /// Fills `block` with the next records, split on every thread; false when none are left.
-    /// Records after a read error are not read: the error is then [`Blocks::stopped`].
+    /// Fills `block` with the next pieces of text, each to be split by [`Piece::split`]; false
+    /// when none are left. Records after a read error are not read: the error is then
+    /// [`Blocks::stopped`].
     pub(crate) fn next(&mut self, block: &mut Block) -> bool {
         self.next_sized(block, BLOCK_BYTES, PIECE_BYTES)
     }
@@ -200,24 +186,20 @@ impl<R: Read> Blocks<R> {
             // A record longer than the block: read on.
             want = self.len * 2;
         };
-        block.used = self.cuts.len();
-        if block.pieces.len() < block.used {
-            block.pieces.resize_with(block.used, Piece::default);
-        }
-        let (text, width) = (&self.buf[..end], self.width);
-        let starts = std::iter::once(0).chain(self.cuts.iter().copied());
-        let ranges: Vec<(usize, usize)> = starts.zip(self.cuts.iter().copied()).collect();
-        block.pieces[..block.used]
-            .par_iter_mut()
-            .zip(ranges)
-            .for_each(|(piece, (from, to))| piece.split(&text[from..to], width));
-        for piece in &mut block.pieces[..block.used] {
-            piece.lines_before = self.lines;
-            self.lines += piece.lines;
+        block.text.clear();
+        block.text.extend_from_slice(&self.buf[..end]);
+        block.width = self.width;
+        block.pieces.clear();
+        let mut from = 0;
+        for &to in &self.cuts {
+            block.pieces.push((to, self.lines));
+            // The reader counts every line break, in quotes or not.
+            self.lines += block.text[from..to].iter().filter(|&&c| c == b'\n').count() as u64;
+            from = to;
         }
         self.buf.copy_within(end..self.len, 0);
         self.len -= end;
-        block.used > 0
+        !block.pieces.is_empty()
     }
 
     /// The error that stopped reading, once [`Blocks::next`] has given false.
@@ -363,12 +345,13 @@ mod tests {
             Err(e) => return (Err(e), Vec::new(), Vec::new()),
         };
         let (mut records, mut flaws) = (Vec::new(), Vec::new());
-        let mut b = Block::default();
+        let (mut b, mut pool) = (Block::default(), Vec::new());
         while blocks.next_sized(&mut b, block, piece) {
             for p in b.pieces() {
                 let before = records.len();
-                flaws.extend(p.flaws().map(|(k, l, m)| (before + k, l, m.to_string())));
-                records.extend(p.slice().iter().map(|r| (p.line_of(r), fields(r))));
+                let (n, refused) = p.split(&mut pool);
+                flaws.extend(refused.into_iter().map(|(k, l, m)| (before + k, l, m)));
+                records.extend(pool[..n].iter().map(|r| (p.line_of(r), fields(r))));
             }
         }
         (Ok(fields(&header)), records, flaws)
