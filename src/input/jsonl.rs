@@ -107,6 +107,61 @@ fn read_batch(reader: &mut impl std::io::BufRead, bytes: &mut Vec<u8>, into: &mu
     Ok(())
 }
 
+/// Adds parsed lines in file order, counting the parties and relations (`counts`) to give each
+/// record its index; a relation whose ends are not all known yet waits in `deferred`.
+fn add_parsed(
+    b: &mut crate::model::GraphBuilder,
+    parsed: &mut Vec<Parsed>,
+    (parties, relations): &mut (u32, u32),
+    deferred: &mut Vec<(RelationFields<'static>, Origin)>,
+) {
+    for i in 0..parsed.len() {
+        // The ends of the relation a few lines ahead fetched into the cache meanwhile.
+        if let Some(Parsed::Relation(f, _)) = parsed.get(i + super::RESOLVE_AHEAD) {
+            let ids = b.ids();
+            ids.prefetch(&f.from);
+            ids.prefetch(&f.to);
+        }
+        match std::mem::replace(&mut parsed[i], Parsed::Blank) {
+            Parsed::Blank => {}
+            Parsed::Problem(mut p) => {
+                match p.record.section {
+                    Section::Parties => {
+                        p.record.origin.index = *parties;
+                        *parties += 1;
+                    }
+                    Section::Relations => {
+                        p.record.origin.index = *relations;
+                        *relations += 1;
+                    }
+                    _ => {}
+                }
+                b.problem(p);
+            }
+            Parsed::Party(built) => {
+                let (mut party, mut problems) = *built;
+                party.origin.index = *parties;
+                for p in &mut problems {
+                    if p.record.section == Section::Parties {
+                        p.record.origin.index = *parties;
+                    }
+                }
+                *parties += 1;
+                insert_party(b, party, problems);
+            }
+            Parsed::Relation(f, mut origin) => {
+                origin.index = *relations;
+                *relations += 1;
+                // A plain lookup: the message for an unknown id (with its suggestions) is made
+                // only if the id is still unknown at the end.
+                let known = b.contains(&f.from) && b.contains(&f.to) && f.of.as_deref().is_none_or(|o| b.contains(o));
+                if known { add_relation(b, *f, origin) } else { deferred.push((*f, origin)) }
+            }
+        }
+    }
+    parsed.clear();
+}
+
 /// Reads a JSON Lines file: batches of lines parsed in parallel while the next batch is read,
 /// then added in file order (a relation whose ends come later waits for the end).
 pub fn parse(path: &Path, as_of: NaiveDate) -> Result<Graph, InputErrors> {
@@ -124,14 +179,25 @@ pub(crate) fn parse_with(path: &Path, as_of: NaiveDate, known: &[crate::model::P
     let mut b = super::seeded(known);
     b.reserve(size / 120, size / 120);
     let mut deferred: Vec<(RelationFields<'static>, Origin)> = Vec::new();
-    let (mut parties, mut relations) = (0u32, 0u32);
     let (mut batch, mut next) = (Vec::new(), Vec::new());
     let mut failed = read_batch(&mut reader, &mut bytes, &mut batch).err();
     let mut first = 1u32;
-    while !batch.is_empty() {
-        let (parsed, more) = rayon::join(
-            || -> Vec<Parsed> {
-                batch
+    // The batch before, parsed, waiting to be added: one worker adds it (the serial part) while
+    // the other reads the next batch and then parses this one, which the first joins.
+    let mut parsed: Vec<Parsed> = Vec::new();
+    let mut counts = (0u32, 0u32);
+    loop {
+        let current = &batch;
+        let ((), (now, more)) = rayon::join(
+            || add_parsed(&mut b, &mut parsed, &mut counts, &mut deferred),
+            || {
+                let more = if failed.is_none() {
+                    read_batch(&mut reader, &mut bytes, &mut next)
+                } else {
+                    next.clear();
+                    Ok(())
+                };
+                let now: Vec<Parsed> = current
                     .par_iter()
                     .enumerate()
                     .map(|(i, line)| {
@@ -145,69 +211,21 @@ pub(crate) fn parse_with(path: &Path, as_of: NaiveDate, known: &[crate::model::P
                             )),
                         }
                     })
-                    .collect()
-            },
-            || {
-                if failed.is_none() {
-                    read_batch(&mut reader, &mut bytes, &mut next)
-                } else {
-                    next.clear();
-                    Ok(())
-                }
+                    .collect();
+                (now, more)
             },
         );
-        let mut parsed = parsed;
-        for i in 0..parsed.len() {
-            // The ends of the relation a few lines ahead fetched into the cache meanwhile.
-            if let Some(Parsed::Relation(f, _)) = parsed.get(i + super::RESOLVE_AHEAD) {
-                let ids = b.ids();
-                ids.prefetch(&f.from);
-                ids.prefetch(&f.to);
-            }
-            match std::mem::replace(&mut parsed[i], Parsed::Blank) {
-                Parsed::Blank => {}
-                Parsed::Problem(mut p) => {
-                    match p.record.section {
-                        Section::Parties => {
-                            p.record.origin.index = parties;
-                            parties += 1;
-                        }
-                        Section::Relations => {
-                            p.record.origin.index = relations;
-                            relations += 1;
-                        }
-                        _ => {}
-                    }
-                    b.problem(p);
-                }
-                Parsed::Party(built) => {
-                    let (mut party, mut problems) = *built;
-                    party.origin.index = parties;
-                    for p in &mut problems {
-                        if p.record.section == Section::Parties {
-                            p.record.origin.index = parties;
-                        }
-                    }
-                    parties += 1;
-                    insert_party(&mut b, party, problems);
-                }
-                Parsed::Relation(f, mut origin) => {
-                    origin.index = relations;
-                    relations += 1;
-                    // A plain lookup: the message for an unknown id (with its suggestions) is made
-                    // only if the id is still unknown at the end.
-                    let known =
-                        b.contains(&f.from) && b.contains(&f.to) && f.of.as_deref().is_none_or(|o| b.contains(o));
-                    if known { add_relation(&mut b, *f, origin) } else { deferred.push((*f, origin)) }
-                }
-            }
-        }
+        parsed = now;
         first += batch.len() as u32;
         if let Err(e) = more {
             failed = Some(e);
         }
         std::mem::swap(&mut batch, &mut next);
+        if batch.is_empty() {
+            break;
+        }
     }
+    add_parsed(&mut b, &mut parsed, &mut counts, &mut deferred);
     if let Some(stop) = failed {
         let line_no = first;
         let why = match stop {
