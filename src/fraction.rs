@@ -753,6 +753,58 @@ pub fn exact_budget_bits() -> u64 {
     EXACT_BUDGET_BITS.load(std::sync::atomic::Ordering::Relaxed)
 }
 
+/// An exact sum of fractions of 64-bit terms, kept over the least common denominator of its
+/// terms in 128 bits: no gcd per term when the denominators divide each other (percents with
+/// up to four decimals all divide 1 000 000), one when they do not. For a question asked of
+/// millions of sums, such as whether the shares held in a company come to more than 1; a term
+/// it cannot hold (a big fraction, or a denominator past 2^62) makes [`SmallSum::add`] give
+/// false, and the caller sums with [`Fraction`].
+#[derive(Clone, Copy, Debug)]
+pub struct SmallSum {
+    numer: i128,
+    denom: i128,
+}
+
+impl Default for SmallSum {
+    fn default() -> SmallSum {
+        SmallSum { numer: 0, denom: 1 }
+    }
+}
+
+impl SmallSum {
+    /// Adds `f`; false when it cannot be held (the sum is then unusable).
+    pub fn add(&mut self, f: &Fraction) -> bool {
+        let Some((n, d)) = f.small_parts() else { return false };
+        if n == 0 {
+            return true;
+        }
+        let (n, d) = (i128::from(n), i128::from(d));
+        if self.denom % d != 0 {
+            let (mut a, mut b) = (self.denom, d);
+            while b != 0 {
+                (a, b) = (b, a % b);
+            }
+            let scale = d / a;
+            match (self.denom.checked_mul(scale), self.numer.checked_mul(scale)) {
+                (Some(denom), Some(numer)) if denom <= 1 << 62 => (self.denom, self.numer) = (denom, numer),
+                _ => return false,
+            }
+        }
+        match (n * (self.denom / d)).checked_add(self.numer) {
+            Some(numer) => {
+                self.numer = numer;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Whether the sum is more than 1.
+    pub fn exceeds_one(&self) -> bool {
+        self.numer > self.denom
+    }
+}
+
 /// Decimal places of every percent owngraph prints.
 pub const PERCENT_DECIMALS: u32 = 4;
 
@@ -976,5 +1028,41 @@ mod tests {
         big.write_text(&mut out);
         big.write_percent(PERCENT_DECIMALS, &mut out);
         assert_eq!(out, format!("{big}{}", big.percent(PERCENT_DECIMALS)));
+    }
+
+    /// Exactly 1 is not more than 1, one millionth more is; a term past 2^62 is not held.
+    #[test]
+    fn small_sum_at_one() {
+        let mut s = SmallSum::default();
+        for f in [Fraction::new(1, 2), Fraction::new(1, 3), Fraction::new(1, 6)] {
+            assert!(s.add(&f));
+        }
+        assert!(!s.exceeds_one());
+        assert!(s.add(&Fraction::new(1, 1_000_000)));
+        assert!(s.exceeds_one());
+        assert!(!SmallSum::default().add(&Fraction::new(1, i64::MAX)));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config {
+            cases: 2000,
+            rng_algorithm: proptest::test_runner::RngAlgorithm::ChaCha,
+            rng_seed: proptest::test_runner::RngSeed::Fixed(0x0_67a9_4e11),
+            failure_persistence: None,
+            ..proptest::test_runner::Config::default()
+        })]
+        /// [`SmallSum`] says what the exact sum says, or that it cannot hold a term.
+        #[test]
+        fn small_sum_exceeds_one_as_the_exact_sum(terms in proptest::collection::vec((0i64..2_000_000, proptest::sample::select(vec![1i64, 2, 3, 4, 7, 100, 400, 1_000, 10_000, 1_000_000, 999_983, 1 << 40, i64::MAX])), 0..12)) {
+            let (mut fast, mut exact, mut held) = (SmallSum::default(), Fraction::zero(), true);
+            for (n, d) in terms {
+                let f = Fraction::new(n % (d.saturating_mul(2)).max(1), d);
+                held &= fast.add(&f);
+                exact += &f;
+            }
+            if held {
+                proptest::prop_assert_eq!(fast.exceeds_one(), exact > Fraction::one());
+            }
+        }
     }
 }
