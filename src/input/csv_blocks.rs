@@ -268,7 +268,18 @@ fn cuts(text: &[u8], whole: bool, piece: usize, cuts: &mut Vec<usize>) -> usize 
     let mut state = At::Record;
     let mut last = 0;
     let mut next = piece;
-    for (i, &c) in text.iter().enumerate() {
+    let mut i = 0;
+    while i < text.len() {
+        // Inside a quoted field only a quote matters, inside a plain one a comma or a line
+        // break: the bytes between are skipped with `memchr`.
+        let skip = match state {
+            At::Quoted => memchr::memchr(b'"', &text[i..]),
+            At::Plain => memchr::memchr3(b',', b'\n', b'\r', &text[i..]),
+            _ => Some(0),
+        };
+        let Some(skip) = skip else { break };
+        i += skip;
+        let c = text[i];
         state = match (state, c) {
             (At::Record | At::Field, b'"') => At::Quoted,
             (At::Quoted, b'"') => At::QuoteInQuoted,
@@ -286,6 +297,7 @@ fn cuts(text: &[u8], whole: bool, piece: usize, cuts: &mut Vec<usize>) -> usize 
             }
             _ => At::Plain,
         };
+        i += 1;
     }
     if whole {
         last = text.len();
