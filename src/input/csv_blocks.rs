@@ -49,6 +49,11 @@ impl Piece<'_> {
         let mut record = ByteRecord::new();
         // A slice cannot fail to be read, and `flexible` lets a record of any width through.
         while let Ok(true) = rdr.read_byte_record(&mut record) {
+            if let Some(pos) = record.position() {
+                let mut pos = pos.clone();
+                pos.set_line(true_line(self.text, &pos));
+                record.set_position(Some(pos));
+            }
             let line = record.position().map_or(0, |p| p.line()) + self.lines_before;
             if record.len() != self.width {
                 flaws.push((filled, line, format!("{} fields where the header has {}", record.len(), self.width)));
@@ -74,6 +79,17 @@ impl Piece<'_> {
         }
         (filled, flaws)
     }
+}
+
+/// The line a record starts on. `csv` gives the line where its reader stood when the record's
+/// read began: before the LF of the CRLF that ended the record before, and before any blank
+/// lines, so in a CRLF file every record after the first was said to be one line up. The line
+/// breaks the reader skips before the record's first byte are counted here.
+fn true_line(text: &[u8], pos: &csv::Position) -> u64 {
+    let from = usize::try_from(pos.byte()).unwrap_or(usize::MAX);
+    let skipped =
+        text.get(from..).unwrap_or_default().iter().take_while(|&&c| is_terminator(c)).filter(|&&c| c == b'\n');
+    pos.line() + skipped.count() as u64
 }
 
 /// A block of text: pieces that begin and end where records do, to be split on every thread.
@@ -332,7 +348,7 @@ mod tests {
         let mut rec = StringRecord::new();
         loop {
             match rdr.read_record(&mut rec) {
-                Ok(true) => records.push((rec.position().map_or(0, |p| p.line()), fields(&rec))),
+                Ok(true) => records.push((rec.position().map_or(0, |p| true_line(text, p)), fields(&rec))),
                 Ok(false) => break,
                 Err(e) => {
                     let m = match e.kind() {
@@ -342,7 +358,7 @@ mod tests {
                         csv::ErrorKind::Utf8 { .. } => "not UTF-8 text".to_string(),
                         _ => e.to_string(),
                     };
-                    flaws.push((records.len(), e.position().map_or(0, |p| p.line()), m));
+                    flaws.push((records.len(), e.position().map_or(0, |p| true_line(text, p)), m));
                 }
             }
         }
@@ -422,6 +438,17 @@ mod tests {
             let text: Vec<u8> = text.into_iter().filter(|&c| c != b'"').collect();
             prop_assert_eq!(in_blocks(&text, step, block, piece), one_reader(&text));
         }
+    }
+
+    /// Lines are those the records start on, in a CRLF file and after blank lines too.
+    #[test]
+    fn a_record_is_on_the_line_it_starts() {
+        let text = b"id,kind\r\nA,x\r\nB,\"two\r\nlines\"\r\n\r\n\nC,y\r\nD,z,extra\r\n";
+        let (_, records, flaws) = one_reader(text);
+        let lines: Vec<u64> = records.iter().map(|(l, _)| *l).collect();
+        assert_eq!(lines, [2, 3, 7]);
+        assert_eq!(flaws, [(3, 8, "3 fields where the header has 2".to_string())]);
+        assert_eq!(in_blocks(text, 5, 7, 3), one_reader(text));
     }
 
     /// A quoted field holding line breaks and commas stays one field wherever the text is cut.
