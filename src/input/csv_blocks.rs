@@ -7,9 +7,10 @@
 //! record ends is found the way `csv_core` finds it with the settings of the CSV pair: a quote
 //! opens a quoted field only at the start of a field, two quotes in a quoted field stand for
 //! one, CR, LF and CRLF end a record, and blank lines are skipped. A piece begins exactly where
-//! the one reader would begin its next record, so every record, its line and every problem are
-//! those of the one reader (`tests::pieces_read_as_one_reader`, on random texts); a block
-//! without a quote (the common case) is cut by `memchr` alone.
+//! the one reader would begin its next record, so every record and every problem are those of
+//! the one reader (`tests::pieces_read_as_one_reader`, on random texts); a block without a quote
+//! (the common case) is cut by `memchr` alone. A record's line is the line it starts on
+//! ([`true_line`]: the one reader's count is one short after each CRLF and blank line).
 
 use std::io::Read;
 

@@ -243,7 +243,7 @@ impl Graph {
         self.parties.is_empty()
     }
 
-    /// Ids similar to `id`, to suggest when a lookup fails (see [`NearIndex`]).
+    /// Ids similar to `id`, to suggest when a lookup fails (the near index of `id_index.rs`).
     pub fn similar_ids(&self, id: &str) -> Vec<&str> {
         self.id_index().similar(&self.parties, id)
     }
