@@ -77,3 +77,18 @@ pub fn load<P: AsRef<std::path::Path>>(paths: &[P], as_of: chrono::NaiveDate) ->
 pub fn analyse(graph: &Graph, target: PartyIdx, options: &CheckOptions) -> Result<CheckReport, ClosedLoopError> {
     law::check(graph, target, options)
 }
+
+/// The property-test configuration of the library's own tests, as `tests/common` gives the
+/// integration tests': a fixed seed, so `cargo test` gives the same answer on every run, and no
+/// failure files written into the tree.
+#[cfg(test)]
+pub(crate) fn proptest_config(cases: u32) -> proptest::test_runner::Config {
+    use proptest::test_runner::{Config, RngAlgorithm, RngSeed};
+    Config {
+        cases,
+        rng_algorithm: RngAlgorithm::ChaCha,
+        rng_seed: RngSeed::Fixed(0x0_67a9_4e11),
+        failure_persistence: None,
+        ..Config::default()
+    }
+}

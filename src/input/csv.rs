@@ -323,13 +323,6 @@ fn in_file_order<S, T>(
     }
 }
 
-/// Gives the problems of one record its index in the file (built knowing only its piece's).
-fn at_index(problems: &mut [Problem], section: Section, index: u32) {
-    for p in problems.iter_mut().filter(|p| p.record.section == section) {
-        p.record.origin.index = index;
-    }
-}
-
 /// Reads `parties.csv` into `b`, its ids indexed at the end when `pending`; false when an id
 /// then repeats (the builder is to be dropped). The problems of the file as a whole (unreadable,
 /// a missing column) are the error, a missing column's with the pair's `errors`.
@@ -355,7 +348,7 @@ fn read_parties(
     let add = |b: &mut GraphBuilder, built: &mut Vec<Built<(Party, Vec<Problem>)>>, index: &mut u32| {
         let party = |b: &mut GraphBuilder, (mut party, mut problems): (Party, Vec<Problem>), at: u32| {
             party.origin.index = at;
-            at_index(&mut problems, Section::Parties, at);
+            super::at_index(&mut problems, Section::Parties, at);
             if pending {
                 b.add_party_pending(party, problems);
             } else {
@@ -460,7 +453,7 @@ pub(crate) fn parse_pair_with(
             }
             Ok(None) => {}
             Err(mut problems) => {
-                at_index(&mut problems, Section::Relations, at);
+                super::at_index(&mut problems, Section::Relations, at);
                 problems.into_iter().for_each(|p| sink.problem(p));
             }
         };

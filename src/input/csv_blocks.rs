@@ -10,7 +10,7 @@
 //! the one reader would begin its next record, so every record and every problem are those of
 //! the one reader (`tests::pieces_read_as_one_reader`, on random texts); a block without a quote
 //! (the common case) is cut by `memchr` alone. A record's line is the line it starts on
-//! ([`true_line`]: the one reader's count is one short after each CRLF and blank line).
+//! ([`super::true_line`]: the one reader's count is one short after each CRLF and blank line).
 
 use std::io::Read;
 
@@ -52,7 +52,7 @@ impl Piece<'_> {
         while let Ok(true) = rdr.read_byte_record(&mut record) {
             if let Some(pos) = record.position() {
                 let mut pos = pos.clone();
-                pos.set_line(true_line(self.text, &pos));
+                pos.set_line(super::true_line(self.text, &pos));
                 record.set_position(Some(pos));
             }
             let line = record.position().map_or(0, |p| p.line()) + self.lines_before;
@@ -80,17 +80,6 @@ impl Piece<'_> {
         }
         (filled, flaws)
     }
-}
-
-/// The line a record starts on. `csv` gives the line where its reader stood when the record's
-/// read began: before the LF of the CRLF that ended the record before, and before any blank
-/// lines, so in a CRLF file every record after the first was said to be one line up. The line
-/// breaks the reader skips before the record's first byte are counted here.
-fn true_line(text: &[u8], pos: &csv::Position) -> u64 {
-    let from = usize::try_from(pos.byte()).unwrap_or(usize::MAX);
-    let skipped =
-        text.get(from..).unwrap_or_default().iter().take_while(|&&c| is_terminator(c)).filter(|&&c| c == b'\n');
-    pos.line() + skipped.count() as u64
 }
 
 /// A block of text: pieces that begin and end where records do, to be split on every thread.
@@ -139,16 +128,8 @@ impl<R: Read> Blocks<R> {
     pub(crate) fn open(src: R) -> Result<(Blocks<R>, StringRecord), String> {
         let mut b =
             Blocks { src, buf: Vec::new(), len: 0, lines: 0, done: false, stop: None, width: 0, cuts: Vec::new() };
-        let mut want = PIECE_BYTES;
-        loop {
-            b.read_to(want);
-            // Pieces of one byte: the first ends with the first record.
-            cuts(&b.buf[..b.len], b.done && b.stop.is_none(), 1, &mut b.cuts);
-            if !b.cuts.is_empty() || b.done {
-                break;
-            }
-            want = b.len * 2;
-        }
+        // Pieces of one byte: the first ends with the first record.
+        b.read_cut(PIECE_BYTES, 1);
         let head = b.cuts.first().copied().unwrap_or(0);
         if head == 0
             && let Some(e) = b.stop.take()
@@ -162,6 +143,22 @@ impl<R: Read> Blocks<R> {
         b.buf.copy_within(head..b.len, 0);
         b.len -= head;
         Ok((b, header))
+    }
+
+    /// Reads at least `want` bytes (more while no record ends in them) and cuts them into
+    /// pieces of at least `piece` bytes ([`Blocks::cuts`]); returns where the last piece ends.
+    fn read_cut(&mut self, mut want: usize, piece: usize) -> usize {
+        loop {
+            self.read_to(want);
+            // At the end of the file the last record needs no line break; after an error, the
+            // text after the last whole record is dropped, as the one reader dropped it.
+            let end = cuts(&self.buf[..self.len], self.done && self.stop.is_none(), piece, &mut self.cuts);
+            if !self.cuts.is_empty() || self.done {
+                return end;
+            }
+            // A record longer than asked for: read on.
+            want = self.len * 2;
+        }
     }
 
     /// Reads until `want` bytes are held or the file ends.
@@ -191,18 +188,7 @@ impl<R: Read> Blocks<R> {
 
     /// [`Blocks::next`] with blocks of `block_bytes` and pieces of `piece_bytes`.
     fn next_sized(&mut self, block: &mut Block, block_bytes: usize, piece_bytes: usize) -> bool {
-        let mut want = block_bytes;
-        let end = loop {
-            self.read_to(want);
-            // At the end of the file the last record needs no line break; after an error, the
-            // text after the last whole record is dropped, as the one reader dropped it.
-            let end = cuts(&self.buf[..self.len], self.done && self.stop.is_none(), piece_bytes, &mut self.cuts);
-            if !self.cuts.is_empty() || self.done {
-                break end;
-            }
-            // A record longer than the block: read on.
-            want = self.len * 2;
-        };
+        let end = self.read_cut(block_bytes, piece_bytes);
         block.text.clear();
         block.text.extend_from_slice(&self.buf[..end]);
         block.width = self.width;
@@ -349,7 +335,9 @@ mod tests {
         let mut rec = StringRecord::new();
         loop {
             match rdr.read_record(&mut rec) {
-                Ok(true) => records.push((rec.position().map_or(0, |p| true_line(text, p)), fields(&rec))),
+                Ok(true) => {
+                    records.push((rec.position().map_or(0, |p| crate::input::true_line(text, p)), fields(&rec)))
+                }
                 Ok(false) => break,
                 Err(e) => {
                     let m = match e.kind() {
@@ -359,7 +347,7 @@ mod tests {
                         csv::ErrorKind::Utf8 { .. } => "not UTF-8 text".to_string(),
                         _ => e.to_string(),
                     };
-                    flaws.push((records.len(), e.position().map_or(0, |p| true_line(text, p)), m));
+                    flaws.push((records.len(), e.position().map_or(0, |p| crate::input::true_line(text, p)), m));
                 }
             }
         }
@@ -419,14 +407,7 @@ mod tests {
     }
 
     proptest! {
-        // A fixed seed and no failure files, as in `tests/common`.
-        #![proptest_config(ProptestConfig {
-            cases: 3000,
-            rng_algorithm: proptest::test_runner::RngAlgorithm::ChaCha,
-            rng_seed: proptest::test_runner::RngSeed::Fixed(0x0_67a9_4e11),
-            failure_persistence: None,
-            ..ProptestConfig::default()
-        })]
+        #![proptest_config(crate::proptest_config(3000))]
         /// Blocks and pieces give the records, lines and problems of one reader.
         #[test]
         fn pieces_read_as_one_reader(text in csv_text(), step in 1usize..40, block in 1usize..64, piece in 1usize..16) {

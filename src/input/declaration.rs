@@ -213,7 +213,6 @@ fn parse_csv(text: &str) -> Result<Vec<RawEntry>, Vec<Problem>> {
             header.join(", ")
         ))]);
     };
-    let lines = Lines::new(text);
     let mut problems = Vec::new();
     let mut entries = Vec::new();
     for (i, row) in reader.records().enumerate() {
@@ -226,10 +225,8 @@ fn parse_csv(text: &str) -> Result<Vec<RawEntry>, Vec<Problem>> {
                 continue;
             }
         };
-        // The reader's own line count is one short after a CRLF: count from the record's first byte.
-        let start = row.position().map(|p| p.byte() as usize).unwrap_or(0);
-        let skipped = text.get(start..).map(|t| t.len() - t.trim_start_matches(['\r', '\n']).len()).unwrap_or(0);
-        let line = lines.at(start + skipped);
+        let line =
+            row.position().map_or(0, |p| u32::try_from(super::true_line(text.as_bytes(), p)).unwrap_or(u32::MAX));
         if row.iter().all(str::is_empty) {
             continue;
         }

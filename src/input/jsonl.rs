@@ -141,11 +141,7 @@ fn add_parsed(
             Parsed::Party(built) => {
                 let (mut party, mut problems) = *built;
                 party.origin.index = *parties;
-                for p in &mut problems {
-                    if p.record.section == Section::Parties {
-                        p.record.origin.index = *parties;
-                    }
-                }
+                super::at_index(&mut problems, Section::Parties, *parties);
                 *parties += 1;
                 insert_party(b, party, problems);
             }

@@ -429,6 +429,25 @@ pub const MAX_LINE_BYTES: usize = 16 << 20;
 /// companies: 5.6 s -> 4.5 s).
 const RESOLVE_AHEAD: usize = 8;
 
+/// The line a CSV record starts on. `csv` gives the line where its reader stood when the
+/// record's read began: before the LF of the CRLF that ended the record before, and before any
+/// blank lines, so in a CRLF file every record after the first was said to be one line up. The
+/// line breaks the reader skips before the record's first byte (in `text`, what the reader
+/// read from its start) are counted here.
+pub(crate) fn true_line(text: &[u8], pos: &::csv::Position) -> u64 {
+    let from = usize::try_from(pos.byte()).unwrap_or(usize::MAX);
+    let skipped = text.get(from..).unwrap_or_default().iter().take_while(|&&c| c == b'\n' || c == b'\r');
+    pos.line() + skipped.filter(|&&c| c == b'\n').count() as u64
+}
+
+/// Gives the problems of one record its index in the file (a reader that builds records in
+/// parallel knows only their place in a batch until they are added).
+pub(crate) fn at_index(problems: &mut [Problem], section: crate::model::Section, index: u32) {
+    for p in problems.iter_mut().filter(|p| p.record.section == section) {
+        p.record.origin.index = index;
+    }
+}
+
 /// What [`read_line`] found.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum LineRead {
