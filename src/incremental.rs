@@ -50,7 +50,7 @@ fn party_print(p: &Party) -> u64 {
 /// One relation into a party, its ends as positions in today's register: what must be the same
 /// for the party to be untouched (its origin and notes do not change an answer).
 fn relation_key(r: &Relation, map: impl Fn(PartyIdx) -> Option<PartyIdx>) -> Option<(PartyIdx, Interest, Dates)> {
-    let interest = match &r.interest {
+    let interest = match &r.interest() {
         Interest::VoteDisposal { votes, basis, of } => {
             let of = match of {
                 Some(o) => Some(map(*o)?),
@@ -337,7 +337,7 @@ struct Edge {
 impl Edge {
     /// What must be the same for a party's holders to be unchanged (see [`relation_key`]).
     fn key(&self) -> (Node, Option<Node>, Interest, Dates) {
-        let interest = match &self.relation.interest {
+        let interest = match &self.relation.interest() {
             Interest::VoteDisposal { votes, basis, .. } => {
                 Interest::VoteDisposal { votes: votes.clone(), basis: *basis, of: None }
             }
@@ -495,8 +495,8 @@ impl Applied<'_> {
             let end = |n: Node| at.get(&n).copied().ok_or("a holder outside the scope");
             let mut r = e.relation;
             (r.from, r.to) = (end(e.from)?, end(v)?);
-            if let (Interest::VoteDisposal { of, .. }, Some(o)) = (&mut r.interest, e.of) {
-                *of = Some(end(o)?);
+            if let (Interest::VoteDisposal { votes, basis, .. }, Some(o)) = (r.interest(), e.of) {
+                r.set_interest(Interest::VoteDisposal { votes, basis, of: Some(end(o)?) });
             }
             b.add_relation(r);
         }
@@ -515,7 +515,7 @@ impl Applied<'_> {
 
 /// The owner of the votes a relation disposes of.
 fn vote_owner(r: &Relation) -> Option<PartyIdx> {
-    match &r.interest {
+    match &r.interest() {
         Interest::VoteDisposal { of, .. } => *of,
         _ => None,
     }

@@ -103,7 +103,7 @@ fn ranges_become_a_lower_bound_and_an_unknown_rest() {
     let company = g.lookup("841083ba86e3").unwrap();
     let mut holders: Vec<(String, PartyKind, Fraction)> = g
         .incoming(company)
-        .map(|(_, r)| match &r.interest {
+        .map(|(_, r)| match &r.interest() {
             Interest::Shares { capital, .. } => {
                 (g.party(r.from).id.to_string(), g.party(r.from).kind, capital.value().clone())
             }
@@ -130,7 +130,7 @@ fn snapshot_dates_follow_the_record_history() {
         let t = g.lookup("01B68D7633").unwrap();
         let mut v: Vec<_> = g
             .incoming(t)
-            .filter_map(|(_, r)| match &r.interest {
+            .filter_map(|(_, r)| match &r.interest() {
                 Interest::Shares { capital, .. } => Some((g.party(r.from).id.to_string(), capital.value().clone())),
                 _ => None,
             })
@@ -151,7 +151,7 @@ fn unspecified_holder_takes_the_undisclosed_capital_with_its_reason() {
     assert_eq!(g.party(p).kind, PartyKind::Unknown);
     assert!(g.party(p).notes().iter().any(|n| n.contains("subjectExemptFromDisclosure")));
     let (_, r) = g.outgoing(p).next().unwrap();
-    assert!(matches!(&r.interest, Interest::Shares { capital, .. } if *capital.value() == f("1")));
+    assert!(matches!(&r.interest(), Interest::Shares { capital, .. } if *capital.value() == f("1")));
 }
 
 #[test]

@@ -105,7 +105,7 @@ fn describe(g: &Graph) -> (Vec<String>, Vec<String>) {
         .relations()
         .iter()
         .map(|r| {
-            let what = match &r.interest {
+            let what = match &r.interest() {
                 Interest::Shares { capital, votes } => format!("shares {capital} {votes}"),
                 Interest::VoteDisposal { votes, basis, of } => {
                     format!("vote_disposal {votes} {basis:?} {:?}", of.map(|o| g.party(o).id.clone()))

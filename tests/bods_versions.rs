@@ -32,7 +32,7 @@ fn relations(g: &Graph) -> Vec<String> {
         .relations()
         .iter()
         .map(|r| {
-            let what = match &r.interest {
+            let what = match &r.interest() {
                 Interest::Shares { capital, .. } => format!("shares {capital}"),
                 other => other.relation_type().as_str().to_string(),
             };
@@ -230,7 +230,7 @@ fn domestic_influence_changes_nothing() {
 fn gleif_consolidation_is_influence_not_control() {
     let g = load(&version("0.2-gleif-relationships.json"), "2026-01-01");
     let types: std::collections::BTreeSet<String> =
-        g.relations().iter().map(|r| r.interest.relation_type().as_str().to_string()).collect();
+        g.relations().iter().map(|r| r.relation_type().as_str().to_string()).collect();
     assert_eq!(types.into_iter().collect::<Vec<_>>(), vec!["influence".to_string()]);
 }
 

@@ -31,7 +31,7 @@ fn capital(g: &Graph, from: &str, to: &str) -> Fraction {
     let (from, to) = (g.lookup(from).unwrap(), g.lookup(to).unwrap());
     g.outgoing(from)
         .filter(|(_, r)| r.to == to)
-        .find_map(|(_, r)| match &r.interest {
+        .find_map(|(_, r)| match &r.interest() {
             Interest::Shares { capital, .. } => Some(capital.value().clone()),
             _ => None,
         })
@@ -87,7 +87,7 @@ fn trust_managers_dispose_of_votes() {
     let (_, r) = g.outgoing(trustee).next().unwrap();
     assert_eq!(r.to, t);
     assert_eq!(r.since, NaiveDate::from_ymd_opt(2020, 5, 20));
-    match &r.interest {
+    match &r.interest() {
         Interest::VoteDisposal { votes, basis, of } => {
             assert_eq!((votes.value().clone(), *basis, *of), (f("1/3"), DisposalBasis::TrustManagement, Some(owner)));
         }
@@ -98,7 +98,7 @@ fn trust_managers_dispose_of_votes() {
     let fund = g.lookup("ПИФ:ЗПИФ КОМБИНИРОВАННЫЙ «РОСТ»").unwrap();
     let (_, r) = g.outgoing(uk).next().unwrap();
     assert!(
-        matches!(&r.interest, Interest::VoteDisposal { basis: DisposalBasis::TrustManagement, of: Some(o), .. } if *o == fund)
+        matches!(&r.interest(), Interest::VoteDisposal { basis: DisposalBasis::TrustManagement, of: Some(o), .. } if *o == fund)
     );
 }
 

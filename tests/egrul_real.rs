@@ -53,7 +53,7 @@ fn capital(g: &Graph, from: &str, to: &str) -> Fraction {
     let (from, to) = (g.lookup(from).unwrap(), g.lookup(to).unwrap());
     g.outgoing(from)
         .filter(|(_, r)| r.to == to)
-        .find_map(|(_, r)| match &r.interest {
+        .find_map(|(_, r)| match &r.interest() {
             Interest::Shares { capital, .. } => Some(capital.value().clone()),
             _ => None,
         })
@@ -165,7 +165,7 @@ fn repeated_companies_are_their_latest_version_never_a_sum() {
     assert!(t.notes().iter().any(|n| n.contains("2 версии") && n.contains("не сумма")), "{:?}", t.notes());
     let total: Fraction = g
         .incoming(g.lookup("1047600411814").unwrap())
-        .filter_map(|(_, r)| match &r.interest {
+        .filter_map(|(_, r)| match &r.interest() {
             Interest::Shares { capital, .. } => Some(capital.value().clone()),
             _ => None,
         })
@@ -192,7 +192,7 @@ fn every_founder_kind() {
     assert_eq!(g.party(np).kind, PartyKind::Nonprofit);
     let (_, r) = g.incoming(np).next().unwrap();
     assert_eq!(g.party(r.from).id, "region-50");
-    assert!(matches!(&r.interest, Interest::Governs { share } if *share.value() == Fraction::one()));
+    assert!(matches!(&r.interest(), Interest::Governs { share } if *share.value() == Fraction::one()));
     assert!(g.party(np).notes().iter().any(|n| n.contains("высший орган")));
     // A municipality without НаимМО, named from its codes; a second one with a name.
     let school = g.lookup("1025401498550").unwrap();
@@ -212,7 +212,7 @@ fn every_founder_kind() {
     assert_eq!(g.party(fund).kind, PartyKind::Unknown);
     let uk = g.lookup("1027700000003").unwrap();
     assert!(
-        g.outgoing(uk).any(|(_, r)| matches!(&r.interest, Interest::VoteDisposal { of: Some(o), .. } if *o == fund))
+        g.outgoing(uk).any(|(_, r)| matches!(&r.interest(), Interest::VoteDisposal { of: Some(o), .. } if *o == fund))
     );
 }
 

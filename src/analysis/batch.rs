@@ -232,12 +232,12 @@ fn build_node(graph: &Graph, p: PartyIdx, measure: Measure, local: &[u32], valua
     let mut holders: Vec<(PartyIdx, Fraction)> = Vec::new();
     let mut holds_itself = false;
     for (_, r) in graph.incoming(p) {
-        let w = match (&r.interest, kind) {
+        let w = match (r.interest(), kind) {
             (Interest::Shares { capital, votes }, PartyKind::Company) => match measure {
-                Measure::Capital => capital.value(),
-                Measure::Votes => votes.value(),
+                Measure::Capital => capital.into_value(),
+                Measure::Votes => votes.into_value(),
             },
-            (Interest::Governs { share }, PartyKind::Nonprofit) => share.value(),
+            (Interest::Governs { share }, PartyKind::Nonprofit) => share.into_value(),
             _ => continue,
         };
         if w.is_zero() {
@@ -246,7 +246,7 @@ fn build_node(graph: &Graph, p: PartyIdx, measure: Measure, local: &[u32], valua
         if r.from == p {
             holds_itself = true;
         }
-        holders.push((r.from, w.clone()));
+        holders.push((r.from, w));
     }
     super::participation::sum_by_holder(&mut holders);
     let listed: Fraction = holders.iter().map(|(_, w)| w).sum();
@@ -358,7 +358,9 @@ pub fn all(
 
     let k = valuations.len();
     // Each result is written once, by the thread that computes it, and read by later levels.
-    let results: Vec<OnceLock<NodeResult>> = (0..m * k).map(|_| OnceLock::new()).collect();
+    // Made on every thread: hundreds of megabytes on a register, in fresh pages the kernel
+    // must clear, which costs as much as the solving on a virtual machine.
+    let results: Vec<OnceLock<NodeResult>> = (0..m * k).into_par_iter().map(|_| OnceLock::new()).collect();
     let mut sets: Vec<Option<HolderSet>> = vec![None; m];
     for lvl in &levels {
         let stored = Stored { results: &results, k };

@@ -37,7 +37,7 @@ pub fn components(graph: &Graph) -> Vec<u32> {
         if organization(r.from) && organization(r.to) {
             union(r.from, r.to, &mut parent);
         }
-        if let Interest::VoteDisposal { of: Some(of), .. } = r.interest
+        if let Interest::VoteDisposal { of: Some(of), .. } = r.interest()
             && organization(of)
             && organization(r.to)
         {

@@ -106,18 +106,18 @@ impl Ancestry {
         while let Some(v) = queue.pop_front() {
             let mut hs: Vec<(PartyIdx, Fraction)> = Vec::new();
             for (_, r) in graph.incoming(v) {
-                let w = match (&r.interest, graph.party(v).kind) {
+                let w = match (r.interest(), graph.party(v).kind) {
                     (Interest::Shares { capital, votes }, PartyKind::Company) => match measure {
-                        Measure::Capital => capital.value(),
-                        Measure::Votes => votes.value(),
+                        Measure::Capital => capital.into_value(),
+                        Measure::Votes => votes.into_value(),
                     },
-                    (Interest::Governs { share }, PartyKind::Nonprofit) if v == target => share.value(),
+                    (Interest::Governs { share }, PartyKind::Nonprofit) if v == target => share.into_value(),
                     _ => continue,
                 };
                 if w.is_zero() {
                     continue;
                 }
-                hs.push((r.from, w.clone()));
+                hs.push((r.from, w));
             }
             sum_by_holder(&mut hs);
             let listed: Fraction = hs.iter().map(|(_, w)| w).sum();

@@ -281,8 +281,8 @@ fn egrul(
     for r in read.relations() {
         let mut r = r.clone();
         (r.from, r.to) = (moved(r.from)?, moved(r.to)?);
-        if let Interest::VoteDisposal { of: Some(of), .. } = &mut r.interest {
-            *of = moved(*of)?;
+        if let Interest::VoteDisposal { votes, basis, of: Some(of) } = r.interest() {
+            r.set_interest(Interest::VoteDisposal { votes, basis, of: Some(moved(of)?) });
         }
         b.add_relation(r);
     }

@@ -327,19 +327,14 @@ pub fn relation_from(
             .collect());
     }
     Ok(match (from, to, interest) {
-        (Some(from), Some(to), Some(interest)) => Some(Relation {
-            from,
-            to,
-            interest,
-            since,
-            until,
-            meta: {
-                let source = f.source.filter(|s| !s.trim().is_empty());
-                (source.is_some() || f.id.is_some() || !f.notes.is_empty())
-                    .then(|| Box::new(RelationMeta { source, id: f.id, notes: f.notes }))
-            },
-            origin,
-        }),
+        (Some(from), Some(to), Some(interest)) => {
+            let mut r = Relation::new(from, to, interest);
+            (r.since, r.until, r.origin) = (since, until, origin);
+            let source = f.source.filter(|s| !s.trim().is_empty());
+            r.meta = (source.is_some() || f.id.is_some() || !f.notes.is_empty())
+                .then(|| Box::new(RelationMeta { source, id: f.id, notes: f.notes }));
+            Some(r)
+        }
         _ => None,
     })
 }

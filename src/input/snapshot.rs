@@ -183,7 +183,7 @@ fn write_party(w: &mut Writer, p: &Party) {
 fn write_relation(w: &mut Writer, r: &Relation) {
     w.u32(r.from.raw());
     w.u32(r.to.raw());
-    match &r.interest {
+    match &r.interest() {
         Interest::Shares { capital, votes } => {
             w.u8(0);
             w.share(capital);

@@ -126,26 +126,6 @@ impl ControlIndex {
         };
         let foreign = members(0);
         let foreign_eaeu = members(1);
-        let pairs: Vec<(Node, PartyIdx)> = foreign
-            .par_iter()
-            .filter(|&&f| net.has_influence(f))
-            .map_init(FxHashMap::default, |sums, &f| {
-                reach(&net, &[f], sums).into_iter().map(|y| (y, f)).collect::<Vec<_>>()
-            })
-            .flatten()
-            .collect();
-        let mut controllers: FxHashMap<Node, Vec<PartyIdx>> = FxHashMap::default();
-        for (y, f) in pairs {
-            controllers.entry(y).or_default().push(f);
-        }
-        for cs in controllers.values_mut() {
-            cs.sort_unstable();
-        }
-        let mut sums = FxHashMap::default();
-        let group = [
-            reach(&net, &foreign, &mut sums).into_iter().collect(),
-            reach(&net, &foreign_eaeu, &mut sums).into_iter().collect(),
-        ];
         let unknown_seeds: Vec<Node> = net
             .unknown_nodes()
             .chain(
@@ -155,7 +135,35 @@ impl ControlIndex {
                     .map(Node::from),
             )
             .collect();
-        let base = GroupControl::undisclosed(&net, unknown_seeds.iter().copied());
+        // Who controls what alone, and three fixpoints of groups, over the same network and
+        // independent of each other: on every thread.
+        let controls_alone = || -> Vec<(Node, PartyIdx)> {
+            foreign
+                .par_iter()
+                .filter(|&&f| net.has_influence(f))
+                .map_init(FxHashMap::default, |sums, &f| {
+                    reach(&net, &[f], sums).into_iter().map(|y| (y, f)).collect::<Vec<_>>()
+                })
+                .flatten()
+                .collect()
+        };
+        let group_of = |members: &[PartyIdx]| -> FxHashSet<Node> {
+            reach(&net, members, &mut FxHashMap::default()).into_iter().collect()
+        };
+        let (pairs, ((foreign_group, eaeu_group), base)) = rayon::join(controls_alone, || {
+            rayon::join(
+                || rayon::join(|| group_of(&foreign), || group_of(&foreign_eaeu)),
+                || GroupControl::undisclosed(&net, unknown_seeds.iter().copied()),
+            )
+        });
+        let mut controllers: FxHashMap<Node, Vec<PartyIdx>> = FxHashMap::default();
+        for (y, f) in pairs {
+            controllers.entry(y).or_default().push(f);
+        }
+        for cs in controllers.values_mut() {
+            cs.sort_unstable();
+        }
+        let group = [foreign_group, eaeu_group];
         let unknown: FxHashSet<Node> = base.controlled_since(0).collect();
         let mut potential: FxHashMap<Node, Vec<PartyIdx>> = FxHashMap::default();
         let mut group_potential = [FxHashSet::default(), FxHashSet::default()];

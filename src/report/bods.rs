@@ -334,7 +334,7 @@ fn interests(g: &Graph, r: &Relation) -> Vec<OutInterest> {
         }
     };
     let rel = |name: &str| InterestExt { relation: Some(name.to_string()), ..InterestExt::default() };
-    match &r.interest {
+    match &r.interest() {
         Interest::Shares { capital, votes } => {
             let mut out = vec![make("shareholding", Some(capital.value()), None, InterestExt::default())];
             if votes != capital {

@@ -740,7 +740,7 @@ fn basis_code(b: DisposalBasis) -> &'static str {
 /// The label, kind, pen weight of a relation.
 fn relation_view(graph: &Graph, r: &Relation, lang: Lang) -> (EdgeKind, Vec<String>, Option<Fraction>) {
     let pct = |f: &Fraction| short_percent(f, lang);
-    match &r.interest {
+    match &r.interest() {
         Interest::Shares { capital, votes } => {
             let (c, v) = (capital.value(), votes.value());
             let mut label = if c == v {
@@ -1244,7 +1244,7 @@ pub fn build(graph: &Graph, target: PartyIdx, report: &CheckReport, opts: &Diagr
         for (_, r) in graph.incoming(held) {
             if let Some(&a) = index.get(&Key::Party(r.from))
                 && hidden.contains(&a)
-                && let Interest::Shares { capital: c, .. } = &r.interest
+                && let Interest::Shares { capital: c, .. } = &r.interest()
             {
                 capital += c.value();
             }

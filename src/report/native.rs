@@ -52,10 +52,10 @@ fn party(p: &Party) -> Value {
 
 fn relation(g: &Graph, r: &Relation) -> Value {
     let mut m = Map::new();
-    m.insert("type".into(), json!(r.interest.relation_type().as_str()));
+    m.insert("type".into(), json!(r.relation_type().as_str()));
     m.insert("from".into(), json!(g.party(r.from).id));
     m.insert("to".into(), json!(g.party(r.to).id));
-    match &r.interest {
+    match &r.interest() {
         Interest::Shares { capital, votes } => {
             m.insert("capital".into(), json!(capital.to_string()));
             if votes != capital {
