@@ -415,6 +415,8 @@ pub fn all(
         }
         freed.into_par_iter().for_each(drop);
     }
+    // A node holds a list of its holders: freed on every thread.
+    nodes.into_par_iter().for_each(drop);
     BatchResults { local, k, results }
 }
 

@@ -111,16 +111,19 @@ struct ControlIndex {
 
 impl ControlIndex {
     fn build(graph: &Graph, scope: Option<&[bool]>, policies: &Policies) -> ControlIndex {
-        let net = ControlNetwork::build(graph, scope, &Fraction::half());
         let n = graph.len();
         let in_scope = |p: PartyIdx| scope.is_none_or(|s| s.get(p.index()).copied().unwrap_or(false));
         let foreign_mask = |regime: Regime| -> Vec<bool> {
             (0..n)
+                .into_par_iter()
                 .map(PartyIdx::new)
                 .map(|p| in_scope(p) && foreignness(graph.party(p), regime, policies) == Foreignness::Foreign)
                 .collect()
         };
-        let foreign_flags = [foreign_mask(Regime::Pak), foreign_mask(Regime::Eaeu)];
+        let (net, foreign_flags) = rayon::join(
+            || ControlNetwork::build(graph, scope, &Fraction::half()),
+            || [foreign_mask(Regime::Pak), foreign_mask(Regime::Eaeu)],
+        );
         let members = |i: usize| -> Vec<PartyIdx> {
             (0..n).map(PartyIdx::new).filter(|&p| foreign_flags[i][p.index()]).collect()
         };

@@ -515,13 +515,14 @@ impl GraphBuilder {
         as_of: NaiveDate,
         describe: Option<&dyn Fn(&Problem) -> String>,
     ) -> Result<Graph, Vec<Problem>> {
-        for (i, p) in self.parties.iter().enumerate() {
-            if self.faulty.contains(&PartyIdx::new(i)) {
-                continue;
-            }
-            for m in p.check() {
-                self.problems.push(Problem::party(p, m));
-            }
+        {
+            use rayon::prelude::*;
+            let faulty = &self.faulty;
+            let checked: Vec<Problem> = (self.parties.par_iter().enumerate())
+                .filter(|(i, _)| !faulty.contains(&PartyIdx::new(*i)))
+                .flat_map_iter(|(_, p)| p.check().into_iter().map(move |m| Problem::party(p, m)))
+                .collect();
+            self.problems.extend(checked);
         }
         let mut quarantined: rustc_hash::FxHashMap<PartyIdx, Vec<String>> = Default::default();
         for (p, reasons) in std::mem::take(&mut self.quarantined) {
