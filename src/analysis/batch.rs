@@ -359,7 +359,7 @@ pub fn all(
     let k = valuations.len();
     // Each result is written once, by the thread that computes it, and read by later levels.
     // Made on every thread: hundreds of megabytes on a register, in fresh pages the kernel
-    // must clear, which costs as much as the solving on a virtual machine.
+    // must clear (at 3.5 M companies 0.70 s on one thread, 0.38 s on two).
     let results: Vec<OnceLock<NodeResult>> = (0..m * k).into_par_iter().map(|_| OnceLock::new()).collect();
     let mut sets: Vec<Option<HolderSet>> = vec![None; m];
     for lvl in &levels {

@@ -924,7 +924,7 @@ pub fn closed_ownership_loops(g: &Graph, weight: impl Fn(&Relation) -> Option<Fr
         .map(PartyIdx::new)
         .filter(|&p| is_company(&state, p))
         .filter_map(|p| {
-            let held = g.incoming(p).filter_map(|(_, r)| positive(r).filter(|_| is_company(&state, r.from)));
+            let held = g.incoming(p).filter(|(_, r)| is_company(&state, r.from)).filter_map(|(_, r)| positive(r));
             let held = held.fold(Fraction::zero(), |a, w| &a + &w);
             (held >= Fraction::one()).then_some((p, held))
         })
@@ -946,8 +946,8 @@ pub fn closed_ownership_loops(g: &Graph, weight: impl Fn(&Relation) -> Option<Fr
         }
         short
     };
-    let mut first: Vec<PartyIdx> = within.keys().copied().collect();
-    first.sort_unstable();
+    // The set left does not depend on the order holdings are taken off in.
+    let first: Vec<PartyIdx> = within.keys().copied().collect();
     let mut set_aside: Vec<PartyIdx> = Vec::new();
     for &v in &first {
         for (_, r) in g.incoming(v) {
@@ -973,12 +973,12 @@ pub fn closed_ownership_loops(g: &Graph, weight: impl Fn(&Relation) -> Option<Fr
     members.sort_unstable();
     let mut pg: DiGraph<PartyIdx, ()> = DiGraph::with_capacity(members.len(), members.len());
     let node: FxHashMap<PartyIdx, NodeIndex> = members.iter().map(|&p| (p, pg.add_node(p))).collect();
-    for &v in &members {
+    for (i, &v) in members.iter().enumerate() {
         for (_, r) in g.incoming(v) {
             if let Some(&h) = node.get(&r.from)
                 && positive(r).is_some()
             {
-                pg.add_edge(h, node[&v], ());
+                pg.add_edge(h, NodeIndex::new(i), ());
             }
         }
     }
