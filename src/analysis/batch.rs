@@ -144,7 +144,31 @@ impl NodeResult {
 pub struct BatchResults {
     local: Vec<u32>,
     k: usize,
-    results: Vec<OnceLock<NodeResult>>,
+    results: Cells,
+}
+
+/// The result cells, in segments of [`Cells::SEGMENT`]: a register's results are hundreds of
+/// megabytes, and segments fit in the memory freed by the steps before (one vector that size
+/// needs fresh pages, which the kernel must clear).
+#[derive(Debug, Default)]
+struct Cells(Vec<Box<[OnceLock<NodeResult>]>>);
+
+impl Cells {
+    const SEGMENT: usize = 1 << 14;
+
+    /// `len` empty cells, made on every thread.
+    fn new(len: usize) -> Cells {
+        Cells(
+            (0..len.div_ceil(Cells::SEGMENT))
+                .into_par_iter()
+                .map(|s| (s * Cells::SEGMENT..len.min((s + 1) * Cells::SEGMENT)).map(|_| OnceLock::new()).collect())
+                .collect(),
+        )
+    }
+
+    fn get(&self, i: usize) -> Option<&OnceLock<NodeResult>> {
+        self.0.get(i / Cells::SEGMENT)?.get(i % Cells::SEGMENT)
+    }
 }
 
 impl BatchResults {
@@ -161,10 +185,14 @@ impl BatchResults {
 /// The most ultimate holders counted per company.
 pub const HOLDER_CAP: usize = 10_000;
 
-/// Per-party values of terminal holders and nonprofits, supplied by the law.
-pub trait Valuation: Sync {
+/// Per-party values of terminal holders, supplied by the law.
+pub trait Terminal: Sync {
     /// The value of a holder that is neither a company nor a nonprofit.
     fn terminal(&self, party: PartyIdx) -> TerminalValue;
+}
+
+/// Per-party values of terminal holders and nonprofits, supplied by the law.
+pub trait Valuation: Terminal {
     /// The value of a nonprofit given the share and the unknown share of its supreme body.
     fn nonprofit(&self, party: PartyIdx, share: &Fraction, unknown: &Fraction) -> TerminalValue;
 }
@@ -201,6 +229,9 @@ impl Slot {
     /// nonprofits (the loaders refuse 2³² parties).
     const TERMINAL: u32 = u32::MAX - 255;
 
+    /// A terminal holder that counts under no valuation.
+    const NONE: Slot = Slot(Slot::TERMINAL);
+
     fn node(local: u32) -> Slot {
         Slot(local.min(Slot::TERMINAL - 1))
     }
@@ -226,10 +257,18 @@ impl Slot {
 }
 
 /// The node of company or nonprofit `p`: its holders (summed per holder, each resolved to its
-/// slot) and the part of it nobody listed holds.
-fn build_node(graph: &Graph, p: PartyIdx, measure: Measure, local: &[u32], valuations: &[&dyn Valuation]) -> Node {
+/// slot in `slots`, a slot per party) and the part of it nobody listed holds. `scratch` is
+/// reused from one node to the next.
+fn build_node(
+    graph: &Graph,
+    p: PartyIdx,
+    measure: Measure,
+    slots: &[Slot],
+    scratch: &mut Vec<(PartyIdx, Fraction)>,
+) -> Node {
     let kind = graph.party(p).kind;
-    let mut holders: Vec<(PartyIdx, Fraction)> = Vec::new();
+    let holders = scratch;
+    holders.clear();
     let mut holds_itself = false;
     for (_, r) in graph.incoming(p) {
         let w = match (r.interest(), kind) {
@@ -248,18 +287,12 @@ fn build_node(graph: &Graph, p: PartyIdx, measure: Measure, local: &[u32], valua
         }
         holders.push((r.from, w));
     }
-    super::participation::sum_by_holder(&mut holders);
+    super::participation::sum_by_holder(holders);
     let listed: Fraction = holders.iter().map(|(_, w)| w).sum();
     let rest = &Fraction::one() - &listed;
     let holders = holders
-        .into_iter()
-        .map(|(h, weight)| {
-            let slot = match local.get(h.index()).copied() {
-                Some(hl) if hl != u32::MAX => Slot::node(hl),
-                _ => Slot::terminal(valuations.iter().map(|v| v.terminal(h))),
-            };
-            Holder { party: h, slot, weight }
-        })
+        .drain(..)
+        .map(|(h, weight)| Holder { party: h, slot: slots.get(h.index()).copied().unwrap_or(Slot::NONE), weight })
         .collect();
     Node {
         party: p,
@@ -285,6 +318,25 @@ pub fn all(
     valuations: &[&dyn Valuation],
     bounded: bool,
 ) -> BatchResults {
+    let terminals: Vec<&dyn Terminal> = valuations.iter().map(|&v| v as &dyn Terminal).collect();
+    prepare(graph, measure, scope, &terminals).solve(valuations, bounded)
+}
+
+/// The part of [`all`] that needs only the terminal holders' values: the nodes, their
+/// components and levels, and room for the results. What values nonprofits have is asked only
+/// by [`Prepared::solve`], so the law can work it out meanwhile.
+pub struct Prepared {
+    local: Vec<u32>,
+    nodes: Vec<Node>,
+    sccs: Components,
+    levels: Vec<Vec<u32>>,
+    consumers: Vec<AtomicU32>,
+    k: usize,
+}
+
+/// [`all`] up to the valuation of nonprofits, `terminals` giving the values of terminal
+/// holders under each valuation [`Prepared::solve`] will be given, in the same order.
+pub fn prepare(graph: &Graph, measure: Measure, scope: Option<&[bool]>, terminals: &[&dyn Terminal]) -> Prepared {
     let n = graph.len();
     let in_scope = |p: PartyIdx| scope.is_none_or(|s| s.get(p.index()).copied().unwrap_or(false));
     // Nodes: companies and nonprofits, with their holder edges.
@@ -296,7 +348,17 @@ pub fn all(
             parties.push(p);
         }
     }
-    let nodes: Vec<Node> = parties.par_iter().map(|&p| build_node(graph, p, measure, &local, valuations)).collect();
+    // Each party's slot, looked up once per holding below (one table, where a node, its
+    // terminal values and its place were three look-ups, each a miss of the caches).
+    let slots: Vec<Slot> = (local.par_iter().enumerate())
+        .map(|(h, &hl)| match hl {
+            u32::MAX => Slot::terminal(terminals.iter().map(|v| v.terminal(PartyIdx::new(h)))),
+            hl => Slot::node(hl),
+        })
+        .collect();
+    let nodes: Vec<Node> =
+        parties.par_iter().map_init(Vec::new, |scratch, &p| build_node(graph, p, measure, &slots, scratch)).collect();
+    drop(slots);
     drop(parties);
     let m = nodes.len();
     let sccs = Components::of(&nodes);
@@ -354,70 +416,89 @@ pub fn all(
     }
     // Counted down by the threads that compute the readers.
     let consumers: Vec<AtomicU32> = consumers.into_iter().map(AtomicU32::new).collect();
-    let needed = |v: usize| consumers[v].load(Ordering::Relaxed) > 0;
+    Prepared { local, nodes, sccs, levels, consumers, k: terminals.len() }
+}
 
-    let k = valuations.len();
-    // Each result is written once, by the thread that computes it, and read by later levels.
-    // Made on every thread: hundreds of megabytes on a register, in fresh pages the kernel
-    // must clear (at 3.5 M companies 0.70 s on one thread, 0.38 s on two).
-    let results: Vec<OnceLock<NodeResult>> = (0..m * k).into_par_iter().map(|_| OnceLock::new()).collect();
-    let mut sets: Vec<Option<HolderSet>> = vec![None; m];
-    for lvl in &levels {
-        let stored = Stored { results: &results, k };
-        // Each thread keeps the sets later levels read, and names the sets whose last reader
-        // it computed (freed once the level is done: others of the level may still read them).
-        let done: Vec<LevelDone> = lvl
-            .par_iter()
-            .fold(
-                || (Vec::new(), Vec::new()),
-                |(mut keep, mut spent), &c| {
-                    let scc = sccs.members(c);
-                    if let [x] = scc
-                        && !nodes[*x as usize].holds_itself
-                    {
-                        let v = *x as usize;
-                        let (rs, set) = solve_single(&nodes, v, stored, &sets, valuations, needed(v));
-                        for (i, r) in rs.into_iter().enumerate() {
-                            let _ = results[v * k + i].set(r);
-                        }
-                        keep.extend(set.map(|set| (v, set)));
-                    } else {
-                        let members: Vec<usize> = scc.iter().map(|&x| x as usize).collect();
-                        let solved =
-                            solve_component(&nodes, &local, comp, &members, stored, &sets, valuations, bounded);
-                        for (v, r, set) in solved {
-                            for (i, r) in r.into_iter().enumerate() {
-                                let _ = results[v * k + i].set(r);
+impl Prepared {
+    /// The participation under each of `valuations`, whose terminal values are those
+    /// [`prepare`] was given (see [`all`]).
+    pub fn solve(self, valuations: &[&dyn Valuation], bounded: bool) -> BatchResults {
+        let Prepared { local, nodes, sccs, levels, consumers, k } = self;
+        debug_assert_eq!(k, valuations.len());
+        let m = nodes.len();
+        // Each result is written once, by the thread that computes it, and read by later levels.
+        let results = Cells::new(m * k);
+        let comp = &sccs.comp;
+        let (nodes_ref, comp_ref) = (&nodes, comp);
+        let outside = move |v: usize| {
+            nodes_ref[v]
+                .holders
+                .iter()
+                .filter_map(move |h| h.slot.node_index().filter(|&hl| comp_ref[hl] != comp_ref[v]))
+        };
+        let needed = |v: usize| consumers[v].load(Ordering::Relaxed) > 0;
+        let mut sets: Vec<Option<HolderSet>> = vec![None; m];
+        for lvl in &levels {
+            let stored = Stored { results: &results, k };
+            // Each thread keeps the sets later levels read, and names the sets whose last reader
+            // it computed (freed once the level is done: others of the level may still read them).
+            let done: Vec<LevelDone> = lvl
+                .par_iter()
+                .fold(
+                    || (Vec::new(), Vec::new()),
+                    |(mut keep, mut spent), &c| {
+                        let scc = sccs.members(c);
+                        if let [x] = scc
+                            && !nodes[*x as usize].holds_itself
+                        {
+                            let v = *x as usize;
+                            let (rs, set) = solve_single(&nodes, v, stored, &sets, valuations, needed(v));
+                            for (i, r) in rs.into_iter().enumerate() {
+                                if let Some(cell) = results.get(v * k + i) {
+                                    let _ = cell.set(r);
+                                }
                             }
-                            // Only a set some later component reads is kept.
-                            if needed(v) {
-                                keep.push((v, set));
+                            keep.extend(set.map(|set| (v, set)));
+                        } else {
+                            let members: Vec<usize> = scc.iter().map(|&x| x as usize).collect();
+                            let solved =
+                                solve_component(&nodes, &local, comp, &members, stored, &sets, valuations, bounded);
+                            for (v, r, set) in solved {
+                                for (i, r) in r.into_iter().enumerate() {
+                                    if let Some(cell) = results.get(v * k + i) {
+                                        let _ = cell.set(r);
+                                    }
+                                }
+                                // Only a set some later component reads is kept.
+                                if needed(v) {
+                                    keep.push((v, set));
+                                }
                             }
                         }
-                    }
-                    for &x in scc {
-                        for hl in outside(x as usize) {
-                            if consumers[hl].fetch_sub(1, Ordering::Relaxed) == 1 {
-                                spent.push(hl);
+                        for &x in scc {
+                            for hl in outside(x as usize) {
+                                if consumers[hl].fetch_sub(1, Ordering::Relaxed) == 1 {
+                                    spent.push(hl);
+                                }
                             }
                         }
-                    }
-                    (keep, spent)
-                },
-            )
-            .collect();
-        let mut freed: Vec<HolderSet> = Vec::new();
-        for (keep, spent) in done {
-            for (v, set) in keep {
-                sets[v] = Some(set);
+                        (keep, spent)
+                    },
+                )
+                .collect();
+            let mut freed: Vec<HolderSet> = Vec::new();
+            for (keep, spent) in done {
+                for (v, set) in keep {
+                    sets[v] = Some(set);
+                }
+                freed.extend(spent.into_iter().filter_map(|hl| sets[hl].take()));
             }
-            freed.extend(spent.into_iter().filter_map(|hl| sets[hl].take()));
+            freed.into_par_iter().for_each(drop);
         }
-        freed.into_par_iter().for_each(drop);
+        // A node holds a list of its holders: freed on every thread.
+        nodes.into_par_iter().for_each(drop);
+        BatchResults { local, k, results }
     }
-    // A node holds a list of its holders: freed on every thread.
-    nodes.into_par_iter().for_each(drop);
-    BatchResults { local, k, results }
 }
 
 /// The strongly connected components of the holdings among the nodes (holder → held), as
@@ -572,7 +653,7 @@ fn solve_single(
 /// The results computed so far.
 #[derive(Clone, Copy)]
 struct Stored<'a> {
-    results: &'a [OnceLock<NodeResult>],
+    results: &'a Cells,
     k: usize,
 }
 
@@ -974,7 +1055,7 @@ mod tests {
     use crate::input::json;
 
     struct Russian<'g>(&'g Graph);
-    impl Valuation for Russian<'_> {
+    impl Terminal for Russian<'_> {
         fn terminal(&self, p: PartyIdx) -> TerminalValue {
             let party = self.0.party(p);
             match party.kind {
@@ -983,6 +1064,8 @@ mod tests {
                 _ => TerminalValue::NOT,
             }
         }
+    }
+    impl Valuation for Russian<'_> {
         fn nonprofit(&self, _: PartyIdx, share: &Fraction, unknown: &Fraction) -> TerminalValue {
             if share.exceeds_half() {
                 TerminalValue::COUNTS
@@ -991,6 +1074,20 @@ mod tests {
             } else {
                 TerminalValue::UNKNOWN
             }
+        }
+    }
+
+    /// Every result cell is reachable, across the segments' ends, and no more.
+    #[test]
+    fn cells_cover_every_index_across_segments() {
+        for len in [0, 1, Cells::SEGMENT - 1, Cells::SEGMENT, 2 * Cells::SEGMENT + 3] {
+            let cells = Cells::new(len);
+            for i in 0..len {
+                let cell = cells.get(i).unwrap();
+                assert!(cell.set(NodeResult { holders: i as u32, ..NodeResult::default() }).is_ok());
+            }
+            assert!(cells.get(len).is_none());
+            assert!((0..len).all(|i| cells.get(i).and_then(OnceLock::get).map(|r| r.holders) == Some(i as u32)));
         }
     }
 

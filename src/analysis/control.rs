@@ -155,11 +155,14 @@ enum Entity {
 pub struct ControlNetwork {
     parties: usize,
     unknown_of: Vec<PartyIdx>,
-    /// Influences grouped by holder: those of node `n` are `influences[order[i]]` for `i` in
-    /// `offsets[n]..offsets[n + 1]`.
+    /// Influences grouped by holder: those of node `n` are at `order[i]` for `i` in
+    /// `offsets[n]..offsets[n + 1]`, each a [`Place`] in `influences`.
     offsets: Vec<u32>,
-    order: Vec<u32>,
-    influences: Vec<Influence>,
+    order: Vec<Place>,
+    /// The influences as they were read, a part per chunk of entities: on a register they are
+    /// hundreds of megabytes, which copying into one vector cost more fresh memory (and kernel
+    /// time clearing it) than the rest of the network.
+    influences: Vec<Vec<Influence>>,
     /// Per party: what kind of controllable entity it is in scope.
     entity: Vec<Entity>,
     threshold: Fraction,
@@ -170,32 +173,15 @@ pub struct ControlNetwork {
 /// Influences read from a chunk of entities, and their votes in circulation.
 type EntityChunk = (Vec<Influence>, Vec<(PartyIdx, Fraction)>);
 
+/// Where an influence is: its part of [`ControlNetwork::influences`] and its position there.
+#[derive(Clone, Copy, Debug)]
+struct Place {
+    part: u32,
+    at: u32,
+}
+
 /// A holder placeholder for the unknown remainder of the entity being built.
 const UNKNOWN_HOLDER: Node = Node(u32::MAX);
-
-/// The parts one after another, copied on every thread: on a register they are hundreds of
-/// megabytes, and one thread filling that many fresh pages took as long as computing them.
-fn concat<T: Clone + Send + Sync>(parts: &[Vec<T>]) -> Vec<T> {
-    use rayon::prelude::*;
-    let starts: Vec<usize> = parts
-        .iter()
-        .scan(0, |at, p| {
-            let start = *at;
-            *at += p.len();
-            Some(start)
-        })
-        .collect();
-    let total = parts.iter().map(Vec::len).sum();
-    (0..total)
-        .into_par_iter()
-        .with_min_len(1 << 14)
-        .map(|i| {
-            // The last part starting at or before `i` holds it (empty parts start where the next one does).
-            let c = starts.partition_point(|&s| s <= i) - 1;
-            parts[c][i - starts[c]].clone()
-        })
-        .collect()
-}
 
 impl ControlNetwork {
     /// Builds the network for the entities marked in `scope` (all when `None`). `threshold`
@@ -254,32 +240,36 @@ impl ControlNetwork {
                 i.from = Node::new(n + first + k);
             }
         });
-        let (influences, circulations): (Vec<_>, Vec<_>) = chunks.into_iter().unzip();
-        let all = concat(&influences);
-        drop(influences);
+        let (influences, circulations): (Vec<Vec<Influence>>, Vec<_>) = chunks.into_iter().unzip();
         let circulation: HashMap<PartyIdx, Fraction> = circulations.into_iter().flatten().collect();
-        // Group by holder: a counting sort of positions, each holder keeping its input order.
+        // Group by holder: a counting sort of places, each holder keeping its input order.
         let nodes = n + unknown_of.len();
         let mut offsets = vec![0u32; nodes + 1];
-        for i in &all {
+        for i in influences.iter().flatten() {
             offsets[i.from.index() + 1] += 1;
         }
         for k in 0..nodes {
             offsets[k + 1] += offsets[k];
         }
-        let mut fill = offsets.clone();
-        let mut order = vec![0u32; all.len()];
-        for (pos, i) in all.iter().enumerate() {
-            let k = i.from.index();
-            order[fill[k] as usize] = pos as u32;
-            fill[k] += 1;
+        // Filled from the back, each holder's end counted down to its start: the offsets
+        // serve as the fill pointers (no copy of them, a table the size of the graph).
+        let mut order = vec![Place { part: 0, at: 0 }; offsets[nodes] as usize];
+        for (part, infl) in influences.iter().enumerate().rev() {
+            for (at, i) in infl.iter().enumerate().rev() {
+                let end = &mut offsets[i.from.index() + 1];
+                *end -= 1;
+                order[*end as usize] = Place { part: part as u32, at: at as u32 };
+            }
         }
+        // Each end now is the holder's start: shifted back by one place, they are the offsets.
+        offsets.rotate_left(1);
+        offsets[nodes] = order.len() as u32;
         ControlNetwork {
             parties: n,
             unknown_of,
             offsets,
             order,
-            influences: all,
+            influences,
             entity,
             threshold: threshold.clone(),
             circulation,
@@ -332,7 +322,7 @@ impl ControlNetwork {
             (Some(&a), Some(&b)) => a as usize..b as usize,
             _ => 0..0,
         };
-        self.order[range].iter().map(move |&i| &self.influences[i as usize])
+        self.order[range].iter().map(move |p| &self.influences[p.part as usize][p.at as usize])
     }
 
     /// True when the node holds any lever at all.
@@ -496,6 +486,8 @@ pub struct Acquired {
 pub struct GroupControl {
     /// Built by [`GroupControl::undisclosed`]: influence of unstated extent counts as control.
     undisclosed: bool,
+    /// Built by [`GroupControl::undisclosed_sums`]: the contributions are not kept.
+    sums_only: bool,
     seeds: rustc_hash::FxHashSet<Node>,
     controlled: HashMap<Node, Acquired>,
     standing: HashMap<Node, Standing>,
@@ -521,6 +513,16 @@ impl GroupControl {
         g
     }
 
+    /// As [`GroupControl::undisclosed`], keeping of each entity only what decides control (the
+    /// sums per channel), not the contributions that prove it ([`Standing::contributions`]
+    /// stays empty, also after [`GroupControl::extend`]): for screening a register, where
+    /// the contributions were a heap list for each of a million entities.
+    pub fn undisclosed_sums<S: Into<Node>>(net: &ControlNetwork, seeds: impl IntoIterator<Item = S>) -> GroupControl {
+        let mut g = GroupControl { undisclosed: true, sums_only: true, ..GroupControl::default() };
+        g.extend(net, seeds);
+        g
+    }
+
     /// True when the lever counts for this group.
     fn counts(&self, lever: &Lever) -> bool {
         self.undisclosed || *lever != Lever::Right(Right::Influence)
@@ -540,7 +542,9 @@ impl GroupControl {
                     continue;
                 }
                 let st = self.standing.entry(to).or_default();
-                st.contributions.push(Contribution { member, lever: inf.lever.clone(), relation: inf.relation });
+                if !self.sums_only {
+                    st.contributions.push(Contribution { member, lever: inf.lever.clone(), relation: inf.relation });
+                }
                 let now = match &inf.lever {
                     Lever::Share(ch, amount) => {
                         st.sums[ch.slot()] += amount;
@@ -684,16 +688,139 @@ impl GroupControl {
 
 #[cfg(test)]
 mod tests {
-    use super::concat;
-    use proptest::prelude::*;
+    use super::*;
+    use crate::fraction::Share;
+    use crate::model::{DisposalBasis, GraphBuilder, Party, Relation};
 
-    proptest! {
-        #![proptest_config(crate::proptest_config(200))]
-        /// The parallel copy gives the parts in order, empty ones included.
-        #[test]
-        fn concat_is_the_parts_in_order(parts in prop::collection::vec(prop::collection::vec(any::<u32>(), 0..40_000), 0..12)) {
-            let expected: Vec<u32> = parts.iter().flatten().copied().collect();
-            prop_assert_eq!(concat(&parts), expected);
+    /// A register-like graph: `companies` companies (several chunks of entities), persons,
+    /// nonprofits and undisclosed holders, with every kind of lever, from a fixed seed.
+    fn register(companies: usize, seed: u64) -> Graph {
+        let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+        let mut next = move |m: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % m.max(1) as u64) as usize
+        };
+        let (persons, nonprofits, unknown) = (companies / 4, companies / 20, companies / 50);
+        let mut b = GraphBuilder::new();
+        let kinds = [
+            (companies, PartyKind::Company),
+            (persons, PartyKind::Person),
+            (nonprofits, PartyKind::Nonprofit),
+            (unknown, PartyKind::Unknown),
+        ];
+        for (count, kind) in kinds {
+            for i in 0..count {
+                let mut party = Party::new(format!("{kind:?}{i}"), kind);
+                match kind {
+                    PartyKind::Person => party.citizenship.push(crate::model::Country::RU),
+                    PartyKind::Company | PartyKind::Nonprofit => party.country = Some(crate::model::Country::RU),
+                    _ => {}
+                }
+                b.add_party(party);
+            }
+        }
+        let n = companies + persons + nonprofits + unknown;
+        let share = |k: usize| Share::new(Fraction::new(k as i64, 12)).unwrap();
+        for y in (0..companies).chain(companies + persons..companies + persons + nonprofits) {
+            let to = PartyIdx::new(y);
+            let company = y < companies;
+            let mut left = 12;
+            let mut owner = None;
+            for _ in 0..next(4) {
+                let (from, part) = (PartyIdx::new(next(n)), 1 + next(left.min(5)));
+                if left == 0 || (from == to && !company) {
+                    break;
+                }
+                left -= part;
+                let interest = if company {
+                    let votes = if next(5) == 0 { next(part + 1) } else { part };
+                    if from != to && votes > 0 {
+                        owner.get_or_insert(from);
+                    }
+                    Interest::Shares { capital: share(part), votes: share(votes) }
+                } else {
+                    Interest::Governs { share: share(part) }
+                };
+                b.add_relation(Relation::new(from, to, interest));
+            }
+            let from = PartyIdx::new(next(n));
+            let lever = match next(12) {
+                0 if owner.is_some_and(|o| o != from) => {
+                    Some(Interest::VoteDisposal { votes: share(1), basis: DisposalBasis::TrustManagement, of: owner })
+                }
+                1 => Some(Interest::DecisionRights),
+                2 => Some(Interest::ManagementCompany),
+                3 => Some(Interest::Influence),
+                4 => Some(Interest::Appoints {
+                    sole_executive: next(2) == 0,
+                    executive_board: share(7),
+                    board: share(5),
+                }),
+                _ => None,
+            };
+            if let Some(interest) = lever.filter(|_| from != to) {
+                b.add_relation(Relation::new(from, to, interest));
+            }
+        }
+        let date = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+        let graph = b.finish(date);
+        graph.unwrap_or_else(|problems| panic!("{} problems, the first {:?}", problems.len(), problems.first()))
+    }
+
+    /// Grouped by holder, the network gives each holder's influences in the order of the
+    /// entities they are over, unknown remainders numbered in that order: the definition is
+    /// every entity's influences read one after another.
+    #[test]
+    fn influences_are_grouped_by_holder_in_entity_order() {
+        for seed in [1, 2, 3] {
+            let g = register(10_000, seed);
+            let net = ControlNetwork::build(&g, None, &Fraction::half());
+            let (mut all, mut scratch, mut unknowns) = (Vec::new(), Scratch::default(), 0);
+            for y in g.party_indices().filter(|&p| g.party(p).kind.is_organization()) {
+                let start = all.len();
+                entity_influences(&g, y, &mut all, &mut scratch);
+                for i in all[start..].iter_mut().filter(|i| i.from == UNKNOWN_HOLDER) {
+                    i.from = Node::new(g.len() + unknowns);
+                    unknowns += 1;
+                }
+            }
+            let mut expected: HashMap<Node, Vec<String>> = HashMap::default();
+            for i in &all {
+                expected.entry(i.from).or_default().push(format!("{i:?}"));
+            }
+            assert_eq!(net.unknown_nodes().count(), unknowns);
+            assert!(all.len() > 10_000, "several chunks of entities: {}", all.len());
+            for node in (0..g.len() + unknowns).map(Node::new) {
+                let found: Vec<String> = net.influences_from(node).map(|i| format!("{i:?}")).collect();
+                assert_eq!(found, expected.remove(&node).unwrap_or_default(), "seed {seed}, node {node:?}");
+            }
+        }
+    }
+
+    /// The group of the undisclosed holders keeping sums only controls what the full group
+    /// controls, in the same order, with the same sums.
+    #[test]
+    fn undisclosed_sums_control_what_the_full_group_does() {
+        for seed in [4, 5] {
+            let g = register(10_000, seed);
+            let net = ControlNetwork::build(&g, None, &Fraction::half());
+            let seeds: Vec<Node> = net
+                .unknown_nodes()
+                .chain(g.party_indices().filter(|&p| g.party(p).kind == PartyKind::Unknown).map(Node::from))
+                .collect();
+            let (full, sums) = (
+                GroupControl::undisclosed(&net, seeds.iter().copied()),
+                GroupControl::undisclosed_sums(&net, seeds.iter().copied()),
+            );
+            assert!(full.count() > 100, "seed {seed}: {} controlled", full.count());
+            assert_eq!(full.controlled(), sums.controlled());
+            for node in (0..g.len() + seeds.len()).map(Node::new) {
+                let (a, b) = (full.standing(node), sums.standing(node));
+                assert_eq!(a.map(|s| s.sums.clone()), b.map(|s| s.sums.clone()), "seed {seed}, node {node:?}");
+                assert!(b.is_none_or(|s| s.contributions.is_empty()));
+            }
         }
     }
 }

@@ -26,7 +26,7 @@ use super::participation;
 use super::policy::{Policies, Regime};
 use super::qualify::{Foreignness, Status, foreignness, judge};
 use super::verdict::Verdict;
-use crate::analysis::batch::{self, BatchResults, NodeResult, Standing, TerminalValue, Valuation};
+use crate::analysis::batch::{self, BatchResults, NodeResult, Standing, Terminal, TerminalValue, Valuation};
 use crate::analysis::control::reach;
 use crate::analysis::interval::Value;
 use crate::analysis::{ControlNetwork, GroupControl, Node};
@@ -156,7 +156,7 @@ impl ControlIndex {
         let (pairs, ((foreign_group, eaeu_group), base)) = rayon::join(controls_alone, || {
             rayon::join(
                 || rayon::join(|| group_of(&foreign), || group_of(&foreign_eaeu)),
-                || GroupControl::undisclosed(&net, unknown_seeds.iter().copied()),
+                || GroupControl::undisclosed_sums(&net, unknown_seeds.iter().copied()),
             )
         });
         let mut controllers: FxHashMap<Node, Vec<PartyIdx>> = FxHashMap::default();
@@ -285,14 +285,37 @@ fn excluded_facts(graph: &Graph, y: PartyIdx, notion: usize, policies: &Policies
     (jointly, gc.controls(y))
 }
 
+/// Every party's value as a terminal holder under one participation regime, decided once
+/// (from the party alone: it needs no control facts).
+struct TerminalValues(Vec<TerminalValue>);
+
+impl TerminalValues {
+    fn new(graph: &Graph, regime: Regime, policies: &Policies) -> TerminalValues {
+        TerminalValues(
+            graph
+                .parties()
+                .par_iter()
+                .map(|party| {
+                    terminal_value(judge(party, regime, policies).map_or(Status::NotQualifying, |b| b.status()))
+                })
+                .collect(),
+        )
+    }
+}
+
+impl Terminal for TerminalValues {
+    fn terminal(&self, p: PartyIdx) -> TerminalValue {
+        self.0.get(p.index()).copied().unwrap_or(TerminalValue::NOT)
+    }
+}
+
 /// The law's values of holders for one participation regime.
 struct LawValuation<'a> {
     graph: &'a Graph,
     regime: Regime,
     policies: Policies,
     control: &'a ControlIndex,
-    /// Every party's value as a terminal holder, decided once.
-    terminal: Vec<TerminalValue>,
+    terminal: &'a TerminalValues,
 }
 
 fn terminal_value(status: Status) -> TerminalValue {
@@ -313,22 +336,13 @@ fn status_of_value(v: TerminalValue) -> Status {
     }
 }
 
-impl<'a> LawValuation<'a> {
-    fn new(graph: &'a Graph, regime: Regime, policies: Policies, control: &'a ControlIndex) -> LawValuation<'a> {
-        let terminal = graph
-            .parties()
-            .par_iter()
-            .map(|party| terminal_value(judge(party, regime, &policies).map_or(Status::NotQualifying, |b| b.status())))
-            .collect();
-        LawValuation { graph, regime, policies, control, terminal }
+impl Terminal for LawValuation<'_> {
+    fn terminal(&self, p: PartyIdx) -> TerminalValue {
+        self.terminal.terminal(p)
     }
 }
 
 impl Valuation for LawValuation<'_> {
-    fn terminal(&self, p: PartyIdx) -> TerminalValue {
-        self.terminal.get(p.index()).copied().unwrap_or(TerminalValue::NOT)
-    }
-
     fn nonprofit(&self, p: PartyIdx, share: &Fraction, unknown: &Fraction) -> TerminalValue {
         let facts = self.control.facts(self.graph, p, self.regime, &self.policies);
         let status = nonprofit::status_of(
@@ -406,21 +420,41 @@ impl<'g> Engine<'g> {
     }
 
     fn build(graph: &'g Graph, scope: Option<&[bool]>, options: EngineOptions) -> Engine<'g> {
-        let control = ControlIndex::build(graph, scope, &options.policies);
         let measure = options.policies.participation_base.measure();
-        let value = |regime: Regime| LawValuation::new(graph, regime, options.policies, &control);
-        let (ru, eaeu) = (value(Regime::Ru), value(Regime::Eaeu));
         let with_eaeu = options.regimes.contains(&Regime::Eaeu);
-        let mut valuations: Vec<&dyn Valuation> = vec![&ru];
-        if with_eaeu {
-            valuations.push(&eaeu);
-        }
         // `ru` is computed for every row; for one target asked only about control, not at all.
-        let participation = if scope.is_some() && !with_eaeu && !options.regimes.contains(&Regime::Ru) {
-            BatchResults::default()
-        } else {
-            batch::all(graph, measure, scope, &valuations, true)
+        let wanted = !(scope.is_some() && !with_eaeu && !options.regimes.contains(&Regime::Ru));
+        let regimes: &[Regime] = if with_eaeu { &[Regime::Ru, Regime::Eaeu] } else { &[Regime::Ru] };
+        let terminals: Vec<TerminalValues> =
+            regimes.par_iter().map(|&r| TerminalValues::new(graph, r, &options.policies)).collect();
+        // Control and the participation's nodes, components and levels at once: they read the
+        // graph only, and only the values of nonprofits in the sweep need control.
+        let (control, prepared) = rayon::join(
+            || ControlIndex::build(graph, scope, &options.policies),
+            || {
+                wanted.then(|| {
+                    let t: Vec<&dyn Terminal> = terminals.iter().map(|t| t as &dyn Terminal).collect();
+                    batch::prepare(graph, measure, scope, &t)
+                })
+            },
+        );
+        let valuations: Vec<LawValuation> = regimes
+            .iter()
+            .zip(&terminals)
+            .map(|(&regime, terminal)| LawValuation {
+                graph,
+                regime,
+                policies: options.policies,
+                control: &control,
+                terminal,
+            })
+            .collect();
+        let valuations: Vec<&dyn Valuation> = valuations.iter().map(|v| v as &dyn Valuation).collect();
+        let participation = match prepared {
+            Some(p) => p.solve(&valuations, true),
+            None => BatchResults::default(),
         };
+
         let eaeu = with_eaeu;
         Engine { graph, options, participation, eaeu, control }
     }
