@@ -632,16 +632,26 @@ fn solve_single(
         .map(|i| {
             let (mut s, mut u) = (Value::zero(), Value::exact(node.remainder.clone()));
             for h in &node.holders {
-                let (hs, hu) = match h.slot.node_index() {
-                    Some(hl) => match results.get(hl, i) {
-                        Some(r) => r.value(),
-                        None => (Value::zero(), Value::one()),
-                    },
-                    None if i < PACKED => h.slot.packed(i).pair(),
-                    None => valuations[i].terminal(h.party).pair(),
+                let terminal = match h.slot.node_index() {
+                    Some(hl) => {
+                        let (hs, hu) = match results.get(hl, i) {
+                            Some(r) => r.value(),
+                            None => (Value::zero(), Value::one()),
+                        };
+                        s = s.add(&hs.times(&h.weight));
+                        u = u.add(&hu.times(&h.weight));
+                        continue;
+                    }
+                    None if i < PACKED => h.slot.packed(i),
+                    None => valuations[i].terminal(h.party),
                 };
-                s = s.add(&hs.times(&h.weight));
-                u = u.add(&hu.times(&h.weight));
+                // A terminal holder's values are 0 or 1: its weight is added or not.
+                if terminal.counts {
+                    s = s.plus(&h.weight);
+                }
+                if terminal.unknown {
+                    u = u.plus(&h.weight);
+                }
             }
             let status = node.nonprofit.then(|| standing(valuations[i], node.party, &s, &u));
             result(s, u, status)

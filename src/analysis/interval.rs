@@ -230,6 +230,14 @@ impl Value {
         }
     }
 
+    /// `self + w` for an exact `w`.
+    pub fn plus(&self, w: &Fraction) -> Value {
+        match self {
+            Value::Exact(a) => Value::exact(a + w),
+            Value::Bounds(iv) => Value::Bounds(iv.plus(Interval::of(w))),
+        }
+    }
+
     /// `w × self` for an exact weight `w` (a share of capital).
     pub fn times(&self, w: &Fraction) -> Value {
         match self {
@@ -428,6 +436,26 @@ mod tests {
                 let (fa, fb) = (f(a), f(b));
                 assert!(contains(Interval::of(&fa).product(Interval::of(&fb)), &(&fa * &fb)), "{a} × {b}");
                 assert!(contains(Interval::of(&fa).plus(Interval::of(&fb)), &(&fa + &fb)), "{a} + {b}");
+            }
+        }
+    }
+
+    /// Adding an exact weight gives what adding it as a value gives: exact stays exact, bounds
+    /// keep containing the sum.
+    #[test]
+    fn plus_is_add_of_the_exact_weight() {
+        let xs = ["0", "1", "1/3", "2/7", "999/1000", "123456789/987654321"];
+        for a in xs {
+            for w in xs {
+                let (fa, fw) = (f(a), f(w));
+                let exact = Value::exact(fa.clone());
+                assert_eq!(
+                    exact.plus(&fw).exact_value(),
+                    exact.add(&Value::exact(fw.clone())).exact_value(),
+                    "{a} + {w}"
+                );
+                let bounds = Value::bounds(Interval::of(&fa)).plus(&fw);
+                assert!(!bounds.is_exact() && contains(bounds.iv(), &(&fa + &fw)), "{a} + {w} in bounds");
             }
         }
     }
