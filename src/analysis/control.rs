@@ -209,7 +209,9 @@ impl ControlNetwork {
         let chunks: Vec<EntityChunk> = ids
             .par_chunks(4096)
             .map(|ys| {
-                let mut infl = Vec::new();
+                // An influence per relation and an unknown remainder per entity at most, save
+                // appointments (up to three each): room made once, not grown by copying.
+                let mut infl = Vec::with_capacity(ys.iter().map(|&y| graph.incoming_count(y) + 1).sum());
                 let mut circ = Vec::new();
                 let mut scratch = Scratch::default();
                 for &y in ys {

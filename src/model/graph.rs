@@ -218,6 +218,11 @@ impl Graph {
         self.incoming.of(p).iter().map(move |&r| (r, &self.relations[r.index()]))
     }
 
+    /// How many relations hold `p` (those [`Graph::incoming`] gives).
+    pub fn incoming_count(&self, p: PartyIdx) -> usize {
+        self.incoming.of(p).len()
+    }
+
     /// The date the graph describes.
     pub fn as_of(&self) -> NaiveDate {
         self.as_of
@@ -1038,6 +1043,15 @@ mod tests {
             excluded_by_date: 0,
             quarantined: Vec::new(),
         }
+    }
+
+    /// The count of a party's holdings is the number of holdings listed for it.
+    #[test]
+    fn incoming_count_counts_the_incoming() {
+        let g = unchecked(&[true, true, false], &[(2, 0, 1), (1, 0, 2), (0, 1, 4), (2, 2, 1)]);
+        let counts: Vec<(usize, usize)> =
+            g.party_indices().map(|p| (g.incoming_count(p), g.incoming(p).count())).collect();
+        assert_eq!(counts, vec![(2, 2), (1, 1), (1, 1)]);
     }
 
     /// The definition, directly: the strongly connected components of all company-holds-company

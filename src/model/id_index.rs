@@ -201,17 +201,18 @@ impl IdIndex {
         use rayon::prelude::*;
         self.near.take();
         let start = range.start;
-        let hashes: Vec<u64> = parties[range].par_iter().map(|p| Self::hash(&p.id)).collect();
         const CHUNK: usize = 1 << 16;
         // The positions of each table's parties, chunk by chunk: in order within each table.
-        let chunks: Vec<Vec<Vec<u32>>> = hashes
+        // Hashes are computed again when inserting (short ids hash in nanoseconds; a vector of
+        // them was 8 bytes of fresh memory per party).
+        let chunks: Vec<Vec<Vec<u32>>> = parties[range]
             .par_chunks(CHUNK)
             .enumerate()
-            .map(|(c, hs)| {
+            .map(|(c, ps)| {
                 let mut lists: Vec<Vec<u32>> =
-                    (0..SHARDS).map(|_| Vec::with_capacity(hs.len() / SHARDS + 16)).collect();
-                for (i, &h) in hs.iter().enumerate() {
-                    lists[Self::shard(h)].push((c * CHUNK + i) as u32);
+                    (0..SHARDS).map(|_| Vec::with_capacity(ps.len() / SHARDS + 16)).collect();
+                for (i, p) in ps.iter().enumerate() {
+                    lists[Self::shard(Self::hash(&p.id))].push((c * CHUNK + i) as u32);
                 }
                 lists
             })
@@ -225,7 +226,8 @@ impl IdIndex {
                 let mut taken = Vec::new();
                 for &i in chunks.iter().flat_map(|lists| &lists[s]) {
                     let idx = PartyIdx::new(start + i as usize);
-                    if let Some(first) = table.insert(parties, idx, hashes[i as usize]) {
+                    let hash = Self::hash(&parties[idx.index()].id);
+                    if let Some(first) = table.insert(parties, idx, hash) {
                         taken.push((idx, first));
                     }
                 }
