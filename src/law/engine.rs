@@ -427,17 +427,10 @@ impl<'g> Engine<'g> {
         let regimes: &[Regime] = if with_eaeu { &[Regime::Ru, Regime::Eaeu] } else { &[Regime::Ru] };
         let terminals: Vec<TerminalValues> =
             regimes.par_iter().map(|&r| TerminalValues::new(graph, r, &options.policies)).collect();
-        // Control and the participation's nodes, components and levels at once: they read the
-        // graph only, and only the values of nonprofits in the sweep need control.
-        let (control, prepared) = rayon::join(
-            || ControlIndex::build(graph, scope, &options.policies),
-            || {
-                wanted.then(|| {
-                    let t: Vec<&dyn Terminal> = terminals.iter().map(|t| t as &dyn Terminal).collect();
-                    batch::prepare(graph, measure, scope, &t)
-                })
-            },
-        );
+        // Control first, then participation: the control network is freed when its index is
+        // made, and the participation's nodes reuse its memory (built at once, the two needed
+        // 300 MB more at 3.5 M companies, for no gain in time).
+        let control = ControlIndex::build(graph, scope, &options.policies);
         let valuations: Vec<LawValuation> = regimes
             .iter()
             .zip(&terminals)
@@ -450,11 +443,8 @@ impl<'g> Engine<'g> {
             })
             .collect();
         let valuations: Vec<&dyn Valuation> = valuations.iter().map(|v| v as &dyn Valuation).collect();
-        let participation = match prepared {
-            Some(p) => p.solve(&valuations, true),
-            None => BatchResults::default(),
-        };
-
+        let participation =
+            if wanted { batch::all(graph, measure, scope, &valuations, true) } else { BatchResults::default() };
         let eaeu = with_eaeu;
         Engine { graph, options, participation, eaeu, control }
     }
