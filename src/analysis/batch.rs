@@ -185,14 +185,10 @@ impl BatchResults {
 /// The most ultimate holders counted per company.
 pub const HOLDER_CAP: usize = 10_000;
 
-/// Per-party values of terminal holders, supplied by the law.
-pub trait Terminal: Sync {
+/// Per-party values of terminal holders and nonprofits, supplied by the law.
+pub trait Valuation: Sync {
     /// The value of a holder that is neither a company nor a nonprofit.
     fn terminal(&self, party: PartyIdx) -> TerminalValue;
-}
-
-/// Per-party values of terminal holders and nonprofits, supplied by the law.
-pub trait Valuation: Terminal {
     /// The value of a nonprofit given the share and the unknown share of its supreme body.
     fn nonprofit(&self, party: PartyIdx, share: &Fraction, unknown: &Fraction) -> TerminalValue;
 }
@@ -318,25 +314,6 @@ pub fn all(
     valuations: &[&dyn Valuation],
     bounded: bool,
 ) -> BatchResults {
-    let terminals: Vec<&dyn Terminal> = valuations.iter().map(|&v| v as &dyn Terminal).collect();
-    prepare(graph, measure, scope, &terminals).solve(valuations, bounded)
-}
-
-/// The part of [`all`] that needs only the terminal holders' values: the nodes, their
-/// components and levels, and how many later nodes read each node's holder set. The values of
-/// nonprofits are asked only by [`Prepared::solve`], the sweep.
-struct Prepared {
-    local: Vec<u32>,
-    nodes: Vec<Node>,
-    sccs: Components,
-    levels: Vec<Vec<u32>>,
-    consumers: Vec<AtomicU32>,
-    k: usize,
-}
-
-/// [`all`] up to the valuation of nonprofits, `terminals` giving the values of terminal
-/// holders under each valuation [`Prepared::solve`] will be given, in the same order.
-fn prepare(graph: &Graph, measure: Measure, scope: Option<&[bool]>, terminals: &[&dyn Terminal]) -> Prepared {
     let n = graph.len();
     let in_scope = |p: PartyIdx| scope.is_none_or(|s| s.get(p.index()).copied().unwrap_or(false));
     // Nodes: companies and nonprofits, with their holder edges.
@@ -352,7 +329,7 @@ fn prepare(graph: &Graph, measure: Measure, scope: Option<&[bool]>, terminals: &
     // terminal values and its place were three look-ups, each a miss of the caches).
     let slots: Vec<Slot> = (local.par_iter().enumerate())
         .map(|(h, &hl)| match hl {
-            u32::MAX => Slot::terminal(terminals.iter().map(|v| v.terminal(PartyIdx::new(h)))),
+            u32::MAX => Slot::terminal(valuations.iter().map(|v| v.terminal(PartyIdx::new(h)))),
             hl => Slot::node(hl),
         })
         .collect();
@@ -363,8 +340,6 @@ fn prepare(graph: &Graph, measure: Measure, scope: Option<&[bool]>, terminals: &
     let m = nodes.len();
     let sccs = Components::of(&nodes);
     let comp = &sccs.comp;
-    // Levels: every holder on an earlier level than what it holds (components in waves of
-    // those whose holders are all done), the edges between components in one flat list.
     let levels = levels(&nodes, &sccs);
     // A node's holders outside its component (each holder once: holders are summed per holder).
     let outside =
@@ -377,89 +352,71 @@ fn prepare(graph: &Graph, measure: Measure, scope: Option<&[bool]>, terminals: &
             consumers[hl].fetch_add(1, Ordering::Relaxed);
         }
     });
-    Prepared { local, nodes, sccs, levels, consumers, k: terminals.len() }
-}
-
-impl Prepared {
-    /// The participation under each of `valuations`, whose terminal values are those
-    /// [`prepare`] was given (see [`all`]).
-    fn solve(self, valuations: &[&dyn Valuation], bounded: bool) -> BatchResults {
-        let Prepared { local, nodes, sccs, levels, consumers, k } = self;
-        debug_assert_eq!(k, valuations.len());
-        let m = nodes.len();
-        // Each result is written once, by the thread that computes it, and read by later levels.
-        let results = Cells::new(m * k);
-        let comp = &sccs.comp;
-        let (nodes_ref, comp_ref) = (&nodes, comp);
-        let outside = move |v: usize| {
-            nodes_ref[v]
-                .holders
-                .iter()
-                .filter_map(move |h| h.slot.node_index().filter(|&hl| comp_ref[hl] != comp_ref[v]))
-        };
-        let needed = |v: usize| consumers[v].load(Ordering::Relaxed) > 0;
-        let mut sets: Vec<Option<HolderSet>> = vec![None; m];
-        for lvl in &levels {
-            let stored = Stored { results: &results, k };
-            // Each thread keeps the sets later levels read, and names the sets whose last reader
-            // it computed (freed once the level is done: others of the level may still read them).
-            let done: Vec<LevelDone> = lvl
-                .par_iter()
-                .fold(
-                    || (Vec::new(), Vec::new()),
-                    |(mut keep, mut spent), &c| {
-                        let scc = sccs.members(c);
-                        if let [x] = scc
-                            && !nodes[*x as usize].holds_itself
-                        {
-                            let v = *x as usize;
-                            let (rs, set) = solve_single(&nodes, v, stored, &sets, valuations, needed(v));
-                            for (i, r) in rs.into_iter().enumerate() {
+    let k = valuations.len();
+    // Each result is written once, by the thread that computes it, and read by later levels.
+    let results = Cells::new(m * k);
+    let needed = |v: usize| consumers[v].load(Ordering::Relaxed) > 0;
+    let mut sets: Vec<Option<HolderSet>> = vec![None; m];
+    for lvl in &levels {
+        let stored = Stored { results: &results, k };
+        // Each thread keeps the sets later levels read, and names the sets whose last reader
+        // it computed (freed once the level is done: others of the level may still read them).
+        let done: Vec<LevelDone> = lvl
+            .par_iter()
+            .fold(
+                || (Vec::new(), Vec::new()),
+                |(mut keep, mut spent), &c| {
+                    let scc = sccs.members(c);
+                    if let [x] = scc
+                        && !nodes[*x as usize].holds_itself
+                    {
+                        let v = *x as usize;
+                        let (rs, set) = solve_single(&nodes, v, stored, &sets, valuations, needed(v));
+                        for (i, r) in rs.into_iter().enumerate() {
+                            if let Some(cell) = results.get(v * k + i) {
+                                let _ = cell.set(r);
+                            }
+                        }
+                        keep.extend(set.map(|set| (v, set)));
+                    } else {
+                        let members: Vec<usize> = scc.iter().map(|&x| x as usize).collect();
+                        let solved =
+                            solve_component(&nodes, &local, comp, &members, stored, &sets, valuations, bounded);
+                        for (v, r, set) in solved {
+                            for (i, r) in r.into_iter().enumerate() {
                                 if let Some(cell) = results.get(v * k + i) {
                                     let _ = cell.set(r);
                                 }
                             }
-                            keep.extend(set.map(|set| (v, set)));
-                        } else {
-                            let members: Vec<usize> = scc.iter().map(|&x| x as usize).collect();
-                            let solved =
-                                solve_component(&nodes, &local, comp, &members, stored, &sets, valuations, bounded);
-                            for (v, r, set) in solved {
-                                for (i, r) in r.into_iter().enumerate() {
-                                    if let Some(cell) = results.get(v * k + i) {
-                                        let _ = cell.set(r);
-                                    }
-                                }
-                                // Only a set some later component reads is kept.
-                                if needed(v) {
-                                    keep.push((v, set));
-                                }
+                            // Only a set some later component reads is kept.
+                            if needed(v) {
+                                keep.push((v, set));
                             }
                         }
-                        for &x in scc {
-                            for hl in outside(x as usize) {
-                                if consumers[hl].fetch_sub(1, Ordering::Relaxed) == 1 {
-                                    spent.push(hl);
-                                }
+                    }
+                    for &x in scc {
+                        for hl in outside(x as usize) {
+                            if consumers[hl].fetch_sub(1, Ordering::Relaxed) == 1 {
+                                spent.push(hl);
                             }
                         }
-                        (keep, spent)
-                    },
-                )
-                .collect();
-            let mut freed: Vec<HolderSet> = Vec::new();
-            for (keep, spent) in done {
-                for (v, set) in keep {
-                    sets[v] = Some(set);
-                }
-                freed.extend(spent.into_iter().filter_map(|hl| sets[hl].take()));
+                    }
+                    (keep, spent)
+                },
+            )
+            .collect();
+        let mut freed: Vec<HolderSet> = Vec::new();
+        for (keep, spent) in done {
+            for (v, set) in keep {
+                sets[v] = Some(set);
             }
-            freed.into_par_iter().for_each(drop);
+            freed.extend(spent.into_iter().filter_map(|hl| sets[hl].take()));
         }
-        // A node holds a list of its holders: freed on every thread.
-        nodes.into_par_iter().for_each(drop);
-        BatchResults { local, k, results }
+        freed.into_par_iter().for_each(drop);
     }
+    // A node holds a list of its holders: freed on every thread.
+    nodes.into_par_iter().for_each(drop);
+    BatchResults { local, k, results }
 }
 
 /// Levels of the components: every holder on an earlier level than what it holds (components
@@ -1083,7 +1040,7 @@ mod tests {
     use crate::input::json;
 
     struct Russian<'g>(&'g Graph);
-    impl Terminal for Russian<'_> {
+    impl Valuation for Russian<'_> {
         fn terminal(&self, p: PartyIdx) -> TerminalValue {
             let party = self.0.party(p);
             match party.kind {
@@ -1092,8 +1049,6 @@ mod tests {
                 _ => TerminalValue::NOT,
             }
         }
-    }
-    impl Valuation for Russian<'_> {
         fn nonprofit(&self, _: PartyIdx, share: &Fraction, unknown: &Fraction) -> TerminalValue {
             if share.exceeds_half() {
                 TerminalValue::COUNTS

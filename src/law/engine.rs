@@ -26,7 +26,7 @@ use super::participation;
 use super::policy::{Policies, Regime};
 use super::qualify::{Foreignness, Status, foreignness, judge};
 use super::verdict::Verdict;
-use crate::analysis::batch::{self, BatchResults, NodeResult, Standing, Terminal, TerminalValue, Valuation};
+use crate::analysis::batch::{self, BatchResults, NodeResult, Standing, TerminalValue, Valuation};
 use crate::analysis::control::reach;
 use crate::analysis::interval::Value;
 use crate::analysis::{ControlNetwork, GroupControl, Node};
@@ -285,37 +285,14 @@ fn excluded_facts(graph: &Graph, y: PartyIdx, notion: usize, policies: &Policies
     (jointly, gc.controls(y))
 }
 
-/// Every party's value as a terminal holder under one participation regime, decided once
-/// (from the party alone: it needs no control facts).
-struct TerminalValues(Vec<TerminalValue>);
-
-impl TerminalValues {
-    fn new(graph: &Graph, regime: Regime, policies: &Policies) -> TerminalValues {
-        TerminalValues(
-            graph
-                .parties()
-                .par_iter()
-                .map(|party| {
-                    terminal_value(judge(party, regime, policies).map_or(Status::NotQualifying, |b| b.status()))
-                })
-                .collect(),
-        )
-    }
-}
-
-impl Terminal for TerminalValues {
-    fn terminal(&self, p: PartyIdx) -> TerminalValue {
-        self.0.get(p.index()).copied().unwrap_or(TerminalValue::NOT)
-    }
-}
-
 /// The law's values of holders for one participation regime.
 struct LawValuation<'a> {
     graph: &'a Graph,
     regime: Regime,
     policies: Policies,
     control: &'a ControlIndex,
-    terminal: &'a TerminalValues,
+    /// Every party's value as a terminal holder, decided once.
+    terminal: Vec<TerminalValue>,
 }
 
 fn terminal_value(status: Status) -> TerminalValue {
@@ -336,13 +313,22 @@ fn status_of_value(v: TerminalValue) -> Status {
     }
 }
 
-impl Terminal for LawValuation<'_> {
-    fn terminal(&self, p: PartyIdx) -> TerminalValue {
-        self.terminal.terminal(p)
+impl<'a> LawValuation<'a> {
+    fn new(graph: &'a Graph, regime: Regime, policies: Policies, control: &'a ControlIndex) -> LawValuation<'a> {
+        let terminal = graph
+            .parties()
+            .par_iter()
+            .map(|party| terminal_value(judge(party, regime, &policies).map_or(Status::NotQualifying, |b| b.status())))
+            .collect();
+        LawValuation { graph, regime, policies, control, terminal }
     }
 }
 
 impl Valuation for LawValuation<'_> {
+    fn terminal(&self, p: PartyIdx) -> TerminalValue {
+        self.terminal.get(p.index()).copied().unwrap_or(TerminalValue::NOT)
+    }
+
     fn nonprofit(&self, p: PartyIdx, share: &Fraction, unknown: &Fraction) -> TerminalValue {
         let facts = self.control.facts(self.graph, p, self.regime, &self.policies);
         let status = nonprofit::status_of(
@@ -424,24 +410,13 @@ impl<'g> Engine<'g> {
         let with_eaeu = options.regimes.contains(&Regime::Eaeu);
         // `ru` is computed for every row; for one target asked only about control, not at all.
         let wanted = !(scope.is_some() && !with_eaeu && !options.regimes.contains(&Regime::Ru));
-        let regimes: &[Regime] = if with_eaeu { &[Regime::Ru, Regime::Eaeu] } else { &[Regime::Ru] };
-        let terminals: Vec<TerminalValues> =
-            regimes.par_iter().map(|&r| TerminalValues::new(graph, r, &options.policies)).collect();
         // Control first, then participation: the control network is freed when its index is
         // made, and the participation's nodes reuse its memory (built at once, the two needed
         // 300 MB more at 3.5 M companies, for no gain in time).
         let control = ControlIndex::build(graph, scope, &options.policies);
-        let valuations: Vec<LawValuation> = regimes
-            .iter()
-            .zip(&terminals)
-            .map(|(&regime, terminal)| LawValuation {
-                graph,
-                regime,
-                policies: options.policies,
-                control: &control,
-                terminal,
-            })
-            .collect();
+        let regimes: &[Regime] = if with_eaeu { &[Regime::Ru, Regime::Eaeu] } else { &[Regime::Ru] };
+        let valuations: Vec<LawValuation> =
+            regimes.iter().map(|&r| LawValuation::new(graph, r, options.policies, &control)).collect();
         let valuations: Vec<&dyn Valuation> = valuations.iter().map(|v| v as &dyn Valuation).collect();
         let participation =
             if wanted { batch::all(graph, measure, scope, &valuations, true) } else { BatchResults::default() };
