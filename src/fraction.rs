@@ -794,6 +794,23 @@ impl SmallSum {
     pub fn exceeds_one(&self) -> bool {
         self.numer > self.denom
     }
+
+    /// Whether the sum is less than 1.
+    pub fn below_one(&self) -> bool {
+        self.numer < self.denom
+    }
+}
+
+/// The exact sum of `terms` when it is at least 1; `None` when it is less, found without exact
+/// arithmetic where the terms are small ([`SmallSum`]). `terms` is asked for the terms twice at
+/// most.
+pub fn sum_at_least_one<I: Iterator<Item = Fraction>>(terms: impl Fn() -> I) -> Option<Fraction> {
+    let mut quick = SmallSum::default();
+    if terms().all(|f| quick.add(&f)) && quick.below_one() {
+        return None;
+    }
+    let sum = terms().fold(Fraction::zero(), |a, w| &a + &w);
+    (sum >= Fraction::one()).then_some(sum)
 }
 
 /// The greatest common divisor, by Euclid.
@@ -1086,6 +1103,21 @@ mod tests {
         assert!(!SmallSum::default().add(&Fraction::new(1, i64::MAX)));
     }
 
+    /// The sum when it reaches 1, exact whether the terms fit in [`SmallSum`] or not.
+    #[test]
+    fn sum_at_least_one_is_the_exact_sum_from_one() {
+        let sum = |terms: &[Fraction]| sum_at_least_one(|| terms.iter().cloned());
+        let third = Fraction::new(1, 3);
+        assert_eq!(sum(&[third.clone(), third.clone()]), None);
+        assert_eq!(sum(&[third.clone(), third.clone(), third.clone()]), Some(Fraction::one()));
+        assert_eq!(sum(&[Fraction::new(3, 4), Fraction::new(1, 2)]), Some(Fraction::new(5, 4)));
+        assert_eq!(sum(&[]), None);
+        // A term SmallSum cannot hold: summed exactly, on either side of 1.
+        let tiny = Fraction::new(1, i64::MAX);
+        assert_eq!(sum(&[Fraction::new(1, 2), tiny.clone()]), None);
+        assert_eq!(sum(&[Fraction::one(), tiny.clone()]), Some(&Fraction::one() + &tiny));
+    }
+
     proptest::proptest! {
         #![proptest_config(crate::proptest_config(2000))]
         /// [`SmallSum`] says what the exact sum says, or that it cannot hold a term.
@@ -1099,6 +1131,7 @@ mod tests {
             }
             if held {
                 proptest::prop_assert_eq!(fast.exceeds_one(), exact > Fraction::one());
+                proptest::prop_assert_eq!(fast.below_one(), exact < Fraction::one());
             }
         }
     }

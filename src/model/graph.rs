@@ -14,7 +14,7 @@ use super::id_index::IdIndex;
 use super::party::{Origin, Party, PartyIdx, PartyKind};
 use super::quarantine::Quarantined;
 use super::relation::{Interest, Relation, RelationIdx};
-use crate::fraction::{Fraction, PERCENT_DECIMALS, SmallSum};
+use crate::fraction::{Fraction, PERCENT_DECIMALS, SmallSum, sum_at_least_one};
 
 /// Which list of the input a record belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -921,27 +921,40 @@ pub fn closed_ownership_loops(g: &Graph, weight: impl Fn(&Relation) -> Option<Fr
     // passes below look up the holder of every holding.
     let mut state: Vec<u8> = g.parties.par_iter().map(|p| u8::from(p.kind == PartyKind::Company)).collect();
     let is_company = |state: &[u8], p: PartyIdx| state[p.index()] != 0;
+    // The whole of `p` is held by companies of at least state `min`: its exact holding then.
+    let held_by = |state: &[u8], p: PartyIdx, min: u8| {
+        sum_at_least_one(|| {
+            g.incoming(p).filter(move |(_, r)| state[r.from.index()] >= min).filter_map(|(_, r)| positive(r))
+        })
+    };
     // A member has the whole of its capital held inside the set, by companies that are members
     // too: a company whose company holders hold less than the whole of it cannot be one (on a
-    // register, almost every company)...
-    let mut within: FxHashMap<PartyIdx, Fraction> = (0..g.parties.len())
+    // register, almost every company; told without exact sums)...
+    let candidates: Vec<PartyIdx> = (0..g.parties.len())
         .into_par_iter()
         .map(PartyIdx::new)
-        .filter(|&p| is_company(&state, p))
-        .filter_map(|p| {
-            let held = g.incoming(p).filter(|(_, r)| is_company(&state, r.from)).filter_map(|(_, r)| positive(r));
-            let held = held.fold(Fraction::zero(), |a, w| &a + &w);
-            (held >= Fraction::one()).then_some((p, held))
-        })
+        .filter(|&p| is_company(&state, p) && held_by(&state, p, 1).is_some())
         .collect();
-    if within.is_empty() {
+    if candidates.is_empty() {
         return Vec::new();
     }
-    for p in within.keys() {
+    for p in &candidates {
         state[p.index()] = 2;
     }
-    // ... nor can one that falls short once those are set aside, and so on: each holding is
-    // taken off once, when its holder is set aside (first those that never could be members).
+    // ... nor can one whose candidate holders hold less than the whole of it, nor one that then
+    // falls short once those are set aside, and so on: each holding of a candidate is taken off
+    // once, when its holder is set aside. The set left does not depend on the order.
+    let held: Vec<Option<Fraction>> = candidates.par_iter().map(|&p| held_by(&state, p, 2)).collect();
+    let mut within: FxHashMap<PartyIdx, Fraction> = FxHashMap::default();
+    let mut set_aside: Vec<PartyIdx> = Vec::new();
+    for (&p, held) in candidates.iter().zip(held) {
+        match held {
+            Some(h) => {
+                within.insert(p, h);
+            }
+            None => set_aside.push(p),
+        }
+    }
     let lose = |within: &mut FxHashMap<PartyIdx, Fraction>, v: PartyIdx, w: Fraction| -> bool {
         let Some(held) = within.get_mut(&v) else { return false };
         *held -= &w;
@@ -951,19 +964,6 @@ pub fn closed_ownership_loops(g: &Graph, weight: impl Fn(&Relation) -> Option<Fr
         }
         short
     };
-    // The set left does not depend on the order holdings are taken off in.
-    let first: Vec<PartyIdx> = within.keys().copied().collect();
-    let mut set_aside: Vec<PartyIdx> = Vec::new();
-    for &v in &first {
-        for (_, r) in g.incoming(v) {
-            if state[r.from.index()] == 1
-                && let Some(w) = positive(r)
-                && lose(&mut within, v, w)
-            {
-                set_aside.push(v);
-            }
-        }
-    }
     while let Some(u) = set_aside.pop() {
         for (_, r) in g.outgoing(u) {
             if let Some(w) = positive(r)
