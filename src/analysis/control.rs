@@ -180,6 +180,54 @@ struct Place {
     at: u32,
 }
 
+/// The places of `influences` grouped by holder, each holder's in input order, and where each
+/// holder's begin (one more offset for the end): a counting sort. The `nodes` holders are split
+/// into `ranges` runs of indices, each counted and filled on a thread of its own by reading all
+/// the influences and keeping those of its run; a run is filled from the back, its ends counted
+/// down to its starts (the offsets are the fill pointers: no copy of them).
+fn by_holder(influences: &[Vec<Influence>], nodes: usize, ranges: usize) -> (Vec<u32>, Vec<Place>) {
+    use rayon::prelude::*;
+    let run = nodes.div_ceil(ranges.max(1)).max(1);
+    // offsets[h + 1]: the influences of holder h, then where they end.
+    let mut offsets = vec![0u32; nodes + 1];
+    offsets[1..].par_chunks_mut(run).enumerate().for_each(|(r, counts)| {
+        let lo = r * run;
+        for i in influences.iter().flatten() {
+            if let Some(c) = i.from.index().checked_sub(lo).and_then(|k| counts.get_mut(k)) {
+                *c += 1;
+            }
+        }
+    });
+    for k in 0..nodes {
+        offsets[k + 1] += offsets[k];
+    }
+    // Where each run's places begin, and the end of the last.
+    let bounds: Vec<u32> = (0..nodes.div_ceil(run)).map(|r| offsets[r * run]).chain([offsets[nodes]]).collect();
+    let mut order = vec![Place { part: 0, at: 0 }; offsets[nodes] as usize];
+    let mut places: Vec<&mut [Place]> = Vec::with_capacity(bounds.len());
+    let mut rest = order.as_mut_slice();
+    for w in bounds.windows(2) {
+        let (these, tail) = rest.split_at_mut((w[1] - w[0]) as usize);
+        places.push(these);
+        rest = tail;
+    }
+    offsets[1..].par_chunks_mut(run).zip(places).zip(bounds).enumerate().for_each(|(r, ((ends, places), base))| {
+        let lo = r * run;
+        for (part, infl) in influences.iter().enumerate().rev() {
+            for (at, i) in infl.iter().enumerate().rev() {
+                if let Some(end) = i.from.index().checked_sub(lo).and_then(|k| ends.get_mut(k)) {
+                    *end -= 1;
+                    places[(*end - base) as usize] = Place { part: part as u32, at: at as u32 };
+                }
+            }
+        }
+    });
+    // Each end now is the holder's start: shifted back by one place, they are the offsets.
+    offsets.rotate_left(1);
+    offsets[nodes] = order.len() as u32;
+    (offsets, order)
+}
+
 /// A holder placeholder for the unknown remainder of the entity being built.
 const UNKNOWN_HOLDER: Node = Node(u32::MAX);
 
@@ -244,28 +292,9 @@ impl ControlNetwork {
         });
         let (influences, circulations): (Vec<Vec<Influence>>, Vec<_>) = chunks.into_iter().unzip();
         let circulation: HashMap<PartyIdx, Fraction> = circulations.into_iter().flatten().collect();
-        // Group by holder: a counting sort of places, each holder keeping its input order.
         let nodes = n + unknown_of.len();
-        let mut offsets = vec![0u32; nodes + 1];
-        for i in influences.iter().flatten() {
-            offsets[i.from.index() + 1] += 1;
-        }
-        for k in 0..nodes {
-            offsets[k + 1] += offsets[k];
-        }
-        // Filled from the back, each holder's end counted down to its start: the offsets
-        // serve as the fill pointers (no copy of them, a table the size of the graph).
-        let mut order = vec![Place { part: 0, at: 0 }; offsets[nodes] as usize];
-        for (part, infl) in influences.iter().enumerate().rev() {
-            for (at, i) in infl.iter().enumerate().rev() {
-                let end = &mut offsets[i.from.index() + 1];
-                *end -= 1;
-                order[*end as usize] = Place { part: part as u32, at: at as u32 };
-            }
-        }
-        // Each end now is the holder's start: shifted back by one place, they are the offsets.
-        offsets.rotate_left(1);
-        offsets[nodes] = order.len() as u32;
+        let ranges = 2 * rayon::current_num_threads();
+        let (offsets, order) = by_holder(&influences, nodes, ranges);
         ControlNetwork {
             parties: n,
             unknown_of,
@@ -799,6 +828,49 @@ mod tests {
                 assert_eq!(found, expected.remove(&node).unwrap_or_default(), "seed {seed}, node {node:?}");
             }
         }
+    }
+
+    /// Grouping by holder gives every holder its places in input order, the same whatever the
+    /// number of runs the holders are split into (one, one per holder, more runs than holders).
+    #[test]
+    fn places_are_grouped_by_holder_whatever_the_runs() {
+        let g = register(3_000, 6);
+        let (mut all, mut scratch) = (Vec::new(), Scratch::default());
+        for y in g.party_indices().filter(|&p| g.party(p).kind.is_organization()) {
+            entity_influences(&g, y, &mut all, &mut scratch);
+        }
+        all.retain(|i| i.from != UNKNOWN_HOLDER);
+        // Parts of uneven sizes, some empty.
+        let mut parts: Vec<Vec<Influence>> = Vec::new();
+        let mut rest = all.as_slice();
+        for k in (0..).map(|k: usize| (k * 37) % 501) {
+            if rest.is_empty() {
+                break;
+            }
+            let (head, tail) = rest.split_at(k.min(rest.len()));
+            parts.push(head.to_vec());
+            rest = tail;
+        }
+        let nodes = g.len();
+        let mut expected: Vec<Vec<(u32, u32)>> = vec![Vec::new(); nodes];
+        for (part, infl) in parts.iter().enumerate() {
+            for (at, i) in infl.iter().enumerate() {
+                expected[i.from.index()].push((part as u32, at as u32));
+            }
+        }
+        assert!(parts.len() > 10 && parts.iter().any(Vec::is_empty));
+        for ranges in [1, 2, 3, 7, 64, nodes, nodes + 3] {
+            let (offsets, order) = by_holder(&parts, nodes, ranges);
+            assert_eq!(offsets.len(), nodes + 1);
+            assert_eq!(offsets[nodes] as usize, all.len());
+            for (h, want) in expected.iter().enumerate() {
+                let found: Vec<(u32, u32)> =
+                    order[offsets[h] as usize..offsets[h + 1] as usize].iter().map(|p| (p.part, p.at)).collect();
+                assert_eq!(&found, want, "{ranges} runs, holder {h}");
+            }
+        }
+        let (offsets, order) = by_holder(&[], 0, 4);
+        assert!(offsets == [0] && order.is_empty());
     }
 
     /// The group of the undisclosed holders keeping sums only controls what the full group
