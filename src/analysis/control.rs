@@ -101,13 +101,13 @@ pub struct Influence {
     pub relation: Option<RelationIdx>,
 }
 
+/// What a group holds through each channel of the entities it reaches: a sum per entity and
+/// channel reached, not four per entity (most are reached through one channel).
+pub type ChannelSums = HashMap<(Node, Channel), Fraction>;
+
 /// Entities the group `seeds` controls: the fixpoint of [`GroupControl`] without its proofs,
 /// for screening many groups fast. `sums` is scratch space reused between calls.
-pub fn reach<S: Into<Node> + Copy>(
-    net: &ControlNetwork,
-    seeds: &[S],
-    sums: &mut rustc_hash::FxHashMap<Node, [Fraction; 4]>,
-) -> Vec<Node> {
+pub fn reach<S: Into<Node> + Copy>(net: &ControlNetwork, seeds: &[S], sums: &mut ChannelSums) -> Vec<Node> {
     sums.clear();
     let seeds: Vec<Node> = seeds.iter().map(|&s| s.into()).collect();
     let seed_set: rustc_hash::FxHashSet<Node> = seeds.iter().copied().collect();
@@ -122,9 +122,9 @@ pub fn reach<S: Into<Node> + Copy>(
             }
             let now = match &inf.lever {
                 Lever::Share(ch, amount) => {
-                    let st = sums.entry(to).or_default();
-                    st[ch.slot()] += amount;
-                    net.quota(to, *ch).is_some_and(|q| st[ch.slot()] > q)
+                    let sum = sums.entry((to, *ch)).or_default();
+                    *sum += amount;
+                    net.quota(to, *ch).is_some_and(|q| *sum > q)
                 }
                 Lever::Right(_) => true,
             };
@@ -621,7 +621,7 @@ impl GroupControl {
         &self,
         net: &ControlNetwork,
         extra: &[S],
-        sums: &mut HashMap<Node, [Fraction; 4]>,
+        sums: &mut ChannelSums,
     ) -> Vec<Node> {
         sums.clear();
         let extra: Vec<Node> = extra.iter().map(|&e| e.into()).collect();
@@ -643,11 +643,11 @@ impl GroupControl {
                 }
                 let now = match &inf.lever {
                     Lever::Share(ch, amount) => {
-                        let st = sums
-                            .entry(to)
-                            .or_insert_with(|| self.standing.get(&to).map(|s| s.sums.clone()).unwrap_or_default());
-                        st[ch.slot()] += amount;
-                        net.quota(to, *ch).is_some_and(|q| st[ch.slot()] > q)
+                        let sum = sums.entry((to, *ch)).or_insert_with(|| {
+                            self.standing.get(&to).map(|s| s.sums[ch.slot()].clone()).unwrap_or_default()
+                        });
+                        *sum += amount;
+                        net.quota(to, *ch).is_some_and(|q| *sum > q)
                     }
                     Lever::Right(_) => true,
                 };
