@@ -801,16 +801,20 @@ impl SmallSum {
     }
 }
 
-/// The exact sum of `terms` when it is at least 1; `None` when it is less, found without exact
-/// arithmetic where the terms are small ([`SmallSum`]). `terms` is asked for the terms twice at
-/// most.
-pub fn sum_at_least_one<I: Iterator<Item = Fraction>>(terms: impl Fn() -> I) -> Option<Fraction> {
+/// Whether the sum of `terms` is at least 1, decided without exact arithmetic where the terms
+/// are small ([`SmallSum`]). `terms` is asked for the terms twice at most.
+pub fn at_least_one<I: Iterator<Item = Fraction>>(terms: impl Fn() -> I) -> bool {
     let mut quick = SmallSum::default();
-    if terms().all(|f| quick.add(&f)) && quick.below_one() {
-        return None;
+    if terms().all(|f| quick.add(&f)) {
+        return !quick.below_one();
     }
-    let sum = terms().fold(Fraction::zero(), |a, w| &a + &w);
-    (sum >= Fraction::one()).then_some(sum)
+    terms().fold(Fraction::zero(), |a, w| &a + &w) >= Fraction::one()
+}
+
+/// The exact sum of `terms` when it is at least 1 ([`at_least_one`]); `None` when it is less,
+/// without summing exactly where the terms are small.
+pub fn sum_at_least_one<I: Iterator<Item = Fraction>>(terms: impl Fn() -> I) -> Option<Fraction> {
+    at_least_one(&terms).then(|| terms().fold(Fraction::zero(), |a, w| &a + &w))
 }
 
 /// The greatest common divisor, by Euclid.
@@ -1116,6 +1120,9 @@ mod tests {
         let tiny = Fraction::new(1, i64::MAX);
         assert_eq!(sum(&[Fraction::new(1, 2), tiny.clone()]), None);
         assert_eq!(sum(&[Fraction::one(), tiny.clone()]), Some(&Fraction::one() + &tiny));
+        let whole = |terms: &[Fraction]| at_least_one(|| terms.iter().cloned());
+        assert!(!whole(&[third.clone(), third.clone()]) && whole(&[third.clone(), third.clone(), third.clone()]));
+        assert!(!whole(&[Fraction::new(1, 2), tiny.clone()]) && whole(&[Fraction::one(), tiny]));
     }
 
     proptest::proptest! {

@@ -14,7 +14,7 @@ use super::id_index::IdIndex;
 use super::party::{Origin, Party, PartyIdx, PartyKind};
 use super::quarantine::Quarantined;
 use super::relation::{Interest, Relation, RelationIdx};
-use crate::fraction::{Fraction, PERCENT_DECIMALS, SmallSum, sum_at_least_one};
+use crate::fraction::{Fraction, PERCENT_DECIMALS, SmallSum, at_least_one, sum_at_least_one};
 
 /// Which list of the input a record belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -921,19 +921,23 @@ pub fn closed_ownership_loops(g: &Graph, weight: impl Fn(&Relation) -> Option<Fr
     // passes below look up the holder of every holding.
     let mut state: Vec<u8> = g.parties.par_iter().map(|p| u8::from(p.kind == PartyKind::Company)).collect();
     let is_company = |state: &[u8], p: PartyIdx| state[p.index()] != 0;
-    // The whole of `p` is held by companies of at least state `min`: its exact holding then.
-    let held_by = |state: &[u8], p: PartyIdx, min: u8| {
-        sum_at_least_one(|| {
-            g.incoming(p).filter(move |(_, r)| state[r.from.index()] >= min).filter_map(|(_, r)| positive(r))
-        })
-    };
+    // The weights of the holdings of `p` by companies of at least state `min`.
+    fn weights<'a>(
+        g: &'a Graph,
+        state: &'a [u8],
+        p: PartyIdx,
+        min: u8,
+        positive: &'a (impl Fn(&Relation) -> Option<Fraction> + Sync),
+    ) -> impl Iterator<Item = Fraction> + 'a {
+        g.incoming(p).filter(move |(_, r)| state[r.from.index()] >= min).filter_map(|(_, r)| positive(r))
+    }
     // A member has the whole of its capital held inside the set, by companies that are members
     // too: a company whose company holders hold less than the whole of it cannot be one (on a
     // register, almost every company; told without exact sums)...
     let candidates: Vec<PartyIdx> = (0..g.parties.len())
         .into_par_iter()
         .map(PartyIdx::new)
-        .filter(|&p| is_company(&state, p) && held_by(&state, p, 1).is_some())
+        .filter(|&p| is_company(&state, p) && at_least_one(|| weights(g, &state, p, 1, &positive)))
         .collect();
     if candidates.is_empty() {
         return Vec::new();
@@ -944,7 +948,8 @@ pub fn closed_ownership_loops(g: &Graph, weight: impl Fn(&Relation) -> Option<Fr
     // ... nor can one whose candidate holders hold less than the whole of it, nor one that then
     // falls short once those are set aside, and so on: each holding of a candidate is taken off
     // once, when its holder is set aside. The set left does not depend on the order.
-    let held: Vec<Option<Fraction>> = candidates.par_iter().map(|&p| held_by(&state, p, 2)).collect();
+    let held: Vec<Option<Fraction>> =
+        candidates.par_iter().map(|&p| sum_at_least_one(|| weights(g, &state, p, 2, &positive))).collect();
     let mut within: FxHashMap<PartyIdx, Fraction> = FxHashMap::default();
     let mut set_aside: Vec<PartyIdx> = Vec::new();
     for (&p, held) in candidates.iter().zip(held) {
