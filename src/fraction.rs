@@ -152,7 +152,7 @@ impl Fraction {
     /// The fraction from [`Fraction::small_parts`], or `None` when they are not a ratio in
     /// lowest terms with a positive denominator (a damaged snapshot).
     pub fn from_small_parts(numer: i64, denom: i64) -> Option<Fraction> {
-        if denom <= 0 || gcd(u128::from(numer.unsigned_abs()), u128::from(denom.unsigned_abs())) != 1 {
+        if denom <= 0 || gcd(numer.unsigned_abs(), denom.unsigned_abs()) != 1 {
             return None;
         }
         Some(Fraction(Repr::Small(Small::of(Ratio::new_raw(numer, denom)))))
@@ -756,7 +756,9 @@ pub fn exact_budget_bits() -> u64 {
 #[derive(Clone, Copy, Debug)]
 pub struct SmallSum {
     numer: i128,
-    denom: i128,
+    /// Positive, at most 2^62: its quotients and remainders by a term's denominator (below
+    /// 2^63) are taken in 64 bits, a machine division where 128 bits were a library call.
+    denom: u64,
 }
 
 impl Default for SmallSum {
@@ -772,16 +774,17 @@ impl SmallSum {
         if n == 0 {
             return true;
         }
-        let (n, d) = (i128::from(n), i128::from(d));
-        if self.denom % d != 0 {
-            // Both positive, below 2^63.
-            let scale = d / gcd(self.denom.unsigned_abs(), d.unsigned_abs()) as i128;
-            match (self.denom.checked_mul(scale), self.numer.checked_mul(scale)) {
+        // A denominator is positive in lowest terms.
+        let d = d.unsigned_abs();
+        if !self.denom.is_multiple_of(d) {
+            let scale = d / gcd(self.denom, d);
+            match (self.denom.checked_mul(scale), self.numer.checked_mul(i128::from(scale))) {
                 (Some(denom), Some(numer)) if denom <= 1 << 62 => (self.denom, self.numer) = (denom, numer),
                 _ => return false,
             }
         }
-        match (n * (self.denom / d)).checked_add(self.numer) {
+        // Below 2^63 times at most 2^62: within 128 bits.
+        match (i128::from(n) * i128::from(self.denom / d)).checked_add(self.numer) {
             Some(numer) => {
                 self.numer = numer;
                 true
@@ -792,12 +795,12 @@ impl SmallSum {
 
     /// Whether the sum is more than 1.
     pub fn exceeds_one(&self) -> bool {
-        self.numer > self.denom
+        self.numer > i128::from(self.denom)
     }
 
     /// Whether the sum is less than 1.
     pub fn below_one(&self) -> bool {
-        self.numer < self.denom
+        self.numer < i128::from(self.denom)
     }
 }
 
@@ -817,8 +820,8 @@ pub fn sum_at_least_one<I: Iterator<Item = Fraction>>(terms: impl Fn() -> I) -> 
     at_least_one(&terms).then(|| terms().fold(Fraction::zero(), |a, w| &a + &w))
 }
 
-/// The greatest common divisor, by Euclid.
-fn gcd(mut a: u128, mut b: u128) -> u128 {
+/// The greatest common divisor, by Euclid (64-bit divisions).
+fn gcd(mut a: u64, mut b: u64) -> u64 {
     while b != 0 {
         (a, b) = (b, a % b);
     }
