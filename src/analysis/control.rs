@@ -16,6 +16,7 @@ use std::collections::VecDeque;
 use rustc_hash::FxHashMap as HashMap;
 
 use crate::fraction::Fraction;
+use crate::model::grouping::{Keyed, group_by_key};
 use crate::model::{Graph, Interest, PartyIdx, PartyKind, RelationIdx};
 
 /// A node of the control network: a party, or the unknown remainder of an entity's votes or
@@ -174,58 +175,37 @@ pub struct ControlNetwork {
 type EntityChunk = (Vec<Influence>, Vec<(PartyIdx, Fraction)>);
 
 /// Where an influence is: its part of [`ControlNetwork::influences`] and its position there.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Default)]
 struct Place {
     part: u32,
     at: u32,
 }
 
+/// The influences as read, visited with their holders ([`group_by_key`] groups them by holder).
+struct Influences<'a>(&'a [Vec<Influence>]);
+
+impl Keyed for Influences<'_> {
+    type Place = Place;
+    fn visit(&self, backwards: bool, mut f: impl FnMut(usize, Place)) {
+        let mut one = |part: usize, at: usize, i: &Influence| {
+            f(i.from.index(), Place { part: part as u32, at: at as u32 });
+        };
+        if backwards {
+            for (part, infl) in self.0.iter().enumerate().rev() {
+                infl.iter().enumerate().rev().for_each(|(at, i)| one(part, at, i));
+            }
+        } else {
+            for (part, infl) in self.0.iter().enumerate() {
+                infl.iter().enumerate().for_each(|(at, i)| one(part, at, i));
+            }
+        }
+    }
+}
+
 /// The places of `influences` grouped by holder, each holder's in input order, and where each
-/// holder's begin (one more offset for the end): a counting sort. The `nodes` holders are split
-/// into `ranges` runs of indices, each counted and filled on a thread of its own by reading all
-/// the influences and keeping those of its run; a run is filled from the back, its ends counted
-/// down to its starts (the offsets are the fill pointers: no copy of them).
+/// holder's begin (one more offset for the end), the `nodes` holders split into `ranges` runs.
 fn by_holder(influences: &[Vec<Influence>], nodes: usize, ranges: usize) -> (Vec<u32>, Vec<Place>) {
-    use rayon::prelude::*;
-    let run = nodes.div_ceil(ranges.max(1)).max(1);
-    // offsets[h + 1]: the influences of holder h, then where they end.
-    let mut offsets = vec![0u32; nodes + 1];
-    offsets[1..].par_chunks_mut(run).enumerate().for_each(|(r, counts)| {
-        let lo = r * run;
-        for i in influences.iter().flatten() {
-            if let Some(c) = i.from.index().checked_sub(lo).and_then(|k| counts.get_mut(k)) {
-                *c += 1;
-            }
-        }
-    });
-    for k in 0..nodes {
-        offsets[k + 1] += offsets[k];
-    }
-    // Where each run's places begin, and the end of the last.
-    let bounds: Vec<u32> = (0..nodes.div_ceil(run)).map(|r| offsets[r * run]).chain([offsets[nodes]]).collect();
-    let mut order = vec![Place { part: 0, at: 0 }; offsets[nodes] as usize];
-    let mut places: Vec<&mut [Place]> = Vec::with_capacity(bounds.len());
-    let mut rest = order.as_mut_slice();
-    for w in bounds.windows(2) {
-        let (these, tail) = rest.split_at_mut((w[1] - w[0]) as usize);
-        places.push(these);
-        rest = tail;
-    }
-    offsets[1..].par_chunks_mut(run).zip(places).zip(bounds).enumerate().for_each(|(r, ((ends, places), base))| {
-        let lo = r * run;
-        for (part, infl) in influences.iter().enumerate().rev() {
-            for (at, i) in infl.iter().enumerate().rev() {
-                if let Some(end) = i.from.index().checked_sub(lo).and_then(|k| ends.get_mut(k)) {
-                    *end -= 1;
-                    places[(*end - base) as usize] = Place { part: part as u32, at: at as u32 };
-                }
-            }
-        }
-    });
-    // Each end now is the holder's start: shifted back by one place, they are the offsets.
-    offsets.rotate_left(1);
-    offsets[nodes] = order.len() as u32;
-    (offsets, order)
+    group_by_key(&Influences(influences), nodes, ranges)
 }
 
 /// A holder placeholder for the unknown remainder of the entity being built.

@@ -5,6 +5,7 @@
 mod country;
 mod error;
 mod graph;
+pub(crate) mod grouping;
 mod id_index;
 mod party;
 pub mod quarantine;
