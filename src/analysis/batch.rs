@@ -338,7 +338,11 @@ pub fn all(
     drop(slots);
     drop(parties);
     let m = nodes.len();
-    let sccs = Components::of(&nodes);
+    let k = valuations.len();
+    // Each result is written once, by the thread that computes it, and read by later levels.
+    // The cells are made (on the other threads: a register's cells are hundreds of megabytes of
+    // fresh memory) while the components are found on one.
+    let (sccs, results) = rayon::join(|| Components::of(&nodes), || Cells::new(m * k));
     let comp = &sccs.comp;
     let levels = levels(&nodes, &sccs);
     // A node's holders outside its component (each holder once: holders are summed per holder).
@@ -352,9 +356,6 @@ pub fn all(
             consumers[hl].fetch_add(1, Ordering::Relaxed);
         }
     });
-    let k = valuations.len();
-    // Each result is written once, by the thread that computes it, and read by later levels.
-    let results = Cells::new(m * k);
     let needed = |v: usize| consumers[v].load(Ordering::Relaxed) > 0;
     let mut sets: Vec<Option<HolderSet>> = vec![None; m];
     for lvl in &levels {
