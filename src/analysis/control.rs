@@ -181,24 +181,15 @@ struct Place {
     at: u32,
 }
 
-/// The influences as read, visited with their holders ([`group_by_key`] groups them by holder).
+/// The influences as read, with their holders ([`group_by_key`] groups them by holder).
 struct Influences<'a>(&'a [Vec<Influence>]);
 
 impl Keyed for Influences<'_> {
     type Place = Place;
-    fn visit(&self, backwards: bool, mut f: impl FnMut(usize, Place)) {
-        let mut one = |part: usize, at: usize, i: &Influence| {
-            f(i.from.index(), Place { part: part as u32, at: at as u32 });
-        };
-        if backwards {
-            for (part, infl) in self.0.iter().enumerate().rev() {
-                infl.iter().enumerate().rev().for_each(|(at, i)| one(part, at, i));
-            }
-        } else {
-            for (part, infl) in self.0.iter().enumerate() {
-                infl.iter().enumerate().for_each(|(at, i)| one(part, at, i));
-            }
-        }
+    fn items(&self) -> impl DoubleEndedIterator<Item = (usize, Place)> {
+        self.0.iter().enumerate().flat_map(|(part, infl)| {
+            infl.iter().enumerate().map(move |(at, i)| (i.from.index(), Place { part: part as u32, at: at as u32 }))
+        })
     }
 }
 

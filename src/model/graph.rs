@@ -114,18 +114,13 @@ struct Adjacency {
     items: Vec<RelationIdx>,
 }
 
-/// The relations visited with one end each, for [`group_by_key`].
+/// The relations with one end each, for [`group_by_key`].
 struct Ends<'a, F>(&'a [Relation], F);
 
 impl<F: Fn(&Relation) -> PartyIdx + Sync> Keyed for Ends<'_, F> {
     type Place = RelationIdx;
-    fn visit(&self, backwards: bool, mut f: impl FnMut(usize, RelationIdx)) {
-        let mut one = |(i, r): (usize, &Relation)| f((self.1)(r).index(), RelationIdx::new(i));
-        if backwards {
-            self.0.iter().enumerate().rev().for_each(&mut one)
-        } else {
-            self.0.iter().enumerate().for_each(one)
-        }
+    fn items(&self) -> impl DoubleEndedIterator<Item = (usize, RelationIdx)> {
+        self.0.iter().enumerate().map(|(i, r)| ((self.1)(r).index(), RelationIdx::new(i)))
     }
 }
 

@@ -3,13 +3,13 @@
 
 use rayon::prelude::*;
 
-/// Items to group by key: each visited with its key and the place the grouping keeps for it.
+/// Items to group by key: each with its key and the place the grouping keeps for it.
 pub trait Keyed: Sync {
     /// What the grouping keeps of an item: where it is.
     type Place: Copy + Default + Send + Sync;
 
-    /// Every item's key and place, in input order, or the last first when `backwards`.
-    fn visit(&self, backwards: bool, f: impl FnMut(usize, Self::Place));
+    /// Every item's key and place, in input order (read backwards to fill).
+    fn items(&self) -> impl DoubleEndedIterator<Item = (usize, Self::Place)>;
 }
 
 /// The places of `items` grouped by key, each key's in input order, and where each key's begin
@@ -25,7 +25,7 @@ pub fn group_by_key<K: Keyed>(items: &K, keys: usize, runs: usize) -> (Vec<u32>,
     let mut offsets = vec![0u32; keys + 1];
     offsets[1..].par_chunks_mut(run).enumerate().for_each(|(r, counts)| {
         let lo = r * run;
-        items.visit(false, |k, _| {
+        items.items().for_each(|(k, _)| {
             if let Some(c) = k.checked_sub(lo).and_then(|k| counts.get_mut(k)) {
                 *c += 1;
             }
@@ -46,7 +46,7 @@ pub fn group_by_key<K: Keyed>(items: &K, keys: usize, runs: usize) -> (Vec<u32>,
     }
     offsets[1..].par_chunks_mut(run).zip(places).zip(bounds).enumerate().for_each(|(r, ((ends, places), base))| {
         let lo = r * run;
-        items.visit(true, |k, place| {
+        items.items().rev().for_each(|(k, place)| {
             if let Some(end) = k.checked_sub(lo).and_then(|k| ends.get_mut(k)) {
                 *end -= 1;
                 places[(*end - base) as usize] = place;
@@ -68,12 +68,8 @@ mod tests {
 
     impl Keyed for Keys<'_> {
         type Place = u32;
-        fn visit(&self, backwards: bool, mut f: impl FnMut(usize, u32)) {
-            if backwards {
-                self.0.iter().enumerate().rev().for_each(|(i, &k)| f(k as usize, i as u32));
-            } else {
-                self.0.iter().enumerate().for_each(|(i, &k)| f(k as usize, i as u32));
-            }
+        fn items(&self) -> impl DoubleEndedIterator<Item = (usize, u32)> {
+            self.0.iter().enumerate().map(|(i, &k)| (k as usize, i as u32))
         }
     }
 
