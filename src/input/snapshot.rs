@@ -1070,6 +1070,31 @@ mod tests {
     }
 
     #[test]
+    fn persons_with_many_citizenships_come_back_with_all_of_them() {
+        // Up to three are held in the party, more in a table of the process (model::citizenships).
+        let text = r#"{"parties": [
+            {"id": "A", "kind": "company", "country": "RU"},
+            {"id": "P", "kind": "person", "citizenship": ["BY", "KZ", "AM", "RU"]},
+            {"id": "Q", "kind": "person", "citizenship": ["US", "DE", "FR", "GB", "RU"]},
+            {"id": "R", "kind": "person", "citizenship": ["KG", "BY"]}],
+          "relations": []}"#;
+        let date = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+        let g = crate::input::json::parse("t.json", text, date).unwrap();
+        let back = decode(&encode(&g)).unwrap();
+        let codes = |g: &Graph, id: &str| {
+            let p = g.party_indices().find(|&p| g.party(p).id == id).unwrap();
+            g.party(p).citizenship.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(";")
+        };
+        for (g, which) in [(&g, "read"), (&back, "decoded")] {
+            assert_eq!(codes(g, "P"), "BY;KZ;AM;RU", "{which}");
+            assert_eq!(codes(g, "Q"), "US;DE;FR;GB;RU", "{which}");
+            assert_eq!(codes(g, "R"), "KG;BY", "{which}");
+            assert_eq!(codes(g, "A"), "", "{which}");
+        }
+        assert!(g.party_indices().any(|p| g.party(p).is_russian_citizen() && g.party(p).id == "Q"));
+    }
+
+    #[test]
     fn damage_is_refused_with_the_reason() {
         let bytes = encode(&crate::input::example(1));
         let mut flipped = bytes.clone();

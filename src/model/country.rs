@@ -23,6 +23,19 @@ impl Country {
     /// The Russian Federation.
     pub const RU: Country = Country(*b"RU");
 
+    /// No country: fills the unused places of [`super::Citizenships`].
+    pub(super) const PAD: Country = Country([0, 0]);
+
+    /// Two bytes kept as a country by [`super::Citizenships`] (a number, not a code).
+    pub(super) const fn raw(bytes: [u8; 2]) -> Country {
+        Country(bytes)
+    }
+
+    /// The two bytes.
+    pub(super) const fn bytes(self) -> [u8; 2] {
+        self.0
+    }
+
     /// Parses a code, accepting lower case; refuses codes ISO 3166-1 does not assign.
     pub fn parse(text: &str) -> Result<Country, InvalidValue> {
         let up = text.trim().to_ascii_uppercase();

@@ -2,6 +2,7 @@
 //! (docs/DOMAIN.md, "Parties" and "Relations"). Every input format builds this; every analysis
 //! reads it.
 
+mod citizenships;
 mod country;
 mod error;
 mod graph;

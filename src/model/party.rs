@@ -125,7 +125,7 @@ pub struct DeclaredStatus {
 
 /// A person's citizenships: up to eight held in place (a person has one or two), so that the
 /// millions of persons of a register need no allocation each.
-pub type Citizenships = smallvec::SmallVec<[Country; 8]>;
+pub use super::citizenships::Citizenships;
 
 /// One party of the ownership graph.
 #[derive(Clone, Debug)]
@@ -290,5 +290,16 @@ impl Party {
             problems.push("the id is empty".into());
         }
         problems
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_party_takes_80_bytes() {
+        // Id and name held in place (24 bytes each), the out-of-line details and the origin (8
+        // each), the citizenships (7), the country (3) and the kind (1): 7.8 M parties at 3.5 M
+        // companies.
+        assert_eq!(std::mem::size_of::<super::Party>(), 80);
     }
 }

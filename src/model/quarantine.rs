@@ -78,7 +78,7 @@ pub fn blocked_parties(g: &Graph) -> Vec<bool> {
 mod tests {
     use super::*;
     use crate::fraction::{Fraction, Share};
-    use crate::model::{Country, GraphBuilder, Interest, Party, PartyKind, Relation};
+    use crate::model::{Citizenships, Country, GraphBuilder, Interest, Party, PartyKind, Relation};
 
     fn builder() -> GraphBuilder {
         let mut b = GraphBuilder::new();
@@ -88,7 +88,7 @@ mod tests {
             b.add_party(p);
         }
         let mut p = Party::new("P", PartyKind::Person);
-        p.citizenship = smallvec::smallvec![Country::RU];
+        p.citizenship = Citizenships::one(Country::RU);
         b.add_party(p);
         let share = |n, d| {
             let s = Share::new(Fraction::new(n, d)).unwrap();

@@ -665,7 +665,7 @@ impl Builder {
                 } else if let Some(c) = assume {
                     kind = PartyKind::Person;
                     p.kind = kind;
-                    p.citizenship = smallvec::smallvec![c];
+                    p.citizenship = crate::model::Citizenships::one(c);
                     let d = p.details_mut();
                     d.citizenship_source = Some(format!(
                         "принято по параметру --assume-citizenship {c}: записи ЕГРЮЛ о лице не содержат СвГраждФЛ"
