@@ -38,22 +38,24 @@ impl Country {
 
     /// Parses a code, accepting lower case; refuses codes ISO 3166-1 does not assign.
     pub fn parse(text: &str) -> Result<Country, InvalidValue> {
-        let up = text.trim().to_ascii_uppercase();
-        let bytes = up.as_bytes();
-        if bytes.len() == 2 {
+        let trimmed = text.trim().as_bytes();
+        if let &[a, b] = trimmed {
+            // Upper case on the stack: a code is read for most of the millions of parties.
+            let bytes = [a.to_ascii_uppercase(), b.to_ascii_uppercase()];
             // The list is sorted, codes are 2 letters and a space apart: binary search.
             let codes = ISO_3166_1.as_bytes();
             let n = codes.len().div_ceil(3);
             let (mut lo, mut hi) = (0, n);
             while lo < hi {
                 let mid = (lo + hi) / 2;
-                match codes[mid * 3..mid * 3 + 2].cmp(bytes) {
+                match codes[mid * 3..mid * 3 + 2].cmp(&bytes[..]) {
                     std::cmp::Ordering::Less => lo = mid + 1,
                     std::cmp::Ordering::Greater => hi = mid,
-                    std::cmp::Ordering::Equal => return Ok(Country([bytes[0], bytes[1]])),
+                    std::cmp::Ordering::Equal => return Ok(Country(bytes)),
                 }
             }
         }
+        let up = text.trim().to_ascii_uppercase();
         let hint = match up.as_str() {
             "UK" => " (the United Kingdom is GB)",
             "RUS" => " (Russia is RU)",
@@ -109,6 +111,10 @@ mod tests {
         assert!(Country::parse("UK").unwrap_err().0.contains("GB"));
         assert!(Country::parse("XX").is_err());
         assert!(Country::parse("RUS").is_err());
+        assert_eq!(Country::parse(" kZ ").unwrap().as_str(), "KZ");
+        for text in ["", "R", "Ж", "ЖЖ", "R\u{301}", "r u"] {
+            assert!(Country::parse(text).is_err(), "{text:?}");
+        }
         for c in ISO_3166_1.split(' ') {
             assert_eq!(Country::parse(c).unwrap().as_str(), c);
         }
