@@ -927,7 +927,18 @@ pub struct CompactShare {
 impl CompactShare {
     /// The share in 8 bytes, or `None` when its terms need more than 32 bits.
     pub fn of(share: &Share) -> Option<CompactShare> {
-        match &(share.0).0 {
+        CompactShare::of_fraction(&share.0)
+    }
+
+    /// The share again (in lowest terms, as it was given).
+    pub fn share(self) -> Share {
+        Share(self.value())
+    }
+
+    /// Any fraction from 0 up in 8 bytes (a holder's weight, which bad input may take past 1),
+    /// or `None` when it is negative or its terms need more than 32 bits.
+    pub fn of_fraction(f: &Fraction) -> Option<CompactShare> {
+        match &f.0 {
             Repr::Small(s) => Some(CompactShare {
                 numer: u32::try_from(s.numer).ok()?,
                 denom: std::num::NonZeroU32::new(u32::try_from(s.denom()).ok()?)?,
@@ -936,10 +947,10 @@ impl CompactShare {
         }
     }
 
-    /// The share again (in lowest terms, as it was given).
-    pub fn share(self) -> Share {
+    /// The value as a fraction.
+    pub fn value(self) -> Fraction {
         let denom = std::num::NonZeroI64::from(self.denom);
-        Share(Fraction(Repr::Small(Small { numer: i64::from(self.numer), denom })))
+        Fraction(Repr::Small(Small { numer: i64::from(self.numer), denom }))
     }
 }
 

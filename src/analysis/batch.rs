@@ -31,7 +31,7 @@ use rayon::prelude::*;
 use super::interval::{self, Interval, Value};
 use super::linear::{self, Unsolved};
 use super::participation::Measure;
-use crate::fraction::Fraction;
+use crate::fraction::{CompactShare, Fraction};
 use crate::model::{Graph, Interest, PartyIdx, PartyKind};
 
 /// What a holder that is not followed further contributes.
@@ -196,7 +196,10 @@ pub trait Valuation: Sync {
 struct Node {
     party: PartyIdx,
     nonprofit: bool,
-    holders: Vec<Holder>,
+    holders: Box<[Holder]>,
+    /// The weights too wide for 8 bytes ([`Weight::Wide`]), rare: none for most nodes.
+    #[expect(clippy::box_collection, reason = "a thin pointer: 8 bytes in every node where a Vec takes 24")]
+    wide: Option<Box<Vec<Fraction>>>,
     remainder: Fraction,
     /// It holds its own shares (treasury): a cycle of one.
     holds_itself: bool,
@@ -209,7 +212,26 @@ struct Node {
 struct Holder {
     party: PartyIdx,
     slot: Slot,
-    weight: Fraction,
+    weight: Weight,
+}
+
+/// A holder's weight in 8 bytes: 16 a holder less, millions of holders on a register.
+#[derive(Clone, Copy, Debug)]
+enum Weight {
+    /// Terms that fit 32 bits: a percent with four decimals, most nominal values.
+    Narrow(CompactShare),
+    /// Its number in the node's [`Node::wide`].
+    Wide(u32),
+}
+
+impl Node {
+    /// The weight of holder `h` of this node.
+    fn weight(&self, h: &Holder) -> Fraction {
+        match h.weight {
+            Weight::Narrow(w) => w.value(),
+            Weight::Wide(i) => self.wide.as_ref().and_then(|w| w.get(i as usize)).cloned().unwrap_or_default(),
+        }
+    }
 }
 
 /// Where a holder's value comes from: another node (its local index), or a terminal holder
@@ -286,14 +308,25 @@ fn build_node(
     super::participation::sum_by_holder(holders);
     let listed: Fraction = holders.iter().map(|(_, w)| w).sum();
     let rest = &Fraction::one() - &listed;
-    let holders = holders
+    let mut wide: Vec<Fraction> = Vec::new();
+    let holders: Vec<Holder> = holders
         .drain(..)
-        .map(|(h, weight)| Holder { party: h, slot: slots.get(h.index()).copied().unwrap_or(Slot::NONE), weight })
+        .map(|(h, w)| {
+            let weight = CompactShare::of_fraction(&w).map_or_else(
+                || {
+                    wide.push(w);
+                    Weight::Wide((wide.len() - 1) as u32)
+                },
+                Weight::Narrow,
+            );
+            Holder { party: h, slot: slots.get(h.index()).copied().unwrap_or(Slot::NONE), weight }
+        })
         .collect();
     Node {
         party: p,
         nonprofit: kind == PartyKind::Nonprofit,
-        holders,
+        holders: holders.into_boxed_slice(),
+        wide: (!wide.is_empty()).then(|| Box::new(wide)),
         remainder: if rest.is_negative() { Fraction::zero() } else { rest },
         holds_itself,
     }
@@ -614,19 +647,23 @@ fn solve_single(
                             Some(r) => r.value(),
                             None => (Value::zero(), Value::one()),
                         };
-                        s = s.add(&hs.times(&h.weight));
-                        u = u.add(&hu.times(&h.weight));
+                        let w = node.weight(h);
+                        s = s.add(&hs.times(&w));
+                        u = u.add(&hu.times(&w));
                         continue;
                     }
                     None if i < PACKED => h.slot.packed(i),
                     None => valuations[i].terminal(h.party),
                 };
                 // A terminal holder's values are 0 or 1: its weight is added or not.
-                if terminal.counts {
-                    s = s.plus(&h.weight);
-                }
-                if terminal.unknown {
-                    u = u.plus(&h.weight);
+                if terminal.counts || terminal.unknown {
+                    let w = node.weight(h);
+                    if terminal.counts {
+                        s = s.plus(&w);
+                    }
+                    if terminal.unknown {
+                        u = u.plus(&w);
+                    }
                 }
             }
             let status = node.nonprofit.then(|| standing(valuations[i], node.party, &s, &u));
@@ -743,10 +780,11 @@ fn solve_component(
             (0..k)
                 .map(|i| {
                     let (mut s, mut u) = (Value::zero(), Value::exact(nodes[v].remainder.clone()));
-                    for Holder { party: h, weight: w, .. } in nodes[v].holders.iter().filter(|x| !inside(x.party)) {
-                        let (hs, hu) = value_of(*h, i);
-                        s = s.add(&hs.times(w));
-                        u = u.add(&hu.times(w));
+                    for x in nodes[v].holders.iter().filter(|x| !inside(x.party)) {
+                        let (hs, hu) = value_of(x.party, i);
+                        let w = nodes[v].weight(x);
+                        s = s.add(&hs.times(&w));
+                        u = u.add(&hu.times(&w));
                     }
                     (s, u)
                 })
@@ -937,8 +975,10 @@ fn cycle_values(
         for (r, &j) in unknowns.iter().enumerate() {
             entries.push((r, r, Fraction::one()));
             let (mut s, mut u) = external[j].clone();
-            for Holder { party: h, weight: w, .. } in &nodes[members[j]].holders {
-                let Some(m) = member_of(*h) else { continue };
+            let node = &nodes[members[j]];
+            for x in &node.holders {
+                let Some(m) = member_of(x.party) else { continue };
+                let w = &node.weight(x);
                 match row_of.get(&m) {
                     Some(&col) => entries.push((r, col, -w.clone())),
                     None => {
@@ -1006,10 +1046,11 @@ fn cycle_bounds(
     let mut inside = vec![Fraction::zero(); n];
     let mut holds: Vec<Vec<usize>> = vec![Vec::new(); n];
     for (r, &v) in members.iter().enumerate() {
-        for Holder { party: h, weight: w, .. } in &nodes[v].holders {
-            if let Some(c) = member_of(*h) {
-                entries.push((r, c, w.clone()));
-                inside[r] += w;
+        for x in &nodes[v].holders {
+            if let Some(c) = member_of(x.party) {
+                let w = nodes[v].weight(x);
+                inside[r] += &w;
+                entries.push((r, c, w));
                 holds[c].push(r);
             }
         }
@@ -1073,9 +1114,10 @@ mod tests {
                     .map(|&(a, _)| Holder {
                         party: PartyIdx::new(a),
                         slot: Slot::node(a as u32),
-                        weight: Fraction::zero(),
+                        weight: Weight::Wide(0),
                     })
                     .collect(),
+                wide: None,
                 remainder: Fraction::zero(),
                 holds_itself: edges.contains(&(v, v)),
             })
@@ -1153,5 +1195,45 @@ mod tests {
         let t = all.get(g.lookup("T").unwrap(), 0).unwrap();
         assert!(t.in_cycle);
         assert_eq!(t.holders, 2);
+    }
+
+    #[test]
+    fn a_holder_takes_16_bytes_and_a_node_48() {
+        assert_eq!(std::mem::size_of::<Weight>(), 8);
+        assert_eq!(std::mem::size_of::<Holder>(), 16);
+        assert_eq!(std::mem::size_of::<Node>(), 48);
+    }
+
+    /// Weights whose terms need more than 32 bits are kept aside in their node, and count the
+    /// same: in a chain, and in a cycle solved exactly.
+    #[test]
+    fn weights_wider_than_32_bits_count_exactly() {
+        let text = r#"{"parties": [
+            {"id": "T", "kind": "company", "country": "RU"},
+            {"id": "A", "kind": "company", "country": "RU"},
+            {"id": "B", "kind": "company", "country": "RU"},
+            {"id": "P", "kind": "person", "citizenship": ["RU"]},
+            {"id": "Q", "kind": "person", "citizenship": ["RU"]},
+            {"id": "F", "kind": "person", "citizenship": ["US"]}],
+          "relations": [
+            {"type": "shares", "from": "P", "to": "A", "capital": "4294967311/8589934592"},
+            {"type": "shares", "from": "F", "to": "A", "capital": "4294967281/8589934592"},
+            {"type": "shares", "from": "A", "to": "T", "capital": "1/3"},
+            {"type": "shares", "from": "Q", "to": "T", "capital": "5000000000/15000000001"},
+            {"type": "shares", "from": "B", "to": "T", "capital": "1/5"},
+            {"type": "shares", "from": "T", "to": "B", "capital": "1/7"},
+            {"type": "shares", "from": "P", "to": "B", "capital": "1/7"}]}"#;
+        let g = json::parse("t.json", text, chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap()).unwrap();
+        let all = all(&g, Measure::Capital, None, &[&Russian(&g)], true);
+        let f = |s: &str| Fraction::parse(s).unwrap();
+        let share = |id: &str| all.get(g.lookup(id).unwrap(), 0).unwrap().share.exact_value().unwrap().clone();
+        // A: P's part (its weight is wider than 32 bits, F's too).
+        let a = f("4294967311/8589934592");
+        assert_eq!(share("A"), a);
+        // T and B hold each other: t = a/3 + q + b/5, b = t/7 + 1/7 with q = 5000000000/15000000001.
+        let q = f("5000000000/15000000001");
+        let t = &(&(&(&a / &f("3")) + &q) + &f("1/35")) / &f("34/35");
+        assert_eq!(share("T"), t);
+        assert_eq!(share("B"), &(&t + &f("1")) / &f("7"));
     }
 }
