@@ -229,6 +229,7 @@ impl Node {
     fn weight(&self, h: &Holder) -> Fraction {
         match h.weight {
             Weight::Narrow(w) => w.value(),
+            // A wide weight's number is where `build_node` put it: always there.
             Weight::Wide(i) => self.wide.as_ref().and_then(|w| w.get(i as usize)).cloned().unwrap_or_default(),
         }
     }
@@ -1114,7 +1115,7 @@ mod tests {
                     .map(|&(a, _)| Holder {
                         party: PartyIdx::new(a),
                         slot: Slot::node(a as u32),
-                        weight: Weight::Wide(0),
+                        weight: Weight::Narrow(CompactShare::of_fraction(&Fraction::zero()).unwrap()),
                     })
                     .collect(),
                 wide: None,
