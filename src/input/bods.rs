@@ -1274,13 +1274,14 @@ fn plan_person(s: &Statement, d: &PersonDetails) -> PartyPlan {
     p.details_mut().inn = identifier_value(&d.identifiers, INN);
     p.details_mut().address = d.address.clone();
     p.details_mut().document = d.ext.as_ref().and_then(|x| x.document.clone());
-    let mut citizenship = crate::model::Citizenships::new();
-    for code in &d.nationalities {
-        match Country::parse(code) {
-            Ok(c) if !citizenship.contains(&c) => citizenship.push(c),
-            Ok(_) => {}
-            Err(m) => p.details_mut().notes.push(format!("nationality not used: {m}")),
-        }
+    let mut unused = Vec::new();
+    let codes = d
+        .nationalities
+        .iter()
+        .filter_map(|code| Country::parse(code).map_err(|m| unused.push(format!("nationality not used: {m}"))).ok());
+    let citizenship = crate::model::Citizenships::distinct(codes);
+    for note in unused {
+        p.details_mut().notes.push(note);
     }
     match d.person_type.as_str() {
         "knownPerson" if !citizenship.is_empty() => {

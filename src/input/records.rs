@@ -75,13 +75,12 @@ pub fn party_from(f: PartyFields, origin: Origin) -> (Party, Vec<Problem>) {
     if matches!(party.kind, PartyKind::Region | PartyKind::Municipality) && party.country.is_none() {
         party.country = Some(Country::RU);
     }
-    for c in f.citizenship.iter().filter(|c| !c.trim().is_empty()) {
-        match Country::parse(c) {
-            Ok(c) if !party.citizenship.contains(&c) => party.citizenship.push(c),
-            Ok(_) => {}
-            Err(m) => problems.push(("citizenship", m)),
-        }
-    }
+    let codes = f
+        .citizenship
+        .iter()
+        .filter(|c| !c.trim().is_empty())
+        .filter_map(|c| Country::parse(c).map_err(|m| problems.push(("citizenship", m))).ok());
+    party.citizenship = crate::model::Citizenships::distinct(codes);
     let details = PartyDetails {
         inn: f.inn.filter(|s| !s.trim().is_empty()),
         ogrn: f.ogrn.filter(|s| !s.trim().is_empty()),

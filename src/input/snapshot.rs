@@ -600,8 +600,17 @@ fn read_party(r: &mut impl Source) -> Result<Party, Bad> {
         origin: Origin::default(),
     };
     let c = r.u32()? as usize;
-    for _ in 0..c {
-        party.citizenship.extend(r.country()?);
+    if c <= 3 {
+        for _ in 0..c {
+            party.citizenship.extend(r.country()?);
+        }
+    } else {
+        // Read first, then made into one list (not one list per code past three).
+        let mut codes = Vec::new();
+        for _ in 0..c {
+            codes.extend(r.country()?);
+        }
+        party.citizenship = codes.into_iter().collect();
     }
     if r.u8()? == 1 {
         let mut d = PartyDetails {

@@ -57,7 +57,8 @@ impl Citizenships {
         lists.lists.get(self.long_number()).copied().unwrap_or(&[])
     }
 
-    /// Adds a citizenship after the others.
+    /// Adds a citizenship after the others. Past three, each call keeps a new list for the rest
+    /// of the process: to build a list, use [`Citizenships::distinct`] or `collect`.
     pub fn push(&mut self, c: Country) {
         let n = usize::from(self.len);
         if n < INLINE {
@@ -67,6 +68,42 @@ impl Citizenships {
             let mut all = self.as_slice().to_vec();
             all.push(c);
             *self = Citizenships::long(all);
+        }
+    }
+
+    /// The codes of `codes` without repeats, in the order they first come; the list is made
+    /// once, however long (what an importer reads from a record).
+    pub fn distinct(codes: impl IntoIterator<Item = Country>) -> Citizenships {
+        let mut held = Citizenships::new();
+        let mut all: Vec<Country> = Vec::new();
+        for c in codes {
+            if all.is_empty() {
+                if held.contains(&c) {
+                    continue;
+                }
+                if held.len() < INLINE {
+                    held.push(c);
+                    continue;
+                }
+                all.extend_from_slice(held.as_slice());
+            }
+            if !all.contains(&c) {
+                all.push(c);
+            }
+        }
+        if all.is_empty() { held } else { Citizenships::long(all) }
+    }
+
+    /// The list of `all`, made once.
+    fn of_vec(all: Vec<Country>) -> Citizenships {
+        if all.len() <= INLINE {
+            let mut held = Citizenships::new();
+            for c in all {
+                held.push(c);
+            }
+            held
+        } else {
+            Citizenships::long(all)
         }
     }
 
@@ -125,14 +162,25 @@ impl<'a> IntoIterator for &'a Citizenships {
 }
 
 impl Extend<Country> for Citizenships {
+    /// The codes added after the others, repeats kept; the list made once.
     fn extend<I: IntoIterator<Item = Country>>(&mut self, iter: I) {
-        for c in iter {
-            self.push(c);
+        let mut iter = iter.into_iter();
+        // In place while there is room (no allocation for the one or two codes most persons have).
+        while usize::from(self.len) < INLINE {
+            match iter.next() {
+                Some(c) => self.push(c),
+                None => return,
+            }
+        }
+        let mut iter = iter.peekable();
+        if iter.peek().is_some() {
+            *self = Citizenships::of_vec(self.iter().copied().chain(iter).collect());
         }
     }
 }
 
 impl FromIterator<Country> for Citizenships {
+    /// The codes in order, repeats kept; the list made once.
     fn from_iter<I: IntoIterator<Item = Country>>(iter: I) -> Citizenships {
         let mut all = Citizenships::new();
         all.extend(iter);
@@ -164,6 +212,35 @@ mod tests {
             assert_eq!(got.is_empty(), n == 0);
             assert_eq!(format!("{got:?}"), format!("{want:?}"));
         }
+    }
+
+    #[test]
+    fn distinct_keeps_the_first_of_each_code_in_order() {
+        let codes = |t: &str| t.split(' ').map(c).collect::<Vec<_>>();
+        for (given, want) in [
+            ("RU RU", "RU"),
+            ("RU BY RU KZ", "RU BY KZ"),
+            ("US DE FR GB RU US DE", "US DE FR GB RU"),
+            ("AM AM AM AM AM KG", "AM KG"),
+        ] {
+            assert_eq!(Citizenships::distinct(codes(given)).as_slice(), codes(want).as_slice(), "{given}");
+        }
+        assert!(Citizenships::distinct([]).is_empty());
+    }
+
+    /// A list is made once, not once per code: a person with every country keeps one list.
+    #[test]
+    fn a_long_list_is_kept_once() {
+        let every: Vec<Country> = super::super::country::all().collect();
+        let a = Citizenships::distinct(every.iter().copied());
+        let b: Citizenships = every.iter().copied().collect();
+        let mut d = Citizenships::one(every[0]);
+        d.extend(every[1..].iter().copied());
+        assert_eq!(a.as_slice(), every.as_slice());
+        assert!(a == b && b == d);
+        // No shorter list on the way was kept (other tests keep lists of their own meanwhile).
+        let prefixes = long_lists().lists.iter().filter(|l| l.len() < every.len() && every.starts_with(l)).count();
+        assert_eq!(prefixes, 0);
     }
 
     #[test]
