@@ -600,18 +600,8 @@ fn read_party(r: &mut impl Source) -> Result<Party, Bad> {
         origin: Origin::default(),
     };
     let c = r.u32()? as usize;
-    if c <= 3 {
-        for _ in 0..c {
-            party.citizenship.extend(r.country()?);
-        }
-    } else {
-        // Read first, then made into one list (not one list per code past three).
-        let mut codes = Vec::new();
-        for _ in 0..c {
-            codes.extend(r.country()?);
-        }
-        party.citizenship = codes.into_iter().collect();
-    }
+    // Collected, so that a list past three is made once.
+    party.citizenship = (0..c).filter_map(|_| r.country().transpose()).collect::<Result<_, _>>()?;
     if r.u8()? == 1 {
         let mut d = PartyDetails {
             inn: r.opt_str()?,

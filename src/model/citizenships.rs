@@ -231,7 +231,7 @@ mod tests {
     /// A list is made once, not once per code: a person with every country keeps one list.
     #[test]
     fn a_long_list_is_kept_once() {
-        let every: Vec<Country> = super::super::country::all().collect();
+        let every: Vec<Country> = Country::all().collect();
         let a = Citizenships::distinct(every.iter().copied());
         let b: Citizenships = every.iter().copied().collect();
         let mut d = Citizenships::one(every[0]);

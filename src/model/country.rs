@@ -35,15 +35,13 @@ impl Country {
     pub(super) const fn bytes(self) -> [u8; 2] {
         self.0
     }
-}
 
-/// Every country ISO 3166-1 assigns, in the order of their codes.
-#[cfg(test)]
-pub(super) fn all() -> impl Iterator<Item = Country> {
-    ISO_3166_1.split(' ').map(|c| Country(*c.as_bytes().first_chunk().unwrap_or(&[0, 0])))
-}
+    /// Every country ISO 3166-1 assigns, in the order of their codes.
+    #[cfg(test)]
+    pub(super) fn all() -> impl Iterator<Item = Country> {
+        ISO_3166_1.split(' ').map(|c| Country(*c.as_bytes().first_chunk().unwrap_or(&[0, 0])))
+    }
 
-impl Country {
     /// Parses a code, accepting lower case; refuses codes ISO 3166-1 does not assign.
     pub fn parse(text: &str) -> Result<Country, InvalidValue> {
         let trimmed = text.trim().as_bytes();

@@ -6,6 +6,7 @@ use super::InvalidValue;
 use compact_str::CompactString;
 use serde::Serialize;
 
+use super::citizenships::Citizenships;
 use super::country::Country;
 
 /// Index of a party in its [`Graph`](super::Graph): a type of its own, so it cannot be mixed up
@@ -122,10 +123,6 @@ pub struct DeclaredStatus {
     /// What the declaration rests on (a charter, a register extract).
     pub reason: String,
 }
-
-/// A person's citizenships: up to eight held in place (a person has one or two), so that the
-/// millions of persons of a register need no allocation each.
-pub use super::citizenships::Citizenships;
 
 /// One party of the ownership graph.
 #[derive(Clone, Debug)]
